@@ -1,0 +1,5 @@
+import sys
+
+from capquest.cli import main
+
+sys.exit(main())

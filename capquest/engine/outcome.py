@@ -1,0 +1,61 @@
+"""What a run produces: metrics, the operation history (see `capquest.history`), a compact trace for the
+replay view, and a digest that names the run."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from capquest.history import History
+
+
+@dataclass(frozen=True)
+class Latency:
+    p50: float
+    p95: float
+    p99: float
+    mean: float
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Real-world figures (the level's scale applied to counts of requests; units of stock never scaled)."""
+
+    requests: int
+    orders_accepted: int
+    oversold_units: int
+    compensated_orders: int
+    stale_reads: int
+    ryw_violations: int
+    monotonic_violations: int
+    error_rate: float  # failed / requests, 0-1; a timeout is a failure
+    latency_ms: Latency  # of all requests that got an answer (ok or error), client-observed
+    cost_units: float
+    simulated_ops: int  # operations really simulated (before scaling)
+    timeouts: int = 0
+    extra: dict[str, float] = field(default_factory=dict)  # engine-specific figures (pool peak, max lag...)
+
+
+@dataclass(frozen=True)
+class TraceFrame:
+    """One replay frame: the state of the system at `t_us` (a frame every trace interval)."""
+
+    t_us: int
+    values: dict[str, float]  # e.g. "rps", "primary.pool_busy", "replica-1.lag_ms", "stock/0", "errors"...
+    events: tuple[str, ...] = ()  # e.g. "partition:start", "oversell:stock/0"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    metrics: Metrics
+    history: History
+    trace: tuple[TraceFrame, ...]
+    digest: str
+
+
+def history_digest(history: History | dict[str, Any]) -> str:
+    """sha256 of the history as canonical JSON (sorted keys, compact separators, UTF-8)."""
+    data = json.dumps(history, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return hashlib.sha256(data).hexdigest()

@@ -1,0 +1,47 @@
+"""Turns metrics into a score, stars and a Pareto frontier.
+
+Score = budget − (oversell + latency + errors + cost penalties); higher is better. *Par* is the score
+that passes the level (one star); two and three stars sit above it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from capquest.engine.outcome import Metrics
+from capquest.packs.model import Scoring
+
+AXES = ("oversell", "latency", "errors", "cost")
+
+
+@dataclass(frozen=True)
+class Score:
+    score: float
+    breakdown: dict[str, float]  # the penalty of each axis, in AXES order
+    stars: int
+    passed: bool
+
+
+def score(metrics: Metrics, scoring: Scoring) -> Score:
+    breakdown = {
+        "oversell": round(metrics.oversold_units * scoring.oversell_cost, 2),
+        "latency": round(metrics.latency_ms.p99 / 100.0 * scoring.latency_cost, 2),
+        "errors": round(metrics.error_rate * 100.0 * scoring.error_cost, 2),
+        "cost": round(metrics.cost_units * scoring.cost_cost, 2),
+    }
+    total = round(scoring.budget - sum(breakdown.values()), 2)
+    stars = sum(1 for threshold in scoring.stars if total >= threshold)
+    return Score(score=total, breakdown=breakdown, stars=stars, passed=stars >= 1)
+
+
+def pareto_frontier(points: Sequence[tuple[float, float]]) -> list[int]:
+    """Indices of the points no other point beats on both axes (both to be minimised), by x then y."""
+    order = sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1], i))
+    frontier: list[int] = []
+    best_y = float("inf")
+    for i in order:
+        if points[i][1] < best_y:
+            frontier.append(i)
+            best_y = points[i][1]
+    return frontier
