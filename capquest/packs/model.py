@@ -1,7 +1,7 @@
 """The level-pack format: what a pack's TOML files may hold, validated with pydantic v2.
 
-A pack is a folder: `pack.toml` (the manifest) and one `<level-id>.toml` per level, listed in the
-manifest's `levels` in unlock order. The engine-facing parts (`scenario`, each card's `policy`) are the
+A pack is a folder: `pack.toml` (the manifest), one `<level-id>.toml` per level, listed in the
+manifest's `levels` in unlock order, and optionally `concepts.toml` (glossary cards). The engine-facing parts (`scenario`, each card's `policy`) are the
 engine's own dataclasses (`capquest.engine.model`), so the format and the engine cannot drift apart.
 
 Player-facing text is a `Text`: a table with `en` and/or `ko` (`title = { en = "...", ko = "..." }`).
@@ -114,6 +114,19 @@ class LevelFile(_Strict):
     hybrid: Hybrid | None = None
     scoring: Scoring = Scoring()
     tutorial: Annotated[tuple[TutorialStep, ...], Field(max_length=60)] = ()
+
+
+class Concept(_Strict):
+    """A glossary card (`concepts.toml`: `[[concepts]]` tables), unlocked by levels that list its id."""
+
+    id: Ident
+    term: Text  # the term itself: shown with the English and Korean side by side
+    body: Text  # a short explanation, a few sentences
+    source: Annotated[str, Field(max_length=300)] | None = None  # where the definition comes from
+
+
+class ConceptsFile(_Strict):
+    concepts: Annotated[tuple[Concept, ...], Field(max_length=60)] = ()
 
 
 class Chapter(_Strict):
