@@ -53,9 +53,6 @@ class _Server:
         "direct",
         "draw",
         "free",
-        "queued_at",
-        "started",
-        "waited",
         "gen",
         "heap",
         "idx",
@@ -64,8 +61,11 @@ class _Server:
         "name",
         "peak",
         "pool",
+        "queued_at",
         "region",
+        "started",
         "vt",
+        "waited",
         "waitq",
     )
 
