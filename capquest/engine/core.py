@@ -1002,7 +1002,11 @@ class Simulation:
         if busy > primary.peak:
             primary.peak = busy
         values["primary.pool_busy"] = busy * scale
-        values["primary.pool_waiting"] = len(primary.waitq) * scale
+        waitq = primary.waitq
+        hist = self.hist
+        while waitq and hist[waitq[0]]["_dl"] < t:  # clients that gave up leave the count
+            primary.queued_at.pop(waitq.popleft(), None)
+        values["primary.pool_waiting"] = len(waitq) * scale
         values["lock_waiters"] = self.lock_waiters * scale
         for r in range(self.n_replicas):
             values[f"{self.servers[1 + r].name}.lag_ms"] = self.log.lag_us(r, t) / 1000.0
