@@ -320,9 +320,13 @@ class ProgressStore:
             except OSError as exc:
                 notices.append(Notice("read_failed", self.path, detail=str(exc)))
                 progress = Progress()
-            self._state = _State(base=progress, pending=[], view=progress.model_copy(deep=True))
+            pending = self._state.pending  # changes a failed save still owes survive a reload
+            view = progress.model_copy(deep=True)
+            for op in pending:
+                op.apply(view)
+            self._state = _State(base=progress, pending=pending, view=view)
             self._loaded = True
-            return LoadReport(progress=progress.model_copy(deep=True), notices=tuple(notices))
+            return LoadReport(progress=view.model_copy(deep=True), notices=tuple(notices))
 
     def _load_locked(self, notices: list[Notice]) -> Progress:
         try:
@@ -394,7 +398,11 @@ class ProgressStore:
         passed: bool,
         digest: str,
     ) -> RunRecorded:
-        """Count an attempt; keep the run if it beats the best score; raise stars and passed; save."""
+        """Count an attempt; keep the run if it beats the best score; raise stars and passed; save.
+
+        `card`, `assign` and `seed` must be what was passed to `capquest.play.run` (not `RunResult.card`,
+        which says "custom" for an assignment; the seed may be `RunResult.seed`), and `digest` is
+        `RunResult.outcome.digest`: `capquest report` re-simulates the best run from them."""
         run = BestRun(card=card, assign=dict(assign or {}), seed=seed, score=float(score), digest=digest)
         LevelProgress(stars=stars, passed=passed)  # validates them before anything is changed
         self._check_ids(pack_id, level_id)

@@ -284,3 +284,27 @@ def test_format_without_a_migration_is_set_aside(home: Path) -> None:
     (home / "progress.msgpack").write_bytes(encode("progress", {}, format_version=0))
     (notice,) = ProgressStore(home).load().notices
     assert (notice.kind, notice.reason) == ("damaged", "older_version")
+
+
+def test_saves_work_where_file_locks_do_not(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fcntl
+
+    def no_locks(fd: int, operation: int) -> None:
+        raise OSError(errno.ENOLCK, "No locks available")
+
+    monkeypatch.setattr(fcntl, "flock", no_locks)
+    s = ProgressStore(home)
+    _play(s, score=600.0)
+    assert s.take_notices() == []
+    assert ProgressStore(home).level("campaign", "flash-sale").attempts == 1
+
+
+def test_reloading_keeps_changes_a_failed_save_still_owes(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = ProgressStore(home)
+    monkeypatch.setattr(store, "write_atomic", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EROFS, "read-only")))
+    _play(s, score=600.0)
+    assert s.load().progress.packs["campaign"].levels["flash-sale"].attempts == 1
+    monkeypatch.undo()
+    monkeypatch.setenv("CAPQUEST_HOME", str(home))
+    s.mark_concept_seen("cap")
+    assert ProgressStore(home).level("campaign", "flash-sale").attempts == 1
