@@ -12,9 +12,13 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+# Ids as the pack format spells them (capquest.packs.model.Ident); the pattern also keeps a hostile export
+# from smuggling terminal escape codes into the teacher's report.
+IDENT_PATTERN = r"^[a-z0-9][a-z0-9-]{0,47}$"
+Ident = Annotated[str, Field(pattern=IDENT_PATTERN)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Score = Annotated[float, Field(allow_inf_nan=False)]
-Digest = Annotated[str, Field(max_length=128)]
+Digest = Annotated[str, Field(pattern=r"^[!-~]{0,128}$")]  # printable ASCII: a sha256 in hex
 
 
 class _Model(BaseModel):
@@ -24,8 +28,8 @@ class _Model(BaseModel):
 class BestRun(_Model):
     """The run behind a level's best score: enough to re-simulate it (runs are deterministic)."""
 
-    card: Annotated[str, Field(max_length=100)] | None  # None: an explicit assignment with no card
-    assign: Annotated[dict[Name, Name], Field(max_length=10)] = {}  # data class -> card id (hybrids)
+    card: Ident | None  # None: an explicit assignment with no card
+    assign: Annotated[dict[Ident, Ident], Field(max_length=10)] = {}  # data class -> card id (hybrids)
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)]
     score: Score
     digest: Digest
@@ -40,15 +44,15 @@ class LevelProgress(_Model):
 
 
 class PackProgress(_Model):
-    levels: Annotated[dict[Name, LevelProgress], Field(max_length=500)] = {}
-    unlocked: Annotated[list[Name], Field(max_length=500)] = []  # level ids, in the order unlocked
+    levels: Annotated[dict[Ident, LevelProgress], Field(max_length=500)] = {}
+    unlocked: Annotated[list[Ident], Field(max_length=500)] = []  # level ids, in the order unlocked
 
 
 class Settings(_Model):
     """The player's settings. A new one needs a default (old files lack it) and no format bump."""
 
     language: Literal["en", "ko"] | None = None  # None: follow CAPQUEST_LANG / the system locale
-    theme: Annotated[str, Field(max_length=60)] = "default"
+    theme: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,59}$")] = "default"
     ascii_borders: bool = False  # for CJK terminals that draw box characters double-wide
     reduced_motion: bool = False
     replay_speed: Annotated[float, Field(gt=0, le=16)] = 1.0
@@ -63,18 +67,18 @@ class Settings(_Model):
 
 
 class TutorialPosition(_Model):
-    pack_id: Name
-    level_id: Name
+    pack_id: Ident
+    level_id: Ident
     step: Annotated[int, Field(ge=0)] = 0
 
 
 class Progress(_Model):
     """The payload of `progress.msgpack` (format version 1)."""
 
-    packs: Annotated[dict[Name, PackProgress], Field(max_length=100)] = {}
+    packs: Annotated[dict[Ident, PackProgress], Field(max_length=100)] = {}
     settings: Settings = Settings()
     tutorial: TutorialPosition | None = None
-    concepts_seen: Annotated[list[Name], Field(max_length=1000)] = []  # glossary card ids, in order met
+    concepts_seen: Annotated[list[Ident], Field(max_length=1000)] = []  # glossary card ids, in order met
 
 
 class ExportedLevel(_Model):
@@ -90,7 +94,7 @@ class Export(_Model):
 
     student: Name
     app_version: Annotated[str, Field(max_length=40)]
-    packs: Annotated[dict[Name, Annotated[dict[Name, ExportedLevel], Field(max_length=500)]], Field(max_length=100)]
+    packs: Annotated[dict[Ident, Annotated[dict[Ident, ExportedLevel], Field(max_length=500)]], Field(max_length=100)]
 
     @field_validator("student")
     @classmethod

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -35,7 +36,15 @@ from pydantic import ValidationError
 
 from capquest.saves import paths
 from capquest.saves.envelope import FORMAT_VERSION, SaveFormatError, decode, describe_validation_error, encode
-from capquest.saves.model import BestRun, LevelProgress, PackProgress, Progress, Settings, TutorialPosition
+from capquest.saves.model import (
+    IDENT_PATTERN,
+    BestRun,
+    LevelProgress,
+    PackProgress,
+    Progress,
+    Settings,
+    TutorialPosition,
+)
 
 NoticeKind = Literal["damaged", "upgraded", "save_failed", "read_failed"]
 Recovery = Literal["backup", "fresh", "memory", ""]
@@ -459,8 +468,8 @@ class ProgressStore:
     @staticmethod
     def _check_ids(*ids: str) -> None:
         for ident in ids:
-            if not isinstance(ident, str) or not 1 <= len(ident) <= 100:
-                raise ValueError(f"an id must be a text of 1 to 100 characters, not {ident!r}")
+            if not isinstance(ident, str) or not re.fullmatch(IDENT_PATTERN, ident):
+                raise ValueError(f"{ident!r} is not an id (lower-case letters, digits and '-', at most 48)")
 
     def _change(self, op: _Op) -> None:
         with self._mutex:

@@ -217,3 +217,19 @@ def test_report_and_export_are_headless(tmp_path: Path, monkeypatch: pytest.Monk
     )
     done = subprocess.run([sys.executable, "-c", code, str(folder), str(tmp_path / "x.capquest")], capture_output=True, text=True, env={**__import__("os").environ, "CAPQUEST_HOME": str(tmp_path / "h")})
     assert done.returncode == 0, done.stderr
+
+
+def test_hostile_export_is_refused_not_printed(tmp_path: Path, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+    run = {"card": "cp", "assign": {}, "seed": 1, "score": 1.0, "digest": "x"}
+    level = {"stars": 1, "attempts": 1, "best_score": 1.0, "passed": True, "best_run": run}
+    escape = tmp_path / "escape.capquest"
+    escape.write_bytes(encode("export", {"student": "Eve", "app_version": "0.1.0", "packs": {"campaign": {"\x1b[2J": level}}}))
+    huge = tmp_path / "huge.capquest"
+    many = {f"l{n}": level for n in range(501)}
+    huge.write_bytes(encode("export", {"student": "Mallory", "app_version": "0.1.0", "packs": {"campaign": many}}))
+
+    assert main(["report", str(escape), str(huge)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b[2J" not in out and "Eve" not in out.split("escape.capquest")[0]
+    assert "escape.capquest" in out and "huge.capquest" in out
+    assert fake_engine.calls == 0
