@@ -125,7 +125,8 @@ def describe_validation_error(exc: Exception) -> str:
     errors = getattr(exc, "errors", None)
     if callable(errors):
         first = errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ())) or "(payload)"
+        # A bad key is part of the location: escape it, it may be anything (an escape code, for one).
+        where = ".".join(str(p) if str(p).isprintable() else repr(p) for p in first.get("loc", ())) or "(payload)"
         more = len(errors()) - 1
         return f"{where}: {first.get('msg', 'invalid')}" + (f" (and {more} more)" if more else "")
     return str(exc)
