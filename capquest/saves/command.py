@@ -37,7 +37,9 @@ def export(args: argparse.Namespace) -> int:
         exported = build_export(loaded.progress, name)
     except ValueError:
         raise UsageError(t("saves.export_bad_name")) from None
-    out = Path(args.out) if args.out else default_export_path(exported.student, store.home)
+    out = Path(args.out) if args.out else default_export_path(exported.student, store.home / "exports")
+    if out.is_dir():  # --out FOLDER: the usual name, inside it
+        out = default_export_path(exported.student, out)
     try:
         write_export(exported, out)
     except OSError as exc:

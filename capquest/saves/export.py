@@ -54,10 +54,11 @@ def write_export(export: Export, path: Path) -> None:
     write_atomic(path, encode_export(export))
 
 
-def default_export_path(student: str, home: Path | None = None) -> Path:
-    """`<data folder>/exports/<name>.capquest`, numbered (`<name>-2.capquest`...) if taken: an earlier
-    export is never overwritten."""
-    folder = (home if home is not None else paths.data_dir()) / paths.EXPORTS
+def default_export_path(student: str, folder: Path | None = None) -> Path:
+    """`<folder>/<name>.capquest` (folder: `<data folder>/exports`), numbered (`<name>-2.capquest`...) if
+    taken: an earlier export is never overwritten."""
+    if folder is None:
+        folder = paths.data_dir() / paths.EXPORTS
     stem = re.sub(r"[^\w-]+", "-", student.strip()).strip("-")[:60] or "student"
     candidate = folder / f"{stem}{paths.EXPORT_SUFFIX}"
     n = 2

@@ -85,6 +85,12 @@ def test_export_writes_best_runs_and_never_overwrites_an_earlier_one(home: Path,
     assert hybrid is not None and hybrid.card is None and hybrid.assign == {"catalog": "ap-cache", "orders": "cp-lock"}
 
 
+def test_export_into_a_folder(home: Path, tmp_path: Path) -> None:
+    _honest_play(home, [("flash-sale", "cp-lock", 1, {})])
+    assert main(["export", "--name", "Grace Hopper", "--out", str(tmp_path)]) == 0
+    assert read_export(tmp_path / "Grace-Hopper.capquest").packs["campaign"]["flash-sale"].attempts == 1
+
+
 def test_export_without_a_name_and_no_terminal_is_a_usage_error(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export"]) == 2
     err = capsys.readouterr().err
