@@ -239,3 +239,37 @@ def test_hostile_export_is_refused_not_printed(tmp_path: Path, fake_engine: type
     assert "\x1b[2J" not in out and "Eve" not in out.split("escape.capquest")[0]
     assert "escape.capquest" in out and "huge.capquest" in out
     assert fake_engine.calls == 0
+
+
+def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    import capquest.play as play
+
+    level = SimpleNamespace(id="flash-sale")
+    pack = SimpleNamespace(manifest=SimpleNamespace(id="my-pack"), levels=[SimpleNamespace(id="intro"), level])
+    calls: list[tuple] = []
+
+    def fake_run(lv: object, card: str | None, *, seed: int, assign: dict | None = None) -> object:
+        calls.append((lv, card, seed, assign))
+        if card == "missing":
+            raise play.StrategyError("level 'flash-sale' has no card 'missing'")
+        if card == "crash":
+            raise RuntimeError("engine bug")
+        return SimpleNamespace(score=SimpleNamespace(score=512.0, stars=1), outcome=SimpleNamespace(digest="f" * 64))
+
+    monkeypatch.setattr(play, "run", fake_run)
+    replay = report_module.PackReplay(extra_packs=[pack])
+    run = BestRun(card="cp-lock", assign={"orders": "cp-lock"}, seed=9, score=512.0, digest="f" * 64)
+
+    assert replay("my-pack", "flash-sale", run) == Replayed(512.0, "f" * 64, 1)
+    assert calls == [(level, "cp-lock", 9, {"orders": "cp-lock"})]
+    assert replay.level_order("my-pack") == ["intro", "flash-sale"]
+    with pytest.raises(NotReproducible):
+        replay("my-pack", "flash-sale", run.model_copy(update={"card": "missing"}))
+    with pytest.raises(CannotReplay, match="engine bug"):
+        replay("my-pack", "flash-sale", run.model_copy(update={"card": "crash"}))
+    with pytest.raises(CannotReplay, match="no level"):
+        replay("my-pack", "gone", run)
+    with pytest.raises(CannotReplay):
+        replay("not-installed", "flash-sale", run)
