@@ -219,12 +219,13 @@ class PackReplay:
         level = next((lv for lv in pack.levels if lv.id == level_id), None)
         if level is None:
             raise CannotReplay(f"pack {pack_id!r} has no level {level_id!r} here (another version of the pack?)")
-        from capquest.play import StrategyError
-        from capquest.play import run as play_run
-
         try:
-            result = play_run(level, run.card, seed=run.seed, assign=run.assign or None)
-        except StrategyError as exc:
+            from capquest import play
+        except Exception as exc:  # a broken install: nothing can be checked, the report still prints
+            raise CannotReplay(f"the simulator could not be loaded ({exc})") from None
+        try:
+            result = play.run(level, run.card, seed=run.seed, assign=run.assign or None)
+        except play.StrategyError as exc:
             raise NotReproducible(str(exc)) from None
         except Exception as exc:  # the engine failing is this machine's problem, not the student's claim
             raise CannotReplay(f"the simulation failed ({type(exc).__name__}: {exc})") from None

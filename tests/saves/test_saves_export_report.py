@@ -244,7 +244,13 @@ def test_hostile_export_is_refused_not_printed(tmp_path: Path, fake_engine: type
 def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest.MonkeyPatch) -> None:
     from types import SimpleNamespace
 
-    import capquest.play as play
+    class StrategyError(ValueError):
+        pass
+
+    # A stand-in for capquest.play (level + card + seed -> result), whatever state the engine is in.
+    play = SimpleNamespace(StrategyError=StrategyError)
+    monkeypatch.setitem(sys.modules, "capquest.play", play)
+    monkeypatch.setattr(__import__("capquest"), "play", play, raising=False)
 
     level = SimpleNamespace(id="flash-sale")
     pack = SimpleNamespace(manifest=SimpleNamespace(id="my-pack"), levels=[SimpleNamespace(id="intro"), level])
@@ -258,7 +264,7 @@ def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest
             raise RuntimeError("engine bug")
         return SimpleNamespace(score=SimpleNamespace(score=512.0, stars=1), outcome=SimpleNamespace(digest="f" * 64))
 
-    monkeypatch.setattr(play, "run", fake_run)
+    play.run = fake_run
     replay = report_module.PackReplay(extra_packs=[pack])
     run = BestRun(card="cp-lock", assign={"orders": "cp-lock"}, seed=9, score=512.0, digest="f" * 64)
 
