@@ -57,6 +57,10 @@ Definitions the engine and the checker both count (see ../shared/domain.md):
   (a counter: a smaller number than it already read; a stock key, which only goes down: a larger one).
 Each stale/RYW/monotonic read is counted once per kind (a read may be both stale and a RYW violation).
 
+Optional top-level field: `"kinds": {"stock/7": "stock", ...}` names the kind of data of a key whose ops
+do not show it (a key that is only read); otherwise a key with orders is a stock, with increments a
+counter, with writes a register, and a key only read is a counter if its initial value is a number.
+
 Validation (`validate_history`, `load_history`) and the JSON Schema (`history_schema`) live here too, so
 the format has one owner. Unknown fields (at the top level and in an op) are ignored: a tool may add its
 own. `docs/history-format.md` explains the format to people converting histories from other tools.
@@ -198,6 +202,12 @@ def _history_adapter() -> Any:
         nodes: list[str]
         faults: list[FaultSpan]
         ops: list[any_op]
+        kinds: NotRequired[
+            Annotated[
+                dict[str, Literal["stock", "counter", "register"]],
+                Field(description="optional: the kind of data of keys that are only read"),
+            ]
+        ]
 
     _adapter = TypeAdapter(HistoryFile)
     return _adapter
@@ -288,26 +298,34 @@ def _shape_problems(data: object, limit: int) -> tuple[list[str], int]:
     return [], 0
 
 
+DATA_KINDS: tuple[str, ...] = ("stock", "counter", "register")
+
+
+def data_kind(first_update: str | None, initial: Any, hint: str | None = None) -> str:
+    """A key's kind of data: "stock" when it has orders (or cancels), "counter" when it has increments,
+    "register" when it has writes (`first_update`: the `f` of any of its non-read ops). A key that is only
+    read takes its kind from the history's optional `kinds` map (`hint`), else from its initial value: a
+    string or null makes a register, a number a counter."""
+    if first_update is not None:
+        return _KIND_OF_F[first_update]
+    if hint in DATA_KINDS:
+        return hint  # type: ignore[return-value]
+    return "counter" if isinstance(initial, int) and not isinstance(initial, bool) else "register"
+
+
 def key_kinds(history: History) -> dict[str, str]:
-    """Each key's kind of data: "stock" (has orders), "counter" (has increments), "register" (has
-    writes); a key that is only read is a register when its initial value is a string or null, else a
-    counter. `validate_history` makes sure a key never mixes kinds."""
-    kinds: dict[str, str] = {}
-    for op in history["ops"]:
-        f = op["f"]
-        if f == "order" or f == "cancel":
-            kinds.setdefault(op["key"], "stock")
-        elif f == "incr":
-            kinds.setdefault(op["key"], "counter")
-        elif f == "write":
-            kinds.setdefault(op["key"], "register")
-    initial = history["initial"]
+    """Every key's kind of data (see `data_kind`). `validate_history` makes sure a key never mixes kinds."""
+    first: dict[str, str | None] = {}
     for op in history["ops"]:
         key = op["key"]
-        if key not in kinds:
-            value = initial.get(key)
-            kinds[key] = "counter" if isinstance(value, int) and not isinstance(value, bool) else "register"
-    return kinds
+        if op["f"] != "read":
+            if first.get(key) is None:
+                first[key] = op["f"]
+        elif key not in first:
+            first[key] = None
+    initial = history["initial"]
+    hints = history.get("kinds") or {}
+    return {key: data_kind(f, initial.get(key), hints.get(key)) for key, f in first.items()}
 
 
 _KIND_OF_F = {"order": "stock", "cancel": "stock", "incr": "counter", "write": "register"}
@@ -364,6 +382,23 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[str], int]:
                     f"ops[{i}].f: key {key!r} is a {known[0]} (see ops[{known[1]}]); "
                     f"a {f} op needs a {kind} key"
                 )
+    for i, op in enumerate(ops):
+        if op["f"] == "cancel" and op["order"] not in orders:
+            problem(f"ops[{i}].order: no order op has id {op['order']}")
+    hints = history.get("kinds")
+    if hints is not None:
+        if not isinstance(hints, dict):
+            problem("kinds: must be an object (key -> stock, counter or register)")
+        else:
+            for key, hint in hints.items():
+                if hint not in DATA_KINDS:
+                    problem(f"kinds.{key}: must be one of stock, counter, register")
+                elif key in key_kind and key_kind[key][0] != hint:
+                    problem(
+                        f"kinds.{key}: says {hint}, but ops[{key_kind[key][1]}] makes it a {key_kind[key][0]}"
+                    )
+    if problems:
+        return problems, more
     kinds = key_kinds(history)
     initial = history["initial"]
     for key, value in initial.items():
@@ -377,9 +412,7 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[str], int]:
             problem(f"initial: has no initial stock for {key!r}")
     for i, op in enumerate(ops):
         f = op["f"]
-        if f == "cancel" and op["order"] not in orders:
-            problem(f"ops[{i}].order: no order op has id {op['order']}")
-        elif f == "read" and op["outcome"] == "ok":
+        if f == "read" and op["outcome"] == "ok":
             if "value" not in op:
                 problem(f"ops[{i}].value: is missing (an ok read must say what it read)")
                 continue

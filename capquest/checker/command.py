@@ -12,11 +12,13 @@ import json
 import sys
 
 from capquest.checker.anomaly import ANOMALY_KINDS
+from capquest.checker.linearizability import DEFAULT_BUDGET
 from capquest.checker.report import Report
 from capquest.checker.report import check as check_history
 from capquest.history import HistoryError, load_history
 
 SHOWN = 50  # anomalies listed in the text output; --json lists all
+SEARCH_BUDGET = DEFAULT_BUDGET  # linearizability search states per key before "unknown"
 
 
 def check(args: argparse.Namespace) -> int:
@@ -29,7 +31,7 @@ def check(args: argparse.Namespace) -> int:
     except HistoryError as exc:
         print(f"capquest: {t('checker.invalid', lang, path=path, reason=str(exc))}", file=sys.stderr)
         return 2
-    report = check_history(history)
+    report = check_history(history, budget=SEARCH_BUDGET)
     if args.svg:
         from capquest.checker.timeline import save_timeline_svg
 

@@ -21,7 +21,7 @@ from operator import itemgetter
 from typing import Any
 
 from capquest.checker.anomaly import Anomaly
-from capquest.history import History, Op
+from capquest.history import History, Op, data_kind
 
 NEVER = 1 << 62  # "completes after everything": the effect time of a write whose success is unknown
 BEFORE_ALL = -1  # the initial value's write: completed before every operation
@@ -37,21 +37,6 @@ def partition_by_key(ops: Iterable[Op]) -> dict[str, list[Op]]:
     for op in ops:
         by_key[op["key"]].append(op)
     return dict(by_key)
-
-
-def kind_of_key(ops: list[Op], initial: Any) -> str:
-    """A key's kind of data, from its operations (see `capquest.history.key_kinds`)."""
-    fs = {op["f"] for op in ops}
-    if "order" in fs or "cancel" in fs:
-        return "stock"
-    if "incr" in fs:
-        return "counter"
-    if "write" in fs:
-        return "register"
-    return "counter" if isinstance(initial, int) and not isinstance(initial, bool) else "register"
-
-
-_KIND_OF_UPDATE = {"order": "stock", "cancel": "stock", "incr": "counter", "write": "register"}
 
 
 def split_reads(ops: Iterable[Op]) -> dict[str, tuple[list[Op], list[Op]]]:
@@ -256,13 +241,13 @@ def check_counter(key: str, reads: list[Op], updates: list[Op], initial: int, ou
         k = bisect_left(completes, r["invoke"])
         expected = initial + added[k]
         if r["value"] < expected:
-            writer = incrs[k - 1]
+            writer = incrs[k - 1] if k else None
             start, end = _span(r, writer)
             out.append(
                 Anomaly(
                     "stale_read",
                     key,
-                    (r["id"], writer["id"]),
+                    (r["id"], writer["id"]) if writer else (r["id"],),
                     r["invoke"],
                     start,
                     end,
@@ -273,8 +258,8 @@ def check_counter(key: str, reads: list[Op], updates: list[Op], initial: int, ou
                     {
                         "value": r["value"],
                         "expected": expected,
-                        "writer": writer["id"],
-                        "t_since": writer["complete"],
+                        "writer": writer["id"] if writer else "-",
+                        "t_since": writer["complete"] if writer else 0,
                         "t_at": r["invoke"],
                     },
                 )
@@ -447,15 +432,14 @@ KIND_ORDER = {
 def check_linear(history: History, kinds: dict[str, str] | None = None) -> list[Anomaly]:
     """Every anomaly the linear checks find, sorted by (time, kind, op id)."""
     initial = history["initial"]
+    hints = history.get("kinds") or {}
     out: list[Anomaly] = []
     for key, (reads, updates) in split_reads(history["ops"]).items():
         start = initial.get(key)
         if kinds is not None:
             kind = kinds[key]
-        elif updates:
-            kind = _KIND_OF_UPDATE[updates[0]["f"]]
         else:
-            kind = "counter" if isinstance(start, int) and not isinstance(start, bool) else "register"
+            kind = data_kind(updates[0]["f"] if updates else None, start, hints.get(key))
         if kind == "stock":
             check_stock(key, reads, updates, start, out)
         elif kind == "counter":

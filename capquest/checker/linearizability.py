@@ -409,6 +409,7 @@ def check_key(
     key: str, data: str, ops: Sequence[Op], initial: Any, budget: int = DEFAULT_BUDGET
 ) -> KeyResult:
     """The verdict for one key's operations (`data`: "stock", "counter" or "register")."""
+    ops = sorted(ops, key=lambda op: (op["invoke"], op["id"]))  # the file's order must not matter
     n = len(ops)
     if data == "register":
         result = read_mapping(key, ops, initial, n)

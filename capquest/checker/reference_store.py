@@ -124,3 +124,47 @@ def reference_history(
         "faults": [],
         "ops": history_ops,
     }
+
+
+def client_op(
+    op_id: int,
+    f: str,
+    key: str,
+    invoke: int,
+    complete: int | None,
+    *,
+    session: int = 0,
+    node: str = "primary",
+    outcome: str = "ok",
+    error: str = "",
+    **fields: Any,
+) -> Op:
+    """One operation, for hand-made histories (tests, docs): `client_op(7, "read", "stock/0", 20, 25,
+    value=3)`."""
+    op: dict[str, Any] = {
+        "id": op_id,
+        "session": session,
+        "f": f,
+        "key": key,
+        "invoke": invoke,
+        "complete": complete,
+        "node": node,
+        "outcome": outcome,
+        "error": error,
+    }
+    op.update(fields)
+    return op  # type: ignore[return-value]
+
+
+def history_of(initial: dict[str, Any], ops: list[Op], faults: list[dict[str, Any]] | None = None) -> History:
+    """A history around hand-made operations (sorted by (invoke, id), as the format asks)."""
+    nodes = sorted({op["node"] for op in ops if op["node"]})
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "time_unit": "us",
+        "initial": dict(initial),
+        "nodes": nodes,
+        "faults": list(faults or []),  # type: ignore[typeddict-item]
+        "ops": sorted(ops, key=lambda o: (o["invoke"], o["id"])),
+    }

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capquest.checker.anomaly import ANOMALY_KINDS, Anomaly, KeyVerdict
-from capquest.checker.linear import KIND_ORDER, check_linear, kind_of_key, partition_by_key
+from capquest.checker.linear import KIND_ORDER, check_linear, partition_by_key
 from capquest.checker.linearizability import DEFAULT_BUDGET, check_key
-from capquest.history import History
+from capquest.history import History, key_kinds
 
 
 @dataclass(frozen=True)
@@ -63,13 +63,12 @@ def check(history: History, *, linearizability: bool = True, budget: int = DEFAU
     """Check a (valid) history: the linear checks always, and per-key linearizability unless turned off
     (the play path may skip it to stay inside the run budget). A key whose search gave up is "unknown"
     in `keys`, never an anomaly."""
-    by_key = partition_by_key(history["ops"])
-    initial = history["initial"]
-    kinds = {key: kind_of_key(ops, initial.get(key)) for key, ops in by_key.items()}
+    kinds = key_kinds(history)
     anomalies = check_linear(history, kinds)
     verdicts: list[KeyVerdict] = []
     if linearizability:
-        for key, ops in sorted(by_key.items()):
+        initial = history["initial"]
+        for key, ops in sorted(partition_by_key(history["ops"]).items()):
             data = kinds[key]
             result = check_key(key, data, ops, initial.get(key), budget)
             verdicts.append(result.verdict)
