@@ -137,7 +137,7 @@ class _Files:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             found = _TOML_POSITION.search(str(exc))
-            line = int(found.group(1)) if found else text.count("\n") + 1  # "at end of document"
+            line = int(found.group(1)) if found else max(1, len(text.splitlines()))  # "at end of document"
             self.problems.append(Problem(shown, "", line, say("toml_syntax", detail=str(exc))))
             return None
         self.lines[shown] = KeyLines(text)
