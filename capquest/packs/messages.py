@@ -177,9 +177,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- design warnings (they need the engine)
     "dominated": (
-        "card '{card}' is beaten or tied on every axis (oversold, p99, errors, cost) by card '{by}': "
-        "nobody has a reason to pick it",
-        "카드 '{card}'은(는) 모든 축(초과 판매, p99, 오류, 비용)에서 카드 '{by}'보다 못하거나 같아서 고를 이유가 없습니다",
+        "card '{card}' is beaten or tied on every axis (oversold, p99, errors, cost, anomalies) by card "
+        "'{by}': nobody has a reason to pick it",
+        "카드 '{card}'은(는) 모든 축(초과 판매, p99, 오류, 비용, 이상 현상)에서 카드 '{by}'보다 못하거나 같아서 "
+        "고를 이유가 없습니다",
     ),
     "par_unreachable": (
         "no card reaches par {par}: the best is card '{card}' with {score}",
@@ -280,6 +281,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_p99": ("p99 ms", "p99 ms"),
     "col_errors": ("errors %", "오류 %"),
     "col_cost": ("cost", "비용"),
+    "col_anomalies": ("anomalies", "이상 현상"),
     "col_score": ("score", "점수"),
     "col_stars": ("stars", "별"),
     "unknown_schema": (
