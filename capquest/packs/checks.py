@@ -9,6 +9,7 @@ that keeps a hostile pack from asking for an hour of work.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -56,14 +57,12 @@ def _duplicates(ids: Iterable[str]) -> Iterator[tuple[int, str]]:
 # ----------------------------------------------------------------------------------------------- texts
 # Drawn one or two columns wide depending on the terminal (East Asian Width "A"): box drawing, arrows,
 # geometric shapes and stars misalign Korean layouts.
-_AMBIGUOUS_RANGES = ((0x2190, 0x21FF), (0x2500, 0x25FF), (0x2600, 0x26FF), (0x2460, 0x24FF), (0x2200, 0x22FF))
+_AMBIGUOUS = re.compile("[\u2190-\u21ff\u2200-\u22ff\u2460-\u24ff\u2500-\u25ff\u2600-\u26ff]")
 
 
 def _ambiguous(text: str) -> str | None:
-    for ch in text:
-        if any(lo <= ord(ch) <= hi for lo, hi in _AMBIGUOUS_RANGES):
-            return ch
-    return None
+    found = _AMBIGUOUS.search(text)
+    return found.group() if found else None
 
 
 def walk_texts(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, Text]]:

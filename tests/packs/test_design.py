@@ -183,9 +183,9 @@ def test_solve_the_example_pack(capsys):
 @needs_engine
 @pytest.mark.slow
 def test_solve_one_level_as_a_table(capsys):
-    assert main(["pack", "solve", str(EXAMPLE), "last-copies", "--seed", "3"]) == 0
+    assert main(["pack", "solve", str(EXAMPLE), "first-steps", "--seed", "3"]) == 0
     out = capsys.readouterr().out
-    assert "last-copies (seed 3)" in out and "frontier" in out and "conditional" in out
+    assert "first-steps (seed 3)" in out and "frontier" in out and "primary" in out
     assert main(["pack", "solve", str(EXAMPLE), "last-copys"]) == 2
     assert "did you mean 'last-copies'" in capsys.readouterr().err
 

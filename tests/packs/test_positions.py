@@ -74,3 +74,13 @@ def test_text_it_cannot_follow_gives_fewer_lines_not_an_exception():
     lines = KeyLines("a = 1\n= broken\n[x\n")
     assert lines.line_of(("a",)) == 1
     assert lines.line_of(("x",)) is None
+
+
+def test_escaped_quotes_do_not_end_a_string_early():
+    text = 'a = "he said \\"b = 1\\""\nc = """one \\""" two\n[not-a-table]\n"""\nd = 4\n'
+    assert tomllib.loads(text)["d"] == 4
+    lines = KeyLines(text)
+    assert lines.line_of(("a",)) == 1
+    assert lines.line_of(("b",)) is None
+    assert lines.line_of(("not-a-table",)) is None
+    assert lines.line_of(("d",)) == 5
