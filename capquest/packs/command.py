@@ -318,7 +318,7 @@ def install(args: argparse.Namespace) -> int:
 
 def list_packs(args: argparse.Namespace) -> int:
     rows = []
-    for found in installed.installed_packs():
+    for found in installed.installed_folders():
         report = check_pack(found.path)
         row: dict[str, Any] = {"id": found.id, "path": str(found.path), "valid": report.ok}
         if report.pack is not None:
@@ -355,7 +355,7 @@ def remove(args: argparse.Namespace) -> int:
     if installed.remove(args.pack_id):
         print(say("removed", id=args.pack_id))
         return 0
-    known = [p.id for p in installed.installed_packs()]
+    known = [p.id for p in installed.installed_folders()]
     close = difflib.get_close_matches(args.pack_id, known, n=1, cutoff=0.6)
     hint = say("did_you_mean", hint=close[0]) if close else ""
     raise UsageError(say("not_installed", id=args.pack_id, hint=hint, known=", ".join(known) or "-"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from capquest.cli import main
-from capquest.packs import check_pack, installed_packs, load_pack
+from capquest.packs import check_pack, installed_folders, installed_packs, load_pack, locate_pack
 
 HERE = Path(__file__).parent
 REPO = HERE.parent.parent
@@ -99,9 +99,14 @@ def test_new_refuses_a_folder_that_is_not_empty(tmp_path, capsys):
 def test_install_list_remove(tmp_path, capsys):
     code, out, _ = run(capsys, "pack", "install", str(EXAMPLE))
     assert code == 0 and "installed pack 'bookstore' 1.0" in out
-    [found] = installed_packs()
+    [found] = installed_folders()
     assert found.id == "bookstore" and found.path == tmp_path / "home" / "packs" / "bookstore"
-    assert found.load().levels == load_pack(EXAMPLE).levels
+    [pack] = installed_packs()
+    assert pack.id == "bookstore" and pack.levels == load_pack(EXAMPLE).levels
+    assert locate_pack("bookstore") == found.path
+    assert locate_pack(str(EXAMPLE)) == EXAMPLE
+    with pytest.raises(LookupError, match="installed: bookstore"):
+        locate_pack("bookshop")
     assert sorted(p.name for p in found.path.iterdir()) == sorted(p.name for p in EXAMPLE.glob("*.toml"))
 
     code, out, _ = run(capsys, "pack", "install", str(EXAMPLE))  # again: replaces it
