@@ -249,20 +249,23 @@ def _num(value: float) -> str:
 
 
 def _check_policy(report: Reporter, file: str, loc: Loc, policy: Policy, scenario: Scenario) -> None:
+    """A policy naming a part the topology lacks. The engine would quietly serve a replica or quorum
+    read from the primary (the card would not do what it says: an error), and adds a default cache in the
+    primary's region (it works, but the author may not know: a warning)."""
     topology = scenario.topology
     needs: list[tuple[str, str, str]] = []
     if policy.read_from == "replica" and not topology.replicas:
         needs.append(("read_from", "replica", "part_replica"))
-    if policy.read_from == "cache" and topology.cache is None:
-        needs.append(("read_from", "cache", "part_cache"))
-    if policy.write_to == "cache_queue" and topology.cache is None:
-        needs.append(("write_to", "cache_queue", "part_cache"))
     if policy.read_from == "quorum" and topology.quorum is None:
         needs.append(("read_from", "quorum", "part_quorum"))
     if policy.write_to == "quorum" and topology.quorum is None:
         needs.append(("write_to", "quorum", "part_quorum"))
     for field, value, part in needs:
         report.add(file, (*loc, field), say("needs_part", field=field, value=value, part=say(part)))
+    if topology.cache is None:
+        for field, value in (("read_from", policy.read_from), ("write_to", policy.write_to)):
+            if value in ("cache", "cache_queue"):
+                report.add(file, (*loc, field), say("default_cache", field=field, value=value), "warning")
 
 
 def _check_cards(report: Reporter, file: str, level: LevelFile) -> None:

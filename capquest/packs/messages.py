@@ -143,8 +143,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} = '{value}' needs {part} in the scenario's topology, and this level has none",
         "{field} = '{value}'에는 시나리오 topology의 {part}이(가) 필요한데 이 레벨에는 없습니다",
     ),
+    "default_cache": (
+        "{field} = '{value}' but the topology has no cache: a default one is added in the primary's region "
+        "(declare [scenario.topology.cache] to choose it)",
+        "{field} = '{value}'인데 topology에 캐시가 없어서 주 서버 리전에 기본 캐시가 추가됩니다 "
+        "([scenario.topology.cache]로 직접 정하세요)",
+    ),
     "part_replica": ("a replica (topology.replicas)", "복제본(topology.replicas)"),
-    "part_cache": ("a cache (topology.cache)", "캐시(topology.cache)"),
     "part_quorum": ("a quorum store (topology.quorum)", "쿼럼 저장소(topology.quorum)"),
     "ops_limit": (
         "this level would simulate about {ops} operations (duration × rate ÷ scale); the limit is {limit} "
