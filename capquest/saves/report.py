@@ -184,38 +184,46 @@ def build_report(files: Sequence[Path], replay: Replay, level_order: Callable[[s
 
 class PackReplay:
     """Re-simulates runs with `capquest.play.run` on the packs found here: the built-in campaign and the
-    installed packs, looked up by manifest id (loaded once each)."""
+    installed packs (`capquest.packs.installed_packs()`), by pack id, each loaded once when first needed."""
 
     def __init__(self, extra_packs: Sequence[Any] = ()) -> None:
-        self._packs: dict[str, Any] | None = None
         self._extra = list(extra_packs)
-        self._problem = ""
+        self._sources: dict[str, Callable[[], Any]] | None = None
+        self._loaded: dict[str, Any] = {}
+        self._problems: dict[str, str] = {}
 
-    def _load(self) -> dict[str, Any]:
-        if self._packs is None:
-            found: list[Any] = list(self._extra)
+    def _find(self, pack_id: str) -> Any:
+        if self._sources is None:
+            self._sources = {}
+            for pack in self._extra:
+                self._sources.setdefault(pack.manifest.id, lambda pack=pack: pack)
             try:
                 import capquest.packs as packs_module
 
-                found.append(packs_module.builtin_pack())
-                installed = getattr(packs_module, "installed_packs", None)
-                if installed is not None:
-                    found.extend(installed())
+                builtin = packs_module.builtin_pack()
+                self._sources.setdefault(builtin.manifest.id, lambda: builtin)
+                for installed in packs_module.installed_packs():
+                    self._sources.setdefault(installed.id, installed.load)
             except Exception as exc:  # a broken install must not stop the report
-                self._problem = f"the level packs could not be loaded ({exc})"
-            self._packs = {}
-            for pack in found:
-                self._packs.setdefault(pack.manifest.id, pack)
-        return self._packs
+                self._problems[""] = f"the level packs could not be loaded ({exc})"
+        if pack_id not in self._loaded:
+            source = self._sources.get(pack_id)
+            try:
+                self._loaded[pack_id] = source() if source else None
+            except Exception as exc:  # an installed pack damaged since: say so, check the others
+                self._loaded[pack_id] = None
+                self._problems[pack_id] = f"pack {pack_id!r} could not be loaded ({exc})"
+        return self._loaded[pack_id]
 
     def level_order(self, pack_id: str) -> Sequence[str]:
-        pack = self._load().get(pack_id)
+        pack = self._find(pack_id)
         return [level.id for level in pack.levels] if pack else []
 
     def __call__(self, pack_id: str, level_id: str, run: BestRun) -> Replayed:
-        pack = self._load().get(pack_id)
+        pack = self._find(pack_id)
         if pack is None:
-            raise CannotReplay(self._problem or f"pack {pack_id!r} is not installed here")
+            problem = self._problems.get(pack_id) or self._problems.get("")
+            raise CannotReplay(problem or f"pack {pack_id!r} is not installed here")
         level = next((lv for lv in pack.levels if lv.id == level_id), None)
         if level is None:
             raise CannotReplay(f"pack {pack_id!r} has no level {level_id!r} here (another version of the pack?)")

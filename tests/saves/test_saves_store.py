@@ -34,7 +34,7 @@ def test_data_dir_defaults_to_platformdirs(monkeypatch: pytest.MonkeyPatch) -> N
     import platformdirs
 
     monkeypatch.delenv("CAPQUEST_HOME", raising=False)
-    assert paths.data_dir() == Path(platformdirs.user_data_dir("capquest", appauthor=False))
+    assert paths.data_dir() == Path(platformdirs.user_data_dir("capquest"))
 
 
 def test_round_trip_keeps_everything(home: Path) -> None:
