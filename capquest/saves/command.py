@@ -131,18 +131,20 @@ def _print(report) -> None:  # report: ClassReport
     for row in report.rows:
         if row.check.status in ("mismatch", "unverified"):
             line = t("saves.report_flag_line", student=row.student, pack=row.pack_id, level=row.level_id, detail=row.check.detail())
-            console.print(Text(f"{check_text[row.check.status]}: {line}", style=check_style[row.check.status]))
+            console.print(Text(f"{check_text[row.check.status]}: {line}", style=check_style[row.check.status]), soft_wrap=True)
     for name in sorted(several):
         files = ", ".join(str(f) for f in report.students[name])
-        console.print(Text(t("saves.report_duplicate_student", student=name, files=files), style="yellow"))
+        console.print(Text(t("saves.report_duplicate_student", student=name, files=files), style="yellow"), soft_wrap=True)
     for broken in report.broken:
         reason = t(f"saves.report_reason_{broken.reason}")
         if reason.startswith("saves."):  # no sentence for this reason: the technical detail says it
             reason = broken.detail
-        console.print(Text(t("saves.report_broken_file", path=str(broken.path), detail=reason), style="bold red"))
+        # soft_wrap: one line per file, so a path can be copied whole
+        console.print(Text(t("saves.report_broken_file", path=str(broken.path), detail=reason), style="bold red"), soft_wrap=True)
     console.print(
         Text(t("saves.report_summary", students=len(report.students), files=len(report.files_read),
-               broken=len(report.broken), flagged=len(report.flagged)))
+               broken=len(report.broken), flagged=len(report.flagged))),
+        soft_wrap=True,
     )  # fmt: skip
 
 
