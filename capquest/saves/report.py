@@ -140,6 +140,26 @@ def check_run(pack_id: str, level_id: str, claimed_stars: int, run: BestRun | No
     return RunCheck("mismatch" if problems else "reproduced", tuple(problems), got)
 
 
+def _memoized(replay: Replay) -> Replay:
+    """The same run (pack, level, card, assignment, seed) is simulated once; its verdict, or the reason
+    it could not be checked, is reused."""
+    done: dict[tuple, Replayed | Exception] = {}
+
+    def cached(pack_id: str, level_id: str, run: BestRun) -> Replayed:
+        key = (pack_id, level_id, run.card, tuple(sorted(run.assign.items())), run.seed)
+        if key not in done:
+            try:
+                done[key] = replay(pack_id, level_id, run)
+            except (CannotReplay, NotReproducible) as exc:
+                done[key] = exc
+        got = done[key]
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    return cached
+
+
 def build_report(files: Sequence[Path], replay: Replay, level_order: Callable[[str], Sequence[str]] | None = None) -> ClassReport:
     """Read every file (a broken one is listed in `broken`), check every best run, sort the rows by
     student, then pack, then the pack's level order (when `level_order` knows it)."""
@@ -156,18 +176,16 @@ def build_report(files: Sequence[Path], replay: Replay, level_order: Callable[[s
             report.broken.append(BrokenFile(path, "io", exc.strerror or str(exc)))
         else:
             report.files_read.append(path)
-    cache: dict[Any, RunCheck] = {}
+    replay = _memoized(replay)  # a class often holds the same best run many times
     for path, export in exports:
         report.students.setdefault(export.student, []).append(path)
         for pack_id, levels in export.packs.items():
             for level_id, level in levels.items():
                 run = level.best_run
-                key = (pack_id, level_id, level.stars, run.model_dump_json() if run else None)
-                if key not in cache:  # a class often holds the same best run many times
-                    cache[key] = check_run(pack_id, level_id, level.stars, run, replay)
+                check = check_run(pack_id, level_id, level.stars, run, replay)
                 report.rows.append(
                     Row(export.student, path, pack_id, level_id, level.stars, level.attempts,
-                        level.best_score, level.passed, run, cache[key])
+                        level.best_score, level.passed, run, check)
                 )
 
     def order(row: Row) -> tuple:
