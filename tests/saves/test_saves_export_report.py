@@ -279,3 +279,14 @@ def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest
         replay("my-pack", "gone", run)
     with pytest.raises(CannotReplay):
         replay("not-installed", "flash-sale", run)
+
+
+def test_report_speaks_korean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _class(tmp_path, monkeypatch)
+    _tamper(folder / "Bob.capquest", "flash-sale", 999.0)
+    capsys.readouterr()
+    assert main(["report", str(folder), "--lang", "ko"]) == 1
+    out = capsys.readouterr().out
+    assert "학급 보고서" in out and "재현되지 않음" in out
+    assert "학생 3명, 읽은 파일 3개, 읽지 못한 파일 0개, 재현되지 않는 기록 1개." in out
+    assert "점수 999(이)라고 했지만" in out
