@@ -367,11 +367,13 @@ class ProgressStore:
                 backup_kept = move_aside(self.backup_path, paths.CORRUPT_PATTERN)
             notices.append(Notice("damaged", self.path, kept, exc.reason, exc.detail, recovered, backup_kept))
             if recovered == "backup":
-                write_atomic(self.path, encode_progress(progress))
+                with contextlib.suppress(OSError):  # if the disk refuses, the next save writes it
+                    write_atomic(self.path, encode_progress(progress))
             return progress
         if version < FORMAT_VERSION:
             kept = copy_aside(self.path, paths.OLD_FORMAT_PATTERN, version=version)
-            write_atomic(self.path, encode_progress(progress), backup=self.backup_path)
+            with contextlib.suppress(OSError):  # the old file still loads (and upgrades) next time
+                write_atomic(self.path, encode_progress(progress), backup=self.backup_path)
             notices.append(Notice("upgraded", self.path, kept, detail=f"format {version} -> {FORMAT_VERSION}"))
         return progress
 
