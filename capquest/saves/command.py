@@ -25,7 +25,7 @@ def _ask_name() -> str:
 
 
 def export(args: argparse.Namespace) -> int:
-    from capquest.saves.export import build_export, default_export_path, write_export
+    from capquest.saves.export import build_export, default_export_path, local_pack_versions, write_export
     from capquest.saves.store import ProgressStore
 
     name = args.name if args.name is not None else _ask_name()
@@ -34,7 +34,7 @@ def export(args: argparse.Namespace) -> int:
     for notice in loaded.notices:
         print(notice.message(), file=sys.stderr)
     try:
-        exported = build_export(loaded.progress, name)
+        exported = build_export(loaded.progress, name, local_pack_versions(loaded.progress.packs))
     except ValueError:
         raise UsageError(t("saves.export_bad_name")) from None
     out = Path(args.out) if args.out else default_export_path(exported.student, store.home / "exports")
@@ -155,7 +155,7 @@ def report(args: argparse.Namespace) -> int:
     if not files:
         raise UsageError(t("saves.report_no_files", paths=", ".join(args.files)))
     replay = PackReplay()
-    class_report = build_report(files, replay, replay.level_order)
+    class_report = build_report(files, replay, replay.level_order, replay.version)
     _print(class_report)
     if args.csv:
         try:

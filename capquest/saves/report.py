@@ -160,9 +160,23 @@ def _memoized(replay: Replay) -> Replay:
     return cached
 
 
-def build_report(files: Sequence[Path], replay: Replay, level_order: Callable[[str], Sequence[str]] | None = None) -> ClassReport:
+def _versions_differ(check: RunCheck, theirs: str | None, ours: str | None) -> RunCheck:
+    """A run that does not reproduce on another version of its pack accuses no one: the pack changed."""
+    if check.status != "mismatch" or theirs is None or ours is None or theirs == ours:
+        return check
+    version = Problem("check_version", (("theirs", theirs), ("ours", ours)))
+    return RunCheck("unverified", (version, *check.problems), check.reproduced)
+
+
+def build_report(
+    files: Sequence[Path],
+    replay: Replay,
+    level_order: Callable[[str], Sequence[str]] | None = None,
+    pack_version: Callable[[str], str | None] | None = None,
+) -> ClassReport:
     """Read every file (a broken one is listed in `broken`), check every best run, sort the rows by
-    student, then pack, then the pack's level order (when `level_order` knows it)."""
+    student, then pack, then the pack's level order (when `level_order` knows it). With `pack_version`
+    (the version of a pack here), a run that fails on a different version of its pack is "unverified"."""
     report = ClassReport()
     exports: list[tuple[Path, Export]] = []
     for path in files:
@@ -183,6 +197,8 @@ def build_report(files: Sequence[Path], replay: Replay, level_order: Callable[[s
             for level_id, level in levels.items():
                 run = level.best_run
                 check = check_run(pack_id, level_id, level.stars, run, replay)
+                if pack_version is not None:
+                    check = _versions_differ(check, export.pack_versions.get(pack_id), pack_version(pack_id))
                 report.rows.append(
                     Row(export.student, path, pack_id, level_id, level.stars, level.attempts,
                         level.best_score, level.passed, run, check)
@@ -232,6 +248,10 @@ class PackReplay:
                 self._loaded[pack_id] = None
                 self._problems[pack_id] = f"pack {pack_id!r} could not be loaded ({exc})"
         return self._loaded[pack_id]
+
+    def version(self, pack_id: str) -> str | None:
+        pack = self._find(pack_id)
+        return pack.manifest.version if pack else None
 
     def level_order(self, pack_id: str) -> Sequence[str]:
         pack = self._find(pack_id)
