@@ -102,15 +102,21 @@ def _print(report) -> None:  # report: ClassReport
 
     if report.rows:
         table = Table(title=t("saves.report_title"))
-        for key in ("student", "pack", "level", "stars", "attempts", "best_score", "passed", "check"):
-            numeric = key in ("stars", "attempts", "best_score")
-            # fold, never truncate: a level id cut short is a different level
-            table.add_column(t(f"saves.report_{key}"), justify="right" if numeric else "left", overflow="fold")
+        several_packs = len({row.pack_id for row in report.rows}) > 1
+        columns = ("student", "pack", "level") if several_packs else ("student", "level")
+        for key in (*columns, "stars", "attempts", "best_score", "passed", "check"):
+            if key in ("student", "pack", "level"):
+                # fold, never truncate: a level id cut short is a different level
+                table.add_column(t(f"saves.report_{key}"), overflow="fold", ratio=1)
+            else:
+                numeric = key in ("stars", "attempts", "best_score")
+                table.add_column(t(f"saves.report_{key}"), justify="right" if numeric else "left", no_wrap=True)
         for row in report.rows:
+            ids = (Text(row.pack_id), Text(row.level_id)) if several_packs else (Text(row.level_id),)
             table.add_row(
-                who(row), Text(row.pack_id), Text(row.level_id), str(row.stars), str(row.attempts),
+                who(row), *ids, str(row.stars), str(row.attempts),
                 "" if row.best_score is None else f"{row.best_score:g}", yes if row.passed else no,
-                Text(check_text[row.check.status], style=check_style[row.check.status]),
+                Text(t(f"saves.report_short_{row.check.status}"), style=check_style[row.check.status]),
             )  # fmt: skip
         console.print(table)
 

@@ -146,7 +146,7 @@ def test_report_over_several_exports(tmp_path: Path, monkeypatch: pytest.MonkeyP
     out = capsys.readouterr().out
     for name in ("Alice", "Bob", "박지훈"):
         assert name in out
-    assert "3 students, 3 files read, 0 unreadable, 0 runs that do not reproduce" in out
+    assert "Students: 3. Files read: 3, unreadable: 0. Runs that do not reproduce: 0." in out
     with open(out_csv, encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [(r["student"], r["level"]) for r in rows] == [
@@ -188,7 +188,7 @@ def test_report_flags_a_tampered_export_and_lists_broken_files(tmp_path: Path, m
     assert "Traceback" not in captured.out + captured.err
     assert "DOES NOT REPRODUCE" in captured.out
     assert "claims score 999" in captured.out
-    assert "3 students, 3 files read, 3 unreadable, 1 runs that do not reproduce" in captured.out
+    assert "Students: 3. Files read: 3, unreadable: 3. Runs that do not reproduce: 1." in captured.out
     with open(out_csv, encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     flagged = [(r["student"], r["level"]) for r in rows if r["check"] == "mismatch"]
