@@ -72,9 +72,10 @@ def render() -> str:
         out.append(f"\n## {level.id}: {level.title.get('en')}\n")
         out.append(f"Chapter `{level.chapter}`; par {par:g}, two stars {two:g}, three stars {three:g}.\n")
         out.append(
-            "| card | class | oversold (comp.) | p50 / p99 ms | errors | cost | stale / ryw / mono | score | stars |"
+            "| card | class | oversold (comp.) | p50 / p99 ms | errors | cost | stale / ryw / mono"
+            " | pool / locks / lag | score | stars |"
         )
-        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for card in level.cards:
             out.append(_row(level, card.id, card.class_))
     return "\n".join(out) + "\n"

@@ -17,8 +17,6 @@ try:  # until the engine is merged into this branch (remove once it is)
 except (ImportError, AttributeError):
     pytest.skip("the engine is not on this branch yet", allow_module_level=True)
 
-import pytest
-
 from capquest.engine.outcome import Metrics
 from capquest.play import RunResult
 
@@ -83,6 +81,8 @@ def test_cp_cards_never_oversell_or_read_stale(level_id: str) -> None:
 
 @pytest.mark.parametrize("level_id", LEVEL_IDS)
 def test_no_single_card_wins_every_axis(level_id: str) -> None:
+    if level_id in TUTORIAL_LEVELS:
+        pytest.skip("on a calm night the single primary may win everywhere: that is its lesson")
     ids = card_ids(level_id)
     for card in ids:
         mine = axes(level_id, card)
