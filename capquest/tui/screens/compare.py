@@ -26,16 +26,17 @@ class CompareScreen(Screen):
     HELP: ClassVar[str] = LocalizedHelp("play.help_compare")  # type: ignore[assignment]
 
     BINDINGS: ClassVar = [
-        Binding("tab,x", "switch_side", "Switch side", id="compare.side"),
-        Binding("left", "cycle(-1)", "Previous run", id="compare.prev"),
-        Binding("right", "cycle(1)", "Next run", id="compare.next"),
-        Binding("s", "reseed", "Other seed", id="compare.seed"),
-        Binding("escape", "back", "Back", id="compare.back"),
+        Binding("tab,x", "switch_side", "play.key_compare_side", id="compare.side"),
+        Binding("left", "cycle(-1)", "play.key_compare_prev", id="compare.prev"),
+        Binding("right", "cycle(1)", "play.key_compare_next", id="compare.next"),
+        Binding("s", "reseed", "play.key_compare_seed", id="compare.seed"),
+        Binding("escape", "back", "play.key_compare_back", id="compare.back"),
     ]
 
     def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
+        localize_bindings(self)
         self.sides: list[Any] = [result, self._other(result)]
         self.active = 1  # the side the arrows move
         self.running = False
@@ -57,9 +58,16 @@ class CompareScreen(Screen):
             yield Static(id="compare-note")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def help_text(self) -> str:
+        return t("play.help_compare")
+
+    async def retranslate(self) -> None:
         localize_bindings(self)
-        self.set_class(self.session.ascii_borders, "-ascii")
+        await self.recompose()
+        self.on_mount()
+
+    def on_mount(self) -> None:
+        self.set_class(bool(self.session.ascii_borders), "-ascii")
         self.query_one("#compare-running").display = False
         self._paint()
         if self.sides[0] is self.sides[1]:
@@ -112,7 +120,7 @@ class CompareScreen(Screen):
         assign = self.session.custom_assign if current.card == "custom" else None
         self._reseed_worker(card_id, seed, assign)
 
-    @work(thread=True, exclusive=True, group="reseed")
+    @work(thread=True, exclusive=True, group="reseed", exit_on_error=False)
     def _reseed_worker(self, card_id: str | None, seed: int, assign: dict[str, str] | None) -> Any:
         return self.session.runner(self.session.level, card_id, seed, assign)
 

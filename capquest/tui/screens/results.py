@@ -50,12 +50,12 @@ class ResultsScreen(Screen):
     HELP: ClassVar[str] = LocalizedHelp("play.help_results")  # type: ignore[assignment]
 
     BINDINGS: ClassVar = [
-        Binding("c", "compare", "Compare", id="results.compare"),
-        Binding("w", "why", "Why?", id="results.why"),
-        Binding("t", "chart", "Chart", id="results.chart"),
-        Binding("a", "replay", "Replay", id="results.replay"),
-        Binding("n", "next_level", "Next level", id="results.next"),
-        Binding("escape", "back", "Other card", id="results.back"),
+        Binding("c", "compare", "play.key_results_compare", id="results.compare"),
+        Binding("w", "why", "play.key_results_why", id="results.why"),
+        Binding("t", "chart", "play.key_results_chart", id="results.chart"),
+        Binding("a", "replay", "play.key_results_replay", id="results.replay"),
+        Binding("n", "next_level", "play.key_results_next", id="results.next"),
+        Binding("escape", "back", "play.key_results_back", id="results.back"),
     ]
 
     class WhyRequested(Message):
@@ -77,6 +77,7 @@ class ResultsScreen(Screen):
     def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
+        localize_bindings(self)
         self.result = result
 
     def compose(self) -> ComposeResult:
@@ -108,9 +109,16 @@ class ResultsScreen(Screen):
                     yield Button(t("play.results_replay_button"), id="replay", compact=True)
         yield Footer()
 
-    def on_mount(self) -> None:
+    def help_text(self) -> str:
+        return t("play.help_results")
+
+    async def retranslate(self) -> None:
         localize_bindings(self)
-        self.set_class(self.session.ascii_borders, "-ascii")
+        await self.recompose()
+        self.on_mount()
+
+    def on_mount(self) -> None:
+        self.set_class(bool(self.session.ascii_borders), "-ascii")
         self.query_one(MetricTable).show_result(self.result)
         self.query_one("#results").border_title = t("play.results_panel")
         self.query_one("#chart-scroll").border_title = t("play.chart_title")

@@ -22,11 +22,11 @@ class CardHand(VerticalScroll, can_focus=True):
     """
 
     BINDINGS: ClassVar = [
-        Binding("up,k", "move(-1)", "Previous card", show=False, id="hand.up"),
-        Binding("down,j", "move(1)", "Next card", show=False, id="hand.down"),
-        Binding("left", "move(-1)", "Previous card", show=False, id="hand.left"),
-        Binding("right", "move(1)", "Next card", show=False, id="hand.right"),
-        Binding("enter,space", "choose", "Choose card", id="hand.choose"),
+        Binding("up,k", "move(-1)", "play.key_hand_up", show=False, id="hand.up"),
+        Binding("down,j", "move(1)", "play.key_hand_down", show=False, id="hand.down"),
+        Binding("left", "move(-1)", "play.key_hand_left", show=False, id="hand.left"),
+        Binding("right", "move(1)", "play.key_hand_right", show=False, id="hand.right"),
+        Binding("enter,space", "choose", "play.key_hand_choose", id="hand.choose"),
     ]
 
     class Chosen(Message):

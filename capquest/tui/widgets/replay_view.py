@@ -51,8 +51,8 @@ class ReplayView(Vertical):
     ReplayView > Static { height: auto; }
     ReplayView #replay-stock { border: round $panel-lighten-2; padding: 0 1; }
     ReplayView #replay-stock.-flash { border: heavy $error; background: $error 20%; }
-    ReplayView.-ascii #replay-stock, ReplayView.-ascii #replay-stock.-flash { border: ascii $panel-lighten-2; }
-    ReplayView.-ascii #replay-stock.-flash { border: ascii $error; }
+    .-ascii ReplayView #replay-stock { border: ascii $panel-lighten-2; }
+    .-ascii ReplayView #replay-stock.-flash { border: ascii $error; }
     ReplayView #replay-events { color: $text-muted; }
     """
 

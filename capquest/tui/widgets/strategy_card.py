@@ -27,9 +27,11 @@ class StrategyCard(Static):
     StrategyCard.-hybrid { border: round $accent; border-title-color: $accent; }
     StrategyCard.-cursor { background: $boost; border: heavy $foreground; }
     StrategyCard.-chosen { background: $success 15%; }
-    StrategyCard.-ascii, StrategyCard.-ascii.-cp, StrategyCard.-ascii.-ap,
-    StrategyCard.-ascii.-hybrid, StrategyCard.-ascii.-cursor { border: ascii; }
-    StrategyCard.-ascii.-cursor { border: ascii $foreground; }
+    .-ascii StrategyCard { border: ascii $panel-lighten-2; }
+    .-ascii StrategyCard.-cp { border: ascii $primary; }
+    .-ascii StrategyCard.-ap { border: ascii $warning; }
+    .-ascii StrategyCard.-hybrid { border: ascii $accent; }
+    .-ascii StrategyCard.-cursor { border: ascii $foreground; }
     """
 
     class Clicked(Message):
