@@ -20,7 +20,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, LoadingIndicator, Static
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from capquest.i18n import language, t
@@ -159,6 +160,7 @@ class LevelScreen(Screen):
         self.chosen: str | None = None  # card id; None with `custom` set for a hybrid mix
         self.custom: dict[str, str] | None = None
         self.running = False
+        self._loading_timer: Timer | None = None
 
     # ------------------------------------------------------------------------------------- compose
     def compose(self) -> ComposeResult:
@@ -184,7 +186,6 @@ class LevelScreen(Screen):
                 with Horizontal(id="actions"):
                     yield Button(t("play.level_run_button"), id="run", variant="success", compact=True)
                     yield Button(t("play.level_glossary_button"), id="glossary", compact=True)
-                yield LoadingIndicator(id="running")
                 yield Static("", id="choice")
         yield Footer()
 
@@ -204,12 +205,16 @@ class LevelScreen(Screen):
 
     def on_mount(self) -> None:
         self._after_compose()
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import the replay screen (and its stylesheet) while the player reads, not after Run."""
+        from capquest.tui.screens.replay import ReplayScreen  # noqa: F401
 
     def _after_compose(self) -> None:
         for node in self.query("CardHand, ClassAssignment"):
             localize_bindings(node)
         self.set_class(bool(self.session.ascii_borders), "-ascii")
-        self.query_one("#running").display = False
         self.query_one("#scenario").border_title = t("play.level_scenario")
         self.query_one("#play").border_title = t("play.level_hand")
         self.query_one("#hand").focus()
@@ -294,12 +299,17 @@ class LevelScreen(Screen):
             card_id = hand.cursor_card.id  # Run with nothing chosen plays the card under the cursor
             hand.choose(card_id)
         self.running = True
-        self.query_one("#running").display = True
+        # The loading indicator only if the run is slow: mounting one costs a frame of its own.
+        self._loading_timer = self.set_timer(0.08, self._show_loading)
         self.query_one("#run", Button).disabled = True
         if self.custom is not None:
             self.session.custom_assign = dict(self.custom)
         self.post_message(self.RunStarted(card_id, self.custom))
         self._run_worker(card_id, self.custom)
+
+    def _show_loading(self) -> None:
+        if self.running:
+            self.query_one("#run", Button).loading = True
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def _run_worker(self, card_id: str | None, assign: dict[str, str] | None) -> Any:
@@ -309,7 +319,6 @@ class LevelScreen(Screen):
         if event.worker.group != "run" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.running = False
-        self.query_one("#running").display = False
         self.query_one("#run", Button).disabled = False
         if event.state == WorkerState.ERROR:
             self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error",

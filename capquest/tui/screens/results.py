@@ -90,8 +90,9 @@ class ResultsScreen(Screen):
             with VerticalScroll(id="results"):
                 head = Text()
                 head.append(f" {verdict} ", style="bold reverse " + ("green" if r.score.passed else "red"))
-                head.append(f"  {t('play.metric_score')} {fmt_num(r.score.score)}  ", style="bold")
+                head.append("  ")
                 head.append(stars(r.score.stars, g), style="bold yellow")
+                head.append(f"\n{t('play.metric_score')} {fmt_num(r.score.score)}", style="bold")
                 head.append(f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim")
                 yield Static(head, id="verdict")
                 yield MetricTable(glyphs=g, id="metrics")

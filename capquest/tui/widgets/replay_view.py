@@ -46,6 +46,7 @@ def event_text(event: str) -> str:
 
 
 class ReplayView(Vertical):
+    SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
     DEFAULT_CSS = """
     ReplayView { height: auto; }
     ReplayView > Static { height: auto; }

@@ -14,6 +14,7 @@ from capquest.tui.widgets.glyphs import FANCY, Glyphs, stars
 
 
 class StrategyCard(Static):
+    SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
     DEFAULT_CSS = """
     StrategyCard {
         height: auto;
