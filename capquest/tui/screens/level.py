@@ -178,7 +178,8 @@ class LevelScreen(Screen):
             with Vertical(id="play"):
                 yield Static(t("play.hand_title", n=len(level.cards)), id="hand-title")
                 yield CardHand(level.cards, glyphs=g, ascii_borders=bool(s.ascii_borders),
-                               best=s.best_by_card(), id="hand")
+                               best=s.best_by_card(), id="hand",
+                               compact=level.hybrid is not None or len(level.cards) > 4)
                 if level.hybrid is not None:
                     allowed = [c for c in level.cards if c.id in level.hybrid.cards]
                     yield ClassAssignment(level.hybrid.classes, allowed, ascii_borders=bool(s.ascii_borders),

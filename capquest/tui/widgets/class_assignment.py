@@ -21,7 +21,7 @@ from capquest.tui.widgets.glyphs import pad
 class ClassAssignment(Widget, can_focus=True):
     SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
     DEFAULT_CSS = """
-    ClassAssignment { height: auto; padding: 0 1; border: round $accent; }
+    ClassAssignment { height: auto; padding: 0 1; border: round $accent; text-wrap: nowrap; text-overflow: ellipsis; }
     ClassAssignment:focus { border: heavy $accent; }
     .-ascii ClassAssignment, .-ascii ClassAssignment:focus { border: ascii $accent; }
     """
