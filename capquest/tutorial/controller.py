@@ -78,6 +78,18 @@ class StepView:
     total: int
 
 
+def _prepares(step: TutorialStep, action: PlayerAction) -> bool:
+    """Whether `action` is a step towards what `step` awaits, or harmless, rather than a mistake:
+    choosing the very card a run waits for, building a mix before a run, opening the glossary."""
+    if action.action == step.action:
+        return False
+    if action.action == "open_glossary":
+        return True
+    if step.action == "run" and action.action == "choose_card":
+        return step.card is None or action.card == step.card
+    return step.action == "run" and action.action == "assign_class"
+
+
 class TutorialController:
     def __init__(
         self,
@@ -189,6 +201,8 @@ class TutorialController:
         if self._index in self._satisfied:
             return ActionVerdict(matched=False, relevant=False)
         step = view.step
+        if _prepares(step, action):
+            return ActionVerdict(matched=False, relevant=False)
         matched = (
             action.action == step.action
             and (step.card is None or action.card == step.card)

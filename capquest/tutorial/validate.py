@@ -17,7 +17,7 @@ from capquest.tutorial.figures import FIGURES, placeholders
 Loc = tuple[str | int, ...]
 
 # Widget ids of the play screens a step may point at (the TUI's contract with the step format).
-TARGETS = ("briefing", "hand", "run", "results", "chart", "why", "glossary")
+TARGETS = ("briefing", "hand", "assign", "run", "results", "chart", "why", "glossary")
 
 # The optional fields each kind of step may use; anything else set on it is a mistake of the author.
 _ALLOWED: dict[str, frozenset[str]] = {

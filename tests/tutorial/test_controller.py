@@ -195,3 +195,16 @@ def test_the_recap_lists_each_lesson_with_the_players_runs(level: LevelFile) -> 
 def test_a_course_without_steps_is_refused(level: LevelFile) -> None:
     with pytest.raises(ValueError):
         TutorialController([level.model_copy(update={"tutorial": ()})])
+
+
+def test_getting_ready_for_a_run_is_not_a_mistake_but_choosing_another_card_is() -> None:
+    level = LevelFile.model_validate(tomllib.loads(LEVEL.replace(
+        'action = "choose_card"\ncard = "safe"', 'action = "run"\ncard = "safe"')))
+    c = TutorialController([level])
+    c.advance()
+    assert not c.act(PlayerAction("choose_card", card="safe")).relevant  # the card the run wants
+    assert not c.act(PlayerAction("open_glossary")).relevant  # looking things up is never wrong
+    assert c.hint is None
+    assert c.act(PlayerAction("choose_card", card="fast")).hint == "Look at your hand."
+    assert c.act(PlayerAction("run", card="fast")).hint == "It has the CP badge."
+    assert c.act(PlayerAction("run", card="safe")).matched
