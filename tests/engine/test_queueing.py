@@ -72,6 +72,7 @@ def _erlang_c_wait(c: int, lam: float, mu: float) -> float:
     return top / (below + top) / (c * mu - lam)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rho,seconds", [(0.5, 120), (0.8, 200), (0.9, 300)])
 def test_pool_without_cpu_contention_is_erlang_c(rho, seconds):
     c, service_s = 3, 0.005
@@ -124,7 +125,7 @@ def test_more_stock_never_raises_oversell():
 def test_higher_rate_at_fixed_capacity_never_lowers_p99():
     means = []
     for rps in (300.0, 900.0, 1500.0, 2100.0):
-        sc = scenes.black_friday(rps, duration_s=2, scale=1)
+        sc = scenes.black_friday(rps, duration_s=1, scale=1)
         sc = replace(sc, topology=replace(sc.topology, primary=Server(pool=200, cores=4, service_ms=2.0)))
         means.append(_mean([simulate(sc, scenes.PRIMARY_ONLY, s).metrics.latency_ms.p99 for s in range(10)]))
     assert means == sorted(means)
