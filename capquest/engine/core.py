@@ -178,9 +178,9 @@ class Simulation:
                 one_way[ridx[link.a]][ridx[link.b]] = d
                 one_way[ridx[link.b]][ridx[link.a]] = d
         self.one_way = one_way
-        # A hop inside a region is delivered at once and its round trip added to the answer (an event
-        # saved per hop; the server still acts between invoke and complete). Across regions a request
-        # travels for real: an arrival event.
+        # A request's first hop inside a region is delivered at once and its round trip added to the
+        # answer (an event saved per request; the server still acts between invoke and complete). Later
+        # steps, and hops across regions, travel for real.
         self.req = [[0 if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))]
         self.resp = [[2 * local if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))]
         client_regions = [ridx[s.region] for s in w.client_regions] or [ridx[topo.primary_region]]
@@ -746,12 +746,9 @@ class Simulation:
 
     def _chain(self, t: int, i: int, came_from: _Server, cr: int, step: int, dest: _Server) -> None:
         """The client's app got step k's answer and sends step k+1 to `dest`."""
-        resp = self.resp[came_from.region][cr]
-        if came_from.region == cr:
-            self.o_owe[i] += resp  # a local round trip: owed to the answer, the next hop goes now
-            self._to_server(t, i, dest, step, cr)
-        else:
-            self._to_server(t + resp, i, dest, step, cr)
+        # The app really waits for the answer before the next step: the time between the steps is the
+        # window in which other clients race (a GET then a DECR), so it is never folded away.
+        self._to_server(t + self.resp[came_from.region][cr], i, dest, step, cr)
 
     def _cache_stock(self, key: str, t: int) -> int:
         v = self.cache_ctr.get(key)
@@ -828,11 +825,8 @@ class Simulation:
         if pol.write_to == "quorum":
             self._quorum_write(at, i, op, cr, pol, seen - op["qty"])
             return
-        if srv is not None and srv.region == cr:
-            self.o_owe[i] = at - t  # owe the local round trip, send now
-            self._send_primary_write(t, i, op, ST_DECR, cr, pol)
-        else:
-            self._send_primary_write(at - self.o_owe[i], i, op, ST_DECR, cr, pol)
+        # the app sends the decrement once the check's answer is back (the race window is real time)
+        self._send_primary_write(at - self.o_owe[i], i, op, ST_DECR, cr, pol)
 
     # ---------------------------------------------------------------------------------------- worker
     def _enqueue(self, t: int, i: int) -> None:
