@@ -1,0 +1,30 @@
+"""Saved progress: the msgpack save format, the progress store the game uses, and class exports.
+
+The game needs only `ProgressStore` (see `capquest.saves.store` for the whole story):
+
+    store = ProgressStore()          # CAPQUEST_HOME, else the per-user data folder
+    report = store.load()            # LoadReport: .progress, .notices (show each: notice.message())
+    store.record_run(pack_id, level_id, card, assign, seed, score, stars, passed, digest)
+    store.unlock(pack_id, level_id); store.set_setting("language", "ko"); store.settings
+    store.set_tutorial_position(pack_id, level_id, step); store.mark_concept_seen(concept_id)
+    store.reset()                    # keeps the old file as progress.reset-<n>.msgpack
+    store.take_notices()             # after a change: a damaged file met while saving, a full disk
+
+File names and the format are documented in `saves/README.md` at the top of the repository.
+"""
+
+from capquest.saves.model import BestRun, LevelProgress, PackProgress, Progress, Settings, TutorialPosition
+from capquest.saves.store import LoadReport, Notice, ProgressStore, RunRecorded
+
+__all__ = [
+    "BestRun",
+    "LevelProgress",
+    "LoadReport",
+    "Notice",
+    "PackProgress",
+    "Progress",
+    "ProgressStore",
+    "RunRecorded",
+    "Settings",
+    "TutorialPosition",
+]
