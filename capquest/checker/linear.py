@@ -419,10 +419,12 @@ def _lost_updates(
     out: list[Anomaly],
 ) -> None:
     """An acknowledged write w is lost when no read ever returned its value, no write of the key was
-    invoked after w completed (nothing legitimately replaced it), and every read invoked after w
-    completed -- at least one -- returned a value older than w (its write completed before w was
-    invoked). Then, from w's acknowledgement on, every client saw the state as if w never happened, and
-    no later write explains why: sound, with no guess about the system's internals."""
+    invoked after w completed (nothing legitimately replaced it), every read invoked after w completed
+    returned a value older than w (its write completed before w was invoked), and at least one of those
+    reads was served by the very node that acknowledged w. Then, from w's acknowledgement on, every
+    client saw the state as if w never happened -- even on the node that said "done" -- and no later
+    write explains why. A replica that merely lags (w acknowledged by the primary, later reads from the
+    replica) is stale, not lost: it is not counted here."""
     if not ok_writes or not reads:
         return
     invokes = sorted((op["invoke"], op["id"]) for op in ops)
@@ -438,6 +440,8 @@ def _lost_updates(
             continue
         later = by_invoke[bisect_right(read_invokes, done) :]
         if not later:
+            continue
+        if not w["node"] or not any(r["node"] == w["node"] for r in later):
             continue
         if all((b := source.get(r["id"])) is not None and b[2] < w["invoke"] for r in later):
             last = max(later, key=_by_complete)

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from capquest.checker import check
-from capquest.checker.linearizability import check_key, counting, read_mapping, search
+from capquest.checker.linearizability import check_key, counting, read_mapping, search, unit_schedule
 from capquest.checker.reference_store import client_op as op
 from capquest.checker.reference_store import history_of, reference_history
 from capquest.history import validate_history
@@ -197,6 +197,8 @@ def test_counting_never_contradicts_the_search(case):
     fast = counting("k", data, ops, initial, len(ops))
     if fast is not None:
         assert fast.verdict.verdict == search(ops, data, initial)[0]
+    if unit_schedule(data, ops, initial):  # a schedule is a certificate: the search must agree
+        assert search(ops, data, initial)[0] == "ok"
 
 
 # ------------------------------------------------------------------------ histories of a correct store
