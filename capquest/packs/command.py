@@ -63,6 +63,13 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
+def _workers() -> int:
+    """Processes for simulating many runs: the machine's cores, at most 4."""
+    import os
+
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def _stdout_console() -> Any:
     """A console for tables; when piped, wide enough that ids do not wrap."""
     from rich.console import Console
@@ -103,7 +110,9 @@ def validate(args: argparse.Namespace) -> int:
             progress, tick = _progress(total, say("design_progress"))
             with progress:
                 report.problems.extend(
-                    design.design_warnings(report.pack, runner, shown=str(args.path), tick=tick)
+                    design.design_warnings(
+                        report.pack, runner, shown=str(args.path), tick=tick, workers=_workers()
+                    )
                 )
             design_state = "run"
     errors, warnings = report.errors, report.warnings
@@ -198,10 +207,8 @@ def solve(args: argparse.Namespace) -> int:
         levels = (report.pack.level(args.level),) if _has_level(report, args.level) else ()
     total = sum(design.runs_needed(level) for level in levels)
     progress, tick = _progress(total, say("design_progress"))
-    solutions = []
     with progress:
-        for level in levels:
-            solutions.append(design.solve_level(level, runner, seed=args.seed, tick=tick))
+        solutions = design.solve_levels(levels, runner, seed=args.seed, tick=tick, workers=_workers())
     if getattr(args, "json", False):
         print(
             json.dumps(
