@@ -1,0 +1,163 @@
+"""The results of a run: the verdict (score, stars, pass/fail), each metric with what it cost the score,
+the card's explanation and the level's debrief, and the oversell-vs-latency chart of every card tried
+so far. From here: compare two runs, ask "Why?", replay, try another card, or go on."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Static
+
+from capquest.i18n import language, t
+from capquest.tui.screens.level import LocalizedHelp, PlaySession
+from capquest.tui.widgets.glyphs import fmt_num, stars
+from capquest.tui.widgets.key_labels import localize_bindings
+from capquest.tui.widgets.metric_table import MetricTable
+from capquest.tui.widgets.tradeoff_chart import ChartPoint, TradeoffChart
+
+CUSTOM_LABEL = "+"  # a hybrid level's custom assignment, on the chart
+
+
+def chart_points(session: PlaySession, current: Any) -> list[ChartPoint]:
+    """Every card of the level (its latest run, or "?" if untried), plus a custom hybrid mix if played."""
+    lang = language()
+    latest = session.latest_by_card()
+    points = []
+    for i, card in enumerate(session.level.cards):
+        run = latest.get(card.id)
+        points.append(ChartPoint(
+            label=str(i + 1), title=card.title.get(lang), card_class=card.class_,
+            p99_ms=run.outcome.metrics.latency_ms.p99 if run else None,
+            oversold=run.outcome.metrics.oversold_units if run else None,
+            current=run is not None and current.card == card.id))
+    custom = latest.get("custom")
+    if custom is not None:
+        points.append(ChartPoint(
+            label=CUSTOM_LABEL, title=t("play.custom"), card_class="hybrid",
+            p99_ms=custom.outcome.metrics.latency_ms.p99, oversold=custom.outcome.metrics.oversold_units,
+            current=current.card == "custom"))
+    return points
+
+
+class ResultsScreen(Screen):
+    CSS_PATH = "results.tcss"
+    HELP: ClassVar[str] = LocalizedHelp("play.help_results")  # type: ignore[assignment]
+
+    BINDINGS: ClassVar = [
+        Binding("c", "compare", "play.key_results_compare", id="results.compare"),
+        Binding("w", "why", "play.key_results_why", id="results.why"),
+        Binding("t", "chart", "play.key_results_chart", id="results.chart"),
+        Binding("a", "replay", "play.key_results_replay", id="results.replay"),
+        Binding("n", "next_level", "play.key_results_next", id="results.next"),
+        Binding("escape", "back", "play.key_results_back", id="results.back"),
+    ]
+
+    class WhyRequested(Message):
+        """The player asked why: the app opens the anomaly timeline of `result`."""
+
+        def __init__(self, result: Any) -> None:
+            super().__init__()
+            self.result = result
+
+    class ChartOpened(Message):
+        pass
+
+    class NextLevelRequested(Message):
+        def __init__(self, level_id: str, result: Any) -> None:
+            super().__init__()
+            self.level_id = level_id
+            self.result = result
+
+    def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.session = session
+        localize_bindings(self)
+        self.result = result
+
+    def compose(self) -> ComposeResult:
+        s, r, lang, g = self.session, self.result, language(), self.session.glyphs
+        card = s.card(r.card)
+        verdict = t("play.results_passed" if r.score.passed else "play.results_failed")
+        title = Text(t("play.results_title", card=s.card_title(r.card), seed=r.seed))
+        yield Static(title, id="results-title")
+        with Horizontal(id="results-body"):
+            with VerticalScroll(id="results"):
+                head = Text()
+                head.append(f" {verdict} ", style="bold reverse " + ("green" if r.score.passed else "red"))
+                head.append("  ")
+                head.append(stars(r.score.stars, g), style="bold yellow")
+                head.append(f"\n{t('play.metric_score')} {fmt_num(r.score.score)}", style="bold")
+                head.append(f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim")
+                yield Static(head, id="verdict")
+                yield MetricTable(glyphs=g, id="metrics")
+                yield Static(t("play.results_explanation"), classes="section")
+                explanation = card.explanation.get(lang) if card else t("play.results_custom_explanation")
+                yield Static(explanation, id="explanation")
+                yield Static(t("play.results_debrief"), classes="section")
+                yield Static(s.level.debrief.get(lang), id="debrief")
+            with Vertical(id="side"):
+                with VerticalScroll(id="chart-scroll"):
+                    yield TradeoffChart(chart_points(s, r), glyphs=g, id="chart")
+                with Horizontal(id="results-actions"):
+                    yield Button(t("play.results_compare_button"), id="compare", compact=True)
+                    yield Button(t("play.results_why_button"), id="why", variant="warning", compact=True)
+                    yield Button(t("play.results_replay_button"), id="replay", compact=True)
+        yield Footer()
+
+    def help_text(self) -> str:
+        return t("play.help_results")
+
+    async def retranslate(self) -> None:
+        localize_bindings(self)
+        await self.recompose()
+        self.on_mount()
+
+    def on_mount(self) -> None:
+        self.set_class(bool(self.session.ascii_borders), "-ascii")
+        self.query_one(MetricTable).show_result(self.result)
+        self.query_one("#results").border_title = t("play.results_panel")
+        self.query_one("#chart-scroll").border_title = t("play.chart_title")
+        self.query_one("#results").focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next_level":
+            return self.result.score.passed or None  # shown greyed out until the level is passed
+        return True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        {"compare": self.action_compare, "why": self.action_why, "replay": self.action_replay}[
+            event.button.id or "compare"]()
+
+    def action_why(self) -> None:
+        self.post_message(self.WhyRequested(self.result))
+
+    def action_chart(self) -> None:
+        chart = self.query_one(TradeoffChart)
+        chart.focus()
+        self.query_one("#side").toggle_class("-wide")
+        self.post_message(self.ChartOpened())
+
+    def action_replay(self) -> None:
+        from capquest.tui.screens.replay import ReplayScreen
+
+        self.app.switch_screen(ReplayScreen(self.session, self.result))
+
+    def action_compare(self) -> None:
+        from capquest.tui.screens.compare import CompareScreen
+
+        self.app.push_screen(CompareScreen(self.session, self.result))
+
+    def action_next_level(self) -> None:
+        if self.result.score.passed:
+            self.post_message(self.NextLevelRequested(self.session.level.id, self.result))
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()

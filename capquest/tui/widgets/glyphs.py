@@ -1,0 +1,80 @@
+"""The characters the play widgets draw with, and how they format figures.
+
+Nearly every pretty glyph (box drawing, stars, arrows, blocks, bullets) is East-Asian *ambiguous*
+width: a CJK terminal may draw it two cells wide and break every alignment. So there are two sets:
+`FANCY` for English in an ordinary terminal, and `PLAIN` (ASCII only) whenever the player asked for
+ASCII borders or reads Korean. Widths are always measured with `rich.cells.cell_len`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+
+
+@dataclass(frozen=True)
+class Glyphs:
+    h: str  # horizontal line
+    v: str  # vertical line
+    tl: str
+    tr: str
+    bl: str
+    br: str
+    star_on: str
+    star_off: str
+    dot: str  # a packet of traffic on a link
+    cut: str  # a partitioned link
+    bar: str  # a full block of a bar
+    bar_empty: str
+    spark: str  # sparkline levels, low to high
+    point: str  # the player's point on the chart
+    frontier: str
+    arrow: str
+    play: str
+    pause: str
+    better: str
+
+
+FANCY = Glyphs(h="─", v="│", tl="╭", tr="╮", bl="╰", br="╯", star_on="★", star_off="☆", dot="•",
+               cut="╳", bar="█", bar_empty="░", spark="▁▂▃▄▅▆▇█", point="◆", frontier="·", arrow="→",
+               play="▶", pause="||", better="◀")
+PLAIN = Glyphs(h="-", v="|", tl="+", tr="+", bl="+", br="+", star_on="*", star_off=".", dot="o",
+               cut="X", bar="#", bar_empty=".", spark="_.-=+*#@", point="@", frontier=".", arrow="->",
+               play=">", pause="||", better="<")
+
+
+def glyphs_for(lang: str, ascii_borders: bool) -> Glyphs:
+    return PLAIN if ascii_borders or lang == "ko" else FANCY
+
+
+def pad(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` terminal cells (cut with '~' if it is wider)."""
+    if cell_len(text) > width:
+        out = ""
+        for ch in text:
+            if cell_len(out + ch) > width - 1:
+                break
+            out += ch
+        text = out + "~"
+    return text + " " * (width - cell_len(text))
+
+
+def stars(n: int, g: Glyphs, total: int = 3) -> str:
+    return g.star_on * n + g.star_off * (total - n)
+
+
+def fmt_ms(ms: float) -> str:
+    if ms >= 1000:
+        return f"{ms / 1000:.1f} s"
+    if ms >= 10:
+        return f"{ms:.0f} ms"
+    return f"{ms:.1f} ms"
+
+
+def fmt_pct(rate: float) -> str:
+    return f"{rate * 100:.1f}%"
+
+
+def fmt_num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"

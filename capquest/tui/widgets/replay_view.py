@@ -1,0 +1,176 @@
+"""One frame of a finished run's replay: the clock, the traffic, the topology with lag and cut links,
+the stock counters falling, oversells flashing, and the latest events.
+
+The view only draws the frame it is given (`show_frame`); the replay screen owns time (speed, pause,
+scrub). Trace keys it understands (the engine's, see `capquest.engine.results`; others are ignored):
+"rps" and "errors" (failed requests per second), "p99_ms", "primary.pool_busy", "<node>.lag_ms",
+"stock/<n>", "cache.stock/<n>", "worker.queue"; events "partition:start|end", "crash:<node>:start|end",
+"lag_spike:<node>:start|end", "oversell:<key>", anything else shown as written."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import Static
+
+from capquest.engine.model import Scenario
+from capquest.engine.outcome import TraceFrame
+from capquest.i18n import t
+from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_ms, fmt_pct, pad
+from capquest.tui.widgets.topology import TopologyDiagram, cut_links
+
+_STOCK_KEY = re.compile(r"^stock/(\d+)$")
+MAX_STOCK_ROWS = 3
+MAX_EVENT_ROWS = 4
+
+
+def stock_keys(frames: Sequence[TraceFrame]) -> list[str]:
+    keys = {k for f in frames[:1] for k in f.values if _STOCK_KEY.match(k)}
+    return sorted(keys, key=lambda k: int(_STOCK_KEY.match(k).group(1)))[:MAX_STOCK_ROWS]  # type: ignore[union-attr]
+
+
+def event_text(event: str) -> str:
+    kind, _, arg = event.partition(":")
+    node, _, phase = arg.rpartition(":")
+    if kind == "partition":
+        return t("play.event_partition_" + ("start" if arg == "start" else "end"))
+    if kind == "oversell":
+        return t("play.event_oversell", key=arg)
+    if kind in ("crash", "lag_spike") and phase in ("start", "end"):
+        return t(f"play.event_{kind}_{phase}", node=node)
+    return event
+
+
+class ReplayView(Vertical):
+    SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
+    DEFAULT_CSS = """
+    ReplayView { height: auto; }
+    ReplayView > Static { height: auto; }
+    ReplayView #replay-stock { border: round $panel-lighten-2; padding: 0 1; }
+    ReplayView #replay-stock.-flash { border: heavy $error; background: $error 20%; }
+    .-ascii ReplayView #replay-stock { border: ascii $panel-lighten-2; }
+    .-ascii ReplayView #replay-stock.-flash { border: ascii $error; }
+    ReplayView #replay-events { color: $text-muted; }
+    """
+
+    def __init__(self, scenario: Scenario, frames: Sequence[TraceFrame], *, glyphs: Glyphs = FANCY,
+                 ascii_borders: bool = False, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.scenario = scenario
+        self.frames = tuple(frames)
+        self.glyphs = glyphs
+        self.keys = stock_keys(self.frames)
+        w = scenario.workload
+        initial = {k: float(w.hot_item_stock if k == "stock/0" and w.hot_item_stock is not None else w.stock)
+                   for k in self.keys}
+        self.full_stock = {k: max(initial[k], *(f.values.get(k, 0.0) for f in self.frames), 1.0)
+                           for k in self.keys}
+        self.duration_us = max(int(scenario.workload.duration_s * 1_000_000),
+                               self.frames[-1].t_us if self.frames else 1)
+        self.set_class(ascii_borders, "-ascii")
+        self.index = 0
+        self.show_queue = any(f.values.get("worker.queue", 0.0) > 0 for f in self.frames)
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="replay-clock")
+        yield Static(id="replay-traffic")
+        yield TopologyDiagram(self.scenario.topology, glyphs=self.glyphs, id="replay-topology")
+        yield Static(id="replay-stock")
+        yield Static(id="replay-events")
+
+    def on_mount(self) -> None:
+        self.query_one("#replay-stock", Static).border_title = t("play.replay_stock")
+
+    def _active(self, t_us: int) -> tuple[list[tuple[tuple[str, ...], ...]], set[str]]:
+        partitions, crashed = [], set()
+        for f in self.scenario.faults:
+            if f.at_s * 1_000_000 <= t_us < f.until_s * 1_000_000:
+                if f.kind == "partition":
+                    partitions.append(f.groups)
+                elif f.kind == "crash":
+                    crashed.add(f.node)
+        return partitions, crashed
+
+    def show_frame(self, index: int, *, phase: int, speed: int, paused: bool, flash: bool) -> None:
+        """Draw frame `index`; `phase` moves the packets (0 under reduced motion), `flash` highlights an
+        oversell that happened since the previous frame drawn."""
+        if not self.frames:
+            return
+        self.index = index = max(0, min(index, len(self.frames) - 1))
+        frame = self.frames[index]
+        g = self.glyphs
+        width = max(self.size.width - 2, 30)
+
+        # clock and progress
+        clock = Text()
+        clock.append(f"{g.pause if paused else g.play} ", style="bold")
+        clock.append(f"{frame.t_us / 1e6:5.2f} s / {self.duration_us / 1e6:.1f} s  ", style="bold")
+        clock.append(f"{speed}x  ", style="cyan")
+        bar_w = max(width - clock.cell_len - 2, 8)
+        done = round(bar_w * frame.t_us / self.duration_us)
+        clock.append(g.bar * done, style="cyan")
+        clock.append(g.bar_empty * (bar_w - done), style="dim")
+        self.query_one("#replay-clock", Static).update(clock)
+
+        # traffic: the arrival rate now, its history so far as a sparkline, packets moving to the primary
+        rps = [f.values.get("rps", 0.0) for f in self.frames[: index + 1]]
+        peak = max(f.values.get("rps", 0.0) for f in self.frames) or 1.0
+        traffic = Text()
+        traffic.append(pad(t("play.replay_traffic"), 8), style="bold")
+        traffic.append(f"{rps[-1]:>8,.0f} {t('play.replay_rps')}  ")
+        spark_w = max(min(width - traffic.cell_len - 12, 40), 5)
+        levels = g.spark
+        for value in rps[-spark_w:]:
+            traffic.append(levels[min(len(levels) - 1, int(value / peak * (len(levels) - 1)))], style="green")
+        errors = frame.values.get("errors")
+        if errors is not None:
+            rate = min(1.0, errors / rps[-1]) if rps[-1] else 0.0
+            traffic.append(f"  {t('play.replay_errors')} {fmt_pct(rate)}", style="bold red" if rate else "dim")
+        if self.show_queue:
+            traffic.append(f"  {t('play.replay_queue')} {frame.values.get('worker.queue', 0.0):,.0f}",
+                           style="yellow")
+        p99 = frame.values.get("p99_ms")
+        if p99 is not None:
+            traffic.append(f"  p99 {fmt_ms(p99)}", style="dim")
+        self.query_one("#replay-traffic", Static).update(traffic)
+
+        partitions, crashed = self._active(frame.t_us)
+        topo = self.scenario.topology
+        self.query_one(TopologyDiagram).show_state(
+            frame.values, cut=cut_links(topo, partitions), crashed=crashed, phase=phase)
+
+        # stock counters
+        stock = Text()
+        for i, key in enumerate(self.keys):
+            value = frame.values.get(key, 0.0)
+            full = self.full_stock[key]
+            bar_w = max(min(width - 40, 30), 6)
+            filled = round(bar_w * max(value, 0.0) / full)
+            if i:
+                stock.append("\n")
+            stock.append(pad(key, 9), style="bold")
+            stock.append(g.bar * filled, style="green" if value > 0 else "red")
+            stock.append(g.bar_empty * (bar_w - filled), style="dim")
+            stock.append(f" {value:>5.0f}", style="bold red" if value < 0 else "bold")
+            cached = frame.values.get(f"cache.{key}")
+            if cached is not None:
+                stock.append(f"  {t('play.replay_cache')} {cached:.0f}", style="cyan")
+            if value < 0:
+                stock.append(f"  {t('play.replay_oversold_n', n=int(-value))}", style="bold red")
+        if not self.keys:
+            stock.append(t("play.replay_no_stock"), style="dim")
+        panel = self.query_one("#replay-stock", Static)
+        panel.update(stock)
+        panel.set_class(flash, "-flash")
+
+        # the latest events, newest last
+        seen: list[str] = []
+        for f in self.frames[: index + 1]:
+            for event in f.events:
+                seen.append(f"{f.t_us / 1e6:5.2f} s  {event_text(event)}")
+        log = Text("\n".join(seen[-MAX_EVENT_ROWS:]) or t("play.replay_no_events"))
+        self.query_one("#replay-events", Static).update(log)

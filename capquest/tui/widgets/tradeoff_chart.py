@@ -1,0 +1,137 @@
+"""Overselling against latency: every card tried so far as a point (oversold units up, p99 latency
+across), the player's latest choice highlighted, the Pareto frontier drawn through the cards nothing
+beats on both axes. Cards not tried yet are listed as "?" — the chart fills in as the player explores."""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+from capquest.i18n import t
+from capquest.scoring import pareto_frontier
+from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_ms, pad
+
+_CLASS_COLOUR = {"cp": "dodger_blue1", "ap": "dark_orange", "hybrid": "medium_purple1"}
+
+
+@dataclass(frozen=True)
+class ChartPoint:
+    label: str  # one character drawn on the chart: the card's number key
+    title: str
+    card_class: str
+    p99_ms: float | None  # None: not tried yet
+    oversold: int | None
+    current: bool = False
+
+
+class TradeoffChart(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    TradeoffChart { height: auto; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    TradeoffChart:focus { background-tint: $foreground 4%; }
+    """
+
+    def __init__(self, points: Sequence[ChartPoint] = (), *, glyphs: Glyphs = FANCY, plot_height: int = 8,
+                 id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.points = tuple(points)
+        self.glyphs = glyphs
+        self.plot_height = plot_height
+
+    def set_points(self, points: Sequence[ChartPoint]) -> None:
+        self.points = tuple(points)
+        self.refresh(layout=True)
+
+    def frontier(self) -> list[ChartPoint]:
+        tried = [p for p in self.points if p.p99_ms is not None and p.oversold is not None]
+        idx = pareto_frontier([(p.p99_ms, float(p.oversold)) for p in tried])  # type: ignore[misc]
+        return [tried[i] for i in idx]
+
+    def render(self) -> Text:
+        g = self.glyphs
+        tried = [p for p in self.points if p.p99_ms is not None and p.oversold is not None]
+        width = max(self.content_size.width or 60, 24)
+        y_label_w = 4
+        plot_w = width - y_label_w - 1
+        plot_h = self.plot_height if self.app.size.height < 30 else self.plot_height + 4
+        out = Text()
+        out.append(t("play.chart_y_axis"), style="bold")
+        out.append("\n")
+
+        xs = [p.p99_ms for p in tried] or [1.0]
+        lo, hi = max(min(xs), 0.1), max(max(xs), 1.0)
+        log = hi / lo >= 20
+        if log:
+            lo, hi = lo / 1.5, hi * 1.5
+        else:
+            lo, hi = 0.0, hi * 1.15
+        y_max = max([p.oversold for p in tried] + [1])  # type: ignore[list-item]
+
+        def col(x: float) -> int:
+            if log:
+                frac = (math.log10(max(x, lo)) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+            else:
+                frac = (x - lo) / (hi - lo)
+            return min(plot_w - 1, max(0, round(frac * (plot_w - 1))))
+
+        def row(y: float) -> int:  # 0 is the top row
+            return min(plot_h - 1, max(0, round((1 - y / y_max) * (plot_h - 1))))
+
+        grid: list[list[tuple[str, Style | None]]] = [[(" ", None)] * plot_w for _ in range(plot_h)]
+        front = sorted(self.frontier(), key=lambda p: p.p99_ms or 0.0)
+        dim_green = Style(color="green", dim=True)
+        for a, b in itertools.pairwise(front):
+            r1, c1, r2, c2 = row(a.oversold or 0), col(a.p99_ms or 0), row(b.oversold or 0), col(b.p99_ms or 0)
+            for c in range(c1, c2 + 1):
+                grid[r1][c] = (g.frontier, dim_green)
+            for r in range(min(r1, r2), max(r1, r2) + 1):
+                grid[r][c2] = (g.frontier, dim_green)
+        on_front = {id(p) for p in front}
+        for p in sorted(tried, key=lambda p: p.current):  # the current run is drawn last, on top
+            style = Style(color=_CLASS_COLOUR.get(p.card_class, "white"), bold=True,
+                          reverse=p.current, underline=id(p) in on_front)
+            grid[row(p.oversold or 0)][col(p.p99_ms or 0)] = (p.label, style)
+
+        for r in range(plot_h):
+            label = str(y_max) if r == 0 else ("0" if r == plot_h - 1 else "")
+            out.append(label.rjust(y_label_w - 1) + " " + g.v, style="dim")
+            for ch, style in grid[r]:
+                out.append(ch, style=style or "")
+            out.append("\n")
+        out.append(" " * (y_label_w - 1) + " " + g.bl + g.h * plot_w + "\n", style="dim")
+        left, right = fmt_ms(lo if log else 0.0), fmt_ms(hi)
+        axis = t("play.chart_x_axis_log" if log else "play.chart_x_axis")
+        gap = plot_w - cell_len(left) - cell_len(right) - cell_len(axis)
+        out.append(" " * (y_label_w + 1) + left + pad("", max(gap // 2, 1)) + axis
+                   + pad("", max(gap - gap // 2, 1)) + right, style="dim")
+        front_labels = ", ".join(p.label for p in front)
+        if front_labels:
+            out.append("\n")
+            out.append(f"{t('play.chart_frontier')}: {front_labels}", style="green")
+        out.append("\n")
+        out.append_text(self._legend())
+        out.no_wrap = True
+        out.overflow = "ellipsis"
+        return out
+
+    def _legend(self) -> Text:
+        out = Text()
+        for p in self.points:
+            out.append("\n")
+            colour = _CLASS_COLOUR.get(p.card_class, "white")
+            out.append(f" {p.label} ", style=Style(color=colour, bold=True, reverse=p.current))
+            out.append(" ")
+            if p.p99_ms is None or p.oversold is None:
+                out.append(f"? {p.title}", style="dim")
+                continue
+            out.append(p.title, style="bold" if p.current else "")
+            out.append(f"  {fmt_ms(p.p99_ms)}, {t('play.chart_oversold_n', n=p.oversold)}", style="dim")
+        out.no_wrap = True
+        out.overflow = "ellipsis"
+        return out
