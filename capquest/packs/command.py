@@ -204,7 +204,10 @@ def solve(args: argparse.Namespace) -> int:
         raise UsageError(say("engine_missing"))
     levels = report.pack.levels
     if args.level:
-        levels = (report.pack.level(args.level),) if _has_level(report, args.level) else ()
+        try:
+            levels = (report.pack.level(args.level),)
+        except LookupError as exc:
+            raise UsageError(str(exc)) from None
     total = sum(design.runs_needed(level) for level in levels)
     progress, tick = _progress(total, say("design_progress"))
     with progress:
@@ -221,15 +224,6 @@ def solve(args: argparse.Namespace) -> int:
     for solution in solutions:
         _print_solution(solution)
     return 0
-
-
-def _has_level(report: PackReport, level_id: str) -> bool:
-    assert report.pack is not None
-    try:
-        report.pack.level(level_id)
-    except LookupError as exc:
-        raise UsageError(str(exc)) from None
-    return True
 
 
 def _print_solution(solution: design.Solution) -> None:
