@@ -1,5 +1,7 @@
-"""Fixtures for the play screens' tests: the fake level and runner, a fake clock, and a small host app
-(until the shell's shared builder in tests/tui/conftest.py can host the play screens)."""
+"""Fixtures for the play screens' tests: the fake level and runner, a fake clock, a small host app that
+records the messages the screens post up (Pilot tests), and the real shell from the shared builder in
+tests/tui/conftest.py with a play screen pushed over it (snapshots). Async tests run through the shared
+conftest's hook."""
 
 from __future__ import annotations
 
