@@ -7,6 +7,7 @@ import ast
 import re
 import tomllib
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from play_fakes import fake_level, fake_run
@@ -77,6 +78,8 @@ def test_better_side_follows_each_metrics_direction():
     assert better_side(by_key["p99"], lock, replica) == 1  # the replica answers faster
     assert better_side(by_key["score"], replica, lock) == (1 if lock.score.score > replica.score.score else -1)
     assert better_side(by_key["oversold"], lock, lock) == 0
+    shifted = replace(lock, score=replace(lock.score, score=lock.score.score + 0.01))
+    assert better_side(by_key["score"], lock, shifted) == 0  # both show the same figure: a tie
 
 
 def _render(widget, width: int) -> list[str]:
