@@ -57,7 +57,9 @@ class TitleScreen(CapQuestScreen):
         state = self.app.campaign()
         if state is not None:
             return state.started
-        return bool(self.app.records)
+        # The levels are still loading: any progress saved counts, so Continue works at once.
+        packs = getattr(self.app.progress, "packs", None) or {}
+        return any(getattr(p, "levels", None) for p in packs.values())
 
     def on_mount(self) -> None:
         self._show_notices()
@@ -66,7 +68,7 @@ class TitleScreen(CapQuestScreen):
         menu.focus()
 
     def _show_notices(self) -> None:
-        lines = [t("shell.save_damaged", detail=n) for n in self.app.notices]
+        lines = [self.app.notice_text(n) for n in self.app.notices]
         if self.app.pack_error:
             lines.append(t("shell.pack_failed", reason=self.app.pack_error))
         notice = self.query_one("#title-notice", Static)

@@ -56,16 +56,24 @@ class ReplayView(Vertical):
     ReplayView #replay-events { color: $text-muted; }
     """
 
-    def __init__(self, scenario: Scenario, frames: Sequence[TraceFrame], *, glyphs: Glyphs = FANCY,
-                 ascii_borders: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        frames: Sequence[TraceFrame],
+        *,
+        glyphs: Glyphs = FANCY,
+        ascii_borders: bool = False,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.scenario = scenario
         self.frames = tuple(frames)
         self.glyphs = glyphs
         self.keys = stock_keys(self.frames)
         self.full_stock = {k: max(max(f.values.get(k, 0.0) for f in self.frames), 1.0) for k in self.keys}
-        self.duration_us = max(int(scenario.workload.duration_s * 1_000_000),
-                               self.frames[-1].t_us if self.frames else 1)
+        self.duration_us = max(
+            int(scenario.workload.duration_s * 1_000_000), self.frames[-1].t_us if self.frames else 1
+        )
         self.set_class(ascii_borders, "-ascii")
         self.index = 0
 
@@ -131,7 +139,8 @@ class ReplayView(Vertical):
         partitions, crashed = self._active(frame.t_us)
         topo = self.scenario.topology
         self.query_one(TopologyDiagram).show_state(
-            frame.values, cut=cut_links(topo, partitions), crashed=crashed, phase=phase)
+            frame.values, cut=cut_links(topo, partitions), crashed=crashed, phase=phase
+        )
 
         # stock counters
         stock = Text()

@@ -42,8 +42,15 @@ class StrategyCard(Static):
     cursor: reactive[bool] = reactive(False)
     chosen: reactive[bool] = reactive(False)
 
-    def __init__(self, card: Card, number: int, *, glyphs: Glyphs = FANCY, ascii_borders: bool = False,
-                 best: tuple[float, int] | None = None) -> None:
+    def __init__(
+        self,
+        card: Card,
+        number: int,
+        *,
+        glyphs: Glyphs = FANCY,
+        ascii_borders: bool = False,
+        best: tuple[float, int] | None = None,
+    ) -> None:
         super().__init__(id=f"card-{card.id}", classes=f"-{card.class_}")
         self.card = card
         self.number = number
@@ -63,9 +70,7 @@ class StrategyCard(Static):
         label = t(f"play.class_{self.card.class_}")
         mark = f" {t('play.hand_chosen')}" if self.chosen else ""
         self.border_title = f"{self.number} {label}{mark}"
-        self.border_subtitle = (
-            f"{self.best[0]:.0f} {stars(self.best[1], self.glyphs)}" if self.best else ""
-        )
+        self.border_subtitle = f"{self.best[0]:.0f} {stars(self.best[1], self.glyphs)}" if self.best else ""
         body = Text(self.card.title.get(lang), style="bold")
         body.append("\n")
         body.append(self.card.pitch.get(lang), style="dim" if not self.cursor else "")
