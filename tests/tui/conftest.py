@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -264,3 +267,34 @@ def _tui_env(tmp_path, monkeypatch):
     monkeypatch.setenv("CAPQUEST_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.delenv("CAPQUEST_LANG", raising=False)
+
+
+@pytest.fixture
+def spawn_capquest(tmp_path: Path):
+    """`spawn_capquest(*args, size=(rows, cols))`: the real `capquest` command in a pseudo-terminal
+    (pexpect, utf-8), its data under a temporary CAPQUEST_HOME; the built-in campaign."""
+    import pexpect
+
+    script = Path(sys.executable).with_name("capquest")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "capquest"]
+    children: list[pexpect.spawn] = []
+
+    def spawn(*args: str, size: tuple[int, int] = (24, 80)) -> pexpect.spawn:
+        env = {
+            **os.environ,
+            "CAPQUEST_HOME": str(tmp_path / "home"),
+            "TERM": "xterm-256color",
+            "COLORTERM": "truecolor",
+            "TEXTUAL_ANIMATIONS": "none",
+        }
+        env.pop("CAPQUEST_LANG", None)
+        child = pexpect.spawn(
+            command[0], [*command[1:], *args], env=env, dimensions=size, encoding="utf-8", timeout=30
+        )
+        children.append(child)
+        return child
+
+    yield spawn
+    for child in children:
+        if child.isalive():
+            child.terminate(force=True)
