@@ -81,14 +81,15 @@ class CapQuestApp(App[int]):
         self,
         *,
         pack: PackSource = None,
-        store: ProgressStore | None = None,
+        store: ProgressStore | Callable[[], ProgressStore] | None = None,
         clock: Callable[[], float] = time.monotonic,
         language: str | None = None,
         start: Start = "title",
         runner: Callable[..., Any] | None = None,
     ) -> None:
         """`pack`: a loaded pack, or a function that loads one (run in a worker), or None for the
-        built-in campaign. `store`: the progress store (default: in memory, nothing saved). `clock`:
+        built-in campaign. `store`: the progress store, or a function that opens it (then it is read in a
+        worker after the first paint, like the pack); default in memory, nothing saved. `clock`:
         seconds, for the replay's timing. `language`: forced language (from `--lang`); None resolves it
         from CAPQUEST_LANG, the saved setting, then the locale. `runner`: how a level is run (the play
         path by default; tests pass a fake)."""
@@ -104,7 +105,10 @@ class CapQuestApp(App[int]):
             from capquest.tui.progress import MemoryProgressStore
 
             store = MemoryProgressStore()
-        self.store: ProgressStore = store
+        self._store_source = store
+        self.store: ProgressStore | None = None  # None while a store factory is opening it
+        self._pending_settings: list[tuple[str, Any]] = []  # changed before the store was open
+        self._explicit_language = language
         self.start = start
         self.pack: Pack | None = None
         self.pack_error: str | None = None
@@ -117,7 +121,9 @@ class CapQuestApp(App[int]):
         self.revealed_concepts: list[str] = []  # glossary cards shown this session (saved as seen too)
         self.last_level: str | None = None  # the level opened last (the map comes back to it)
         self._run_started: tuple[str | None, dict[str, str] | None] = (None, None)
-        self._load_progress()
+        if hasattr(type(store), "load"):  # a store, not a function that opens one
+            self.store = store
+            self._load_progress()
         initial = detect_language(language, saved=self.settings.get("language"))
         set_language(initial)
         self.set_reactive(CapQuestApp.language, initial)
@@ -129,7 +135,7 @@ class CapQuestApp(App[int]):
     # ------------------------------------------------------------------------------ state and store
     def _load_progress(self) -> None:
         try:
-            report = self.store.load()
+            report = self.store.load()  # type: ignore[union-attr]
             self.progress = report.progress
             self.notices = list(report.notices)
         except Exception as exc:  # a store that cannot load must not stop the game; the player is told
@@ -165,7 +171,8 @@ class CapQuestApp(App[int]):
         """A tutorial step (or a level) showed this glossary card: it stays in the glossary, and saved."""
         if concept_id not in self.revealed_concepts:
             self.revealed_concepts.append(concept_id)
-        self._change(self.store.mark_concept_seen, concept_id)
+        if self.store is not None:
+            self._change(self.store.mark_concept_seen, concept_id)
 
     def record_run(
         self, result: Any, card: str | None = None, assign: Mapping[str, str] | None = None
@@ -190,11 +197,14 @@ class CapQuestApp(App[int]):
         state = self.campaign()
         following = state.after(result.level) if state else None
         if result.score.passed and following is not None:
-            self._change(self.store.unlock, self.pack_id, following.id)
+            self._change(self.store.unlock, self.pack_id, following.id)  # type: ignore[union-attr]
         self._broadcast_state()
 
     def _change(self, method: Callable[..., Any], *args: Any) -> Any:
         """Call a store method that changes progress; a save problem is told, never fatal."""
+        if self.store is None:
+            self.notify(t("shell.save_loading"), severity="warning")
+            return None
         try:
             returned = method(*args)
         except Exception as exc:  # never lose the game over a save problem: say so, keep playing
@@ -211,7 +221,10 @@ class CapQuestApp(App[int]):
     def set_setting(self, key: str, value: Any) -> None:
         """Change a setting, apply it at once and save it."""
         self.settings[key] = value
-        self._change(self.store.set_setting, key, value)
+        if self.store is None:
+            self._pending_settings.append((key, value))  # saved once the store is open
+        else:
+            self._change(self.store.set_setting, key, value)
         if key == "language" and value in LANGS:
             self.language = value
         elif key == "theme":
@@ -223,6 +236,9 @@ class CapQuestApp(App[int]):
 
     def reset_progress(self) -> None:
         """Start over; the store keeps the old progress as a backup file."""
+        if self.store is None:
+            self.notify(t("shell.save_loading"), severity="warning")
+            return
         kept = self._change(self.store.reset)
         self.revealed_concepts.clear()
         self._broadcast_state()
@@ -281,10 +297,15 @@ class CapQuestApp(App[int]):
         self.screen.refresh_bindings()
 
     def _broadcast_state(self) -> None:
+        from textual.css.query import NoMatches
+
         for screen in self.screen_stack:
             hook = getattr(screen, "state_changed", None)
             if hook is not None:
-                hook()
+                try:
+                    hook()
+                except NoMatches:  # the screen is being rebuilt (a language switch): it reads the state then
+                    pass
 
     # ------------------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
@@ -292,12 +313,41 @@ class CapQuestApp(App[int]):
         from capquest.tui.screens.title import TitleScreen
 
         self.push_screen(TitleScreen())
-        if self.pack is None:
-            self.call_after_refresh(self._load_pack)
+        if self.store is None or self.pack is None:
+            self.call_after_refresh(self._load_data)  # after the title is painted
         else:
             self._after_pack()
 
-    @work(thread=True, exclusive=True, group="pack")
+    @work(thread=True, exclusive=True, group="load")
+    def _load_data(self) -> None:
+        """Open the save file, then load the pack, off the UI thread (both import pydantic)."""
+        if self.store is None:
+            try:
+                store = self._store_source()  # type: ignore[operator]
+            except Exception as exc:  # no save folder: play on in memory, and say so
+                from capquest.tui.progress import MemoryProgressStore
+
+                store = MemoryProgressStore(notices=[t("shell.save_unreadable", reason=str(exc))])
+            self.call_from_thread(self._store_ready, store)
+        if self.pack is None:
+            self._load_pack()
+
+    def _store_ready(self, store: ProgressStore) -> None:
+        self.store = store
+        self._load_progress()
+        for key, value in self._pending_settings:
+            self.settings[key] = value
+            self._change(store.set_setting, key, value)
+        self._pending_settings.clear()
+        saved = self.settings.get("language")
+        if self._explicit_language is None and not os.environ.get("CAPQUEST_LANG") and saved in LANGS:
+            self.language = saved
+        if self.settings["theme"] in THEME_NAMES:
+            self.theme = self.settings["theme"]
+        self.ascii_borders = bool(self.settings["ascii_borders"])
+        self._apply_motion()
+        self._broadcast_state()
+
     def _load_pack(self) -> None:
         source = self._pack_source
         try:

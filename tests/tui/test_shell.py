@@ -230,3 +230,37 @@ async def test_quit_keys_exit_from_anywhere(build_app) -> None:
             await pilot.press(key)
             await pilot.pause()
         assert app.return_code == 0, key
+
+
+async def test_the_real_save_is_opened_after_the_first_paint_and_its_settings_applied(
+    build_app, tmp_path
+) -> None:
+    from capquest.saves import ProgressStore
+
+    home = tmp_path / "save"
+    ProgressStore(home).set_setting("language", "ko")
+    ProgressStore(home).set_setting("ascii_borders", True)
+    app = build_app(lang=None, store=lambda: ProgressStore(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert app.language == "ko" and app.ascii_borders
+        menu = app.screen.query_one("#menu", OptionList)
+        assert "새 게임" in str(menu.get_option_at_index(0).prompt)
+        await pilot.press("5")
+        await _ready(pilot)
+        await pilot.press("down", "right")  # theme, saved in the real file
+    assert ProgressStore(home).settings.theme == "capquest-light"
+
+
+async def test_a_damaged_save_is_set_aside_and_the_title_says_so(build_app, tmp_path) -> None:
+    from capquest.saves import ProgressStore
+
+    home = tmp_path / "save"
+    home.mkdir()
+    (home / "progress.msgpack").write_bytes(b"not a save file")
+    app = build_app(store=lambda: ProgressStore(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        notice = app.screen.query_one("#title-notice", Static)
+        assert notice.display and "progress.corrupt-1.msgpack" in str(notice.render())
+    assert (home / "progress.corrupt-1.msgpack").read_bytes() == b"not a save file"

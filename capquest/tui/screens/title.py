@@ -81,7 +81,10 @@ class TitleScreen(CapQuestScreen):
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
         menu.set_options(self._options())
-        menu.highlighted = highlighted
+        menu.highlighted = highlighted if highlighted is not None else (1 if self._started() else 0)
+        if highlighted == 0 and self._started():
+            menu.highlighted = 1  # progress just loaded: Continue is the likely choice
+        self.query_one("#banner", Banner).ascii_only = self.app.ascii_borders
         self._show_notices()
 
     async def retranslate(self) -> None:
