@@ -403,6 +403,8 @@ class CapQuestApp(App[int]):
         if self.runner is not None:
             kwargs["runner"] = self.runner
         self.last_level = slot.id
+        for concept_id in slot.level.concepts:  # the briefing names them: they join the glossary
+            self.reveal_concept(concept_id)
         self.push_screen(LevelScreen(slot.level, self.pack, **kwargs))
 
     def open_tutorial(self) -> None:
@@ -433,8 +435,20 @@ class CapQuestApp(App[int]):
 
         if isinstance(self.screen, GlossaryScreen):
             return
-        extra = tuple(getattr(c, "id", "") for c in getattr(self.screen, "help_concepts", list)())
+        extra = tuple(c.id for c in self.concepts_on_screen(self.screen))
         self.push_screen(GlossaryScreen(self.seen_concepts(extra)))
+
+    def concepts_on_screen(self, screen: Any) -> list[Any]:
+        """The glossary concepts of what `screen` shows: its own `help_concepts()`, else those of the
+        level it plays (the play screens carry a `session.level`)."""
+        own = getattr(screen, "help_concepts", None)
+        if own is not None and (concepts := list(own())):
+            return concepts
+        level = getattr(getattr(screen, "session", None), "level", None) or getattr(screen, "level", None)
+        ids = tuple(getattr(level, "concepts", ()) or ())
+        if not ids or self.pack is None:
+            return []
+        return [c for c in self.pack.concepts if c.id in ids]
 
     # ------------------------------------------------------------------------------ play screens
     # The play screens post these up; the shell records progress and moves between levels.

@@ -151,7 +151,14 @@ class TitleScreen(CapQuestScreen):
                 version=manifest.version,
                 levels=len(pack.levels),
             )
-        return f"{current}\n\n{t('shell.packs_how')}"
+        try:
+            from capquest.packs import installed_packs
+
+            installed = [f"  {p.id}  ({p.path})" for p in installed_packs()]
+        except Exception:  # a broken install folder must not stop this dialog
+            installed = []
+        listing = t("shell.packs_installed") + "\n" + ("\n".join(installed) or "  " + t("shell.packs_none"))
+        return f"{current}\n\n{listing}\n\n{t('shell.packs_how')}"
 
     def help_text(self) -> str:
         return t("shell.help.title")
