@@ -99,6 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
             pp.add_argument("--seed", type=int, default=None)
         if name == "remove":
             pp.add_argument("pack_id", metavar="PACK_ID")
+        if name == "validate":
+            pp.add_argument("--no-design", action="store_true",
+                            help="skip the design checks (they simulate every card)")
         if name == "schema":
             pp.add_argument("--which", choices=["level", "manifest", "concepts"], default=None,
                             help="one kind of file only (default: one document for all three)")
@@ -141,8 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         from capquest.i18n import set_language
+        from capquest.saves.peek import saved_language
 
-        set_language(args.lang)
+        # The saved setting sits between CAPQUEST_LANG and the locale (architecture: "Language").
+        set_language(args.lang, saved_language())
         command = args.command or "play"
         if command == "pack" and not getattr(args, "pack_command", None):
             raise UsageError("pack needs a sub-command: validate, new, schema, solve, install, list, remove")

@@ -55,6 +55,7 @@ EXPORT_V1 = {
             for level_id, level in PROGRESS_V1["packs"]["campaign"]["levels"].items()
         }
     },
+    "pack_versions": {"campaign": "1.0.0"},
 }
 
 

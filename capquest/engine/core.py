@@ -16,7 +16,8 @@ a query still waiting for a connection or a row lock is dropped when its turn co
 from __future__ import annotations
 
 from collections import deque
-from heapq import heappop, heappush
+from heapq import heappop, heappush, heapreplace
+from itertools import count
 from math import ceil
 
 from capquest.engine.model import OP_DATA_CLASS, OP_KINDS, Cache, Policy, Scenario, Server, Strategy
@@ -37,7 +38,7 @@ US = 1_000_000
 TRACE_FRAMES = 50
 
 # event kinds
-EV_ARRIVE, EV_DONE, EV_PS, EV_WORKER, EV_FRAME, EV_QREAD, EV_RECONCILE = range(7)
+EV_ARRIVE, EV_DONE, EV_PS, EV_WORKER, EV_FRAME, EV_QREAD, EV_RECONCILE, EV_START = range(8)
 # what a query does when it finishes
 ST_READ, ST_WRITE, ST_DECR, ST_FORUPD, ST_COND, ST_CGET, ST_CDECR, ST_CATOM, ST_CWRITE = range(9)
 
@@ -49,7 +50,9 @@ class _Server:
         "busy",
         "cores",
         "crashes",
+        "direct",
         "draw",
+        "free",
         "gen",
         "heap",
         "idx",
@@ -58,8 +61,11 @@ class _Server:
         "name",
         "peak",
         "pool",
+        "queued_at",
         "region",
+        "started",
         "vt",
+        "waited",
         "waitq",
     )
 
@@ -75,6 +81,13 @@ class _Server:
         self.peak = 0
         self.waitq: deque[int] = deque()
         self.crashes: list[tuple[int, int]] = []
+        # cores = None and no row locks: each connection serves on its own, so a FIFO pool is a heap of
+        # the times its connections come free (Lindley's recursion): no event to start or release one.
+        self.direct = spec.cores is None
+        self.free: list[int] = []
+        self.started = 0  # queries that got a connection, and their total wait for it (us)
+        self.waited = 0
+        self.queued_at: dict[int, int] = {}
         mean = spec.service_ms * 1000.0
         if spec.service == "fixed":
             fixed = max(1, round(mean))
@@ -163,6 +176,11 @@ class Simulation:
                 one_way[ridx[link.a]][ridx[link.b]] = d
                 one_way[ridx[link.b]][ridx[link.a]] = d
         self.one_way = one_way
+        # A hop inside a region is delivered at once and its round trip added to the answer (an event
+        # saved per hop; the server still acts between invoke and complete). Across regions a request
+        # travels for real: an arrival event.
+        self.req = [[0 if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))]
+        self.resp = [[2 * local if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))]
         client_regions = [ridx[s.region] for s in w.client_regions] or [ridx[topo.primary_region]]
         client_weights = [s.weight for s in w.client_regions] or [1.0]
 
@@ -214,6 +232,8 @@ class Simulation:
             interval = US * w.scale / r.apply_rps if r.apply_rps > 0 else float(self.duration_us * 10)
             specs.append(ReplicaSpec(int(r.lag_ms * 1000), interval, spikes.get(r.name, []), sorted(outages)))
         self.n_replicas = len(topo.replicas)
+        if any(p.stock_check == "for_update" and p.write_to != "cache_queue" for p in used):
+            self.servers[0].direct = False  # orders hold a connection while they wait for a row lock
         self.log = ReplicaLog(specs)
         self.cache_idx = -1
         if cache is not None:
@@ -280,7 +300,7 @@ class Simulation:
         hist = self.hist
         self.o_node = [0] * n
         self.o_step = [0] * n
-        self.o_seen: list[int | None] = [None] * n
+        self.o_owe = [0] * n
         self.o_extra: dict[int, tuple] = {}
         self.cur: dict[str, int | str] = dict(arr.initial)
         self.cache_ctr: dict[str, int] = {}
@@ -303,7 +323,7 @@ class Simulation:
         self.eventual_reads = 0
         self.writes = 0
         self.heap: list[tuple] = []
-        self.seq = 0
+        self._seq = count().__next__
         self.now = 0
         heap = self.heap
         servers = self.servers
@@ -344,7 +364,9 @@ class Simulation:
             t, _, ev, a, b = heappop(heap)
             self.now = t
             if ev == EV_DONE:
-                self._done(t, a, servers[b])
+                self._done(t, t, a, servers[b])
+            elif ev == EV_START:
+                self._done(t, b, a, servers[self.o_node[a]])
             elif ev == EV_ARRIVE:
                 self._arrive(t, a)
             elif ev == EV_PS:
@@ -363,7 +385,7 @@ class Simulation:
                 srv.n = n_act - len(finished)
                 self._ps_schedule(t, srv)
                 for opi in finished:
-                    self._done(t, opi, srv)
+                    self._done(t, t, opi, srv)
             elif ev == EV_QREAD:
                 self._quorum_read_done(t, a)
             elif ev == EV_WORKER:
@@ -374,8 +396,7 @@ class Simulation:
                 self._reconcile(t)
 
     def _push(self, t: int, ev: int, a: int, b: int) -> None:
-        self.seq += 1
-        heappush(self.heap, (t, self.seq, ev, a, b))
+        heappush(self.heap, (t, self._seq(), ev, a, b))
 
     # ------------------------------------------------------------------------------------ invocation
     def _invoke(self, t, i, kind, pol, cr, op, qty, value, timeout) -> None:
@@ -430,7 +451,11 @@ class Simulation:
     def _to_server(self, t: int, i: int, srv: _Server, step: int, cr: int) -> None:
         self.o_node[i] = srv.idx
         self.o_step[i] = step
-        self._push(t + self.one_way[cr][srv.region], EV_ARRIVE, i, 0)
+        at = t + self.req[cr][srv.region]
+        if at == self.now:
+            self._arrive(at, i)
+        else:
+            self._push(at, EV_ARRIVE, i, 0)
 
     def _send_cache(self, t, i, op, step, cr, pol) -> None:
         srv = self.servers[self.cache_idx]
@@ -546,17 +571,42 @@ class Simulation:
     # --------------------------------------------------------------------------------------- servers
     def _arrive(self, t: int, i: int) -> None:
         srv = self.servers[self.o_node[i]]
-        if t > self.hist[i]["_dl"]:
+        dl = self.hist[i]["_dl"]
+        if t > dl:
             return  # the client has given up: it will be recorded as a timeout
         if srv.crashes and self.down_until(srv.crashes, t) is not None:
             return  # a crashed node answers nothing
+        if srv.direct:
+            demand = srv.draw()
+            free = srv.free
+            if len(free) < srv.pool:
+                start = t
+                heappush(free, t + demand)
+            else:
+                start = free[0]
+                if start <= t:
+                    start = t
+                elif start > dl:
+                    return  # gave up waiting for a connection: a timeout
+                else:
+                    srv.peak = srv.pool
+                heapreplace(free, start + demand)
+            srv.started += 1
+            srv.waited += start - t
+            if start == t:
+                self._done(t, t + demand, i, srv)
+            else:
+                self._push(start, EV_START, i, start + demand)
+            return
         if srv.busy < srv.pool:
             srv.busy += 1
             if srv.busy > srv.peak:
                 srv.peak = srv.busy
+            srv.started += 1
             self._start(t, i, srv)
         else:
             srv.waitq.append(i)
+            srv.queued_at[i] = t
 
     def _start(self, t: int, i: int, srv: _Server) -> None:
         demand = srv.draw()
@@ -582,7 +632,11 @@ class Simulation:
             srv.vt += (t - srv.last) * (cores / n_act if n_act > cores else 1.0)
         srv.last = t
         srv.n = n_act + 1
-        heappush(srv.heap, (srv.vt + demand, i))
+        h = srv.heap
+        finish = srv.vt + demand
+        heappush(h, (finish, i))
+        if n_act < srv.cores and h[0][1] != i:
+            return  # every query still runs at full speed and the next departure is unchanged
         self._ps_schedule(t, srv)
 
     def _ps_schedule(self, t: int, srv: _Server) -> None:
@@ -599,8 +653,11 @@ class Simulation:
         hist = self.hist
         while waitq:
             j = waitq.popleft()
+            since = srv.queued_at.pop(j)
             if t > hist[j]["_dl"]:
                 continue  # gave up while waiting for a connection
+            srv.started += 1
+            srv.waited += t - since
             self._start(t, j, srv)
             return
         srv.busy -= 1
@@ -618,17 +675,20 @@ class Simulation:
             return
         self.locked.discard(key)
 
-    def _done(self, t: int, i: int, srv: _Server) -> None:
+    def _done(self, t: int, fin: int, i: int, srv: _Server) -> None:
+        """Query i on srv takes effect at t and finishes at fin (t == fin for a query that ran on the
+        event path; a direct server's query takes effect as it starts, like a statement's snapshot)."""
         step = self.o_step[i]
         op = self.hist[i]
         key = op["key"]
         cr = op["_cr"]
-        back = t + self.one_way[srv.region][cr]
-        if step == ST_FORUPD:
-            self._unlock(t, key, srv)
-        self._release(t, srv)
+        back = fin + self.resp[srv.region][cr] + self.o_owe[i]
+        if not srv.direct:
+            if step == ST_FORUPD:
+                self._unlock(t, key, srv)
+            self._release(t, srv)
         if step == ST_READ:
-            self._read_done(t, i, op, srv, back)
+            self._read_done(t, fin, i, op, srv, back)
         elif step == ST_DECR or step == ST_FORUPD or step == ST_COND:
             cur = self.cur[key]
             stock = cur if isinstance(cur, int) else 0
@@ -662,7 +722,7 @@ class Simulation:
             if back > op["_dl"]:
                 self._fail(op, back, "timeout")
                 return
-            self._to_server(back, i, srv, ST_CDECR, cr)
+            self._chain(fin, i, srv, cr, ST_CDECR, srv)
         elif step == ST_CDECR or step == ST_CATOM:
             stock = self._cache_stock(key, t)
             if step == ST_CATOM and stock < op["qty"]:
@@ -677,6 +737,15 @@ class Simulation:
             if self._answer(op, back, srv.name):
                 self._enqueue(t, i)
                 self._note_write(op, back)
+
+    def _chain(self, t: int, i: int, came_from: _Server, cr: int, step: int, dest: _Server) -> None:
+        """The client's app got step k's answer and sends step k+1 to `dest`."""
+        resp = self.resp[came_from.region][cr]
+        if came_from.region == cr:
+            self.o_owe[i] += resp  # a local round trip: owed to the answer, the next hop goes now
+            self._to_server(t, i, dest, step, cr)
+        else:
+            self._to_server(t + resp, i, dest, step, cr)
 
     def _cache_stock(self, key: str, t: int) -> int:
         v = self.cache_ctr.get(key)
@@ -703,7 +772,7 @@ class Simulation:
             return self.log.value_at(key, t - t % self.cache_ttl_us, self.arr.initial[key])
         return self.log.replica_value(idx - 1, key, t, self.arr.initial[key])
 
-    def _read_done(self, t: int, i: int, op: dict, srv: _Server, back: int) -> None:
+    def _read_done(self, t: int, fin: int, i: int, op: dict, srv: _Server, back: int) -> None:
         key = op["key"]
         value = self._read_value(srv, key, t)
         if isinstance(value, int) and key[0] == "s":
@@ -719,13 +788,14 @@ class Simulation:
         if mark > self.watermark[s]:
             self.watermark[s] = mark
         if op["f"] == "order":
-            self._order_checked(back, i, op, value, srv)
+            self._order_checked(fin, back, i, op, value, srv)
             return
         if self._answer(op, back, srv.name):
             op["value"] = value
 
-    def _order_checked(self, at: int, i: int, op: dict, seen, srv: _Server | None) -> None:
-        """The check step of a read-then-write order read `seen` (answer reached the app at `at`)."""
+    def _order_checked(self, t: int, at: int, i: int, op: dict, seen, srv: _Server | None) -> None:
+        """The check step of a read-then-write order read `seen` at t (its answer reaches the app at
+        `at`, owed time included)."""
         op["seen"] = seen
         if at > op["_dl"]:
             self._fail(op, at, "timeout")
@@ -746,7 +816,11 @@ class Simulation:
         if pol.write_to == "quorum":
             self._quorum_write(at, i, op, cr, pol, seen - op["qty"])
             return
-        self._send_primary_write(at, i, op, ST_DECR, cr, pol)
+        if srv is not None and srv.region == cr:
+            self.o_owe[i] = at - t  # owe the local round trip, send now
+            self._send_primary_write(t, i, op, ST_DECR, cr, pol)
+        else:
+            self._send_primary_write(at - self.o_owe[i], i, op, ST_DECR, cr, pol)
 
     # ---------------------------------------------------------------------------------------- worker
     def _enqueue(self, t: int, i: int) -> None:
@@ -912,7 +986,7 @@ class Simulation:
         if kind == STOCK_READ or kind == ORDER:
             value = max(0, value)
         if op["f"] == "order":
-            self._order_checked(at, i, op, value, None)
+            self._order_checked(t, at, i, op, value, None)
             if op["error"] == "out_of_stock":
                 op["node"] = node
             return
@@ -924,7 +998,10 @@ class Simulation:
         values: dict[str, float] = {}
         primary = self.servers[PRIMARY]
         scale = self.scale
-        values["primary.pool_busy"] = primary.busy * scale
+        busy = sum(1 for f in primary.free if f > t) if primary.direct else primary.busy
+        if busy > primary.peak:
+            primary.peak = busy
+        values["primary.pool_busy"] = busy * scale
         values["primary.pool_waiting"] = len(primary.waitq) * scale
         values["lock_waiters"] = self.lock_waiters * scale
         for r in range(self.n_replicas):

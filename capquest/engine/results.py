@@ -184,6 +184,10 @@ def outcome_of(sim: Simulation) -> Outcome:
             "lock_waiters_peak": float(sim.lock_peak * scale),
             "max_replica_lag_ms": max_lag,
             "worker.queue_peak": float(sim.worker_peak * scale),
+            # mean wait for a connection (ms) of the queries that got one: the M/M/c test's Wq
+            "primary.pool_wait_ms": round(sim.servers[0].waited / sim.servers[0].started / 1000, 4)
+            if sim.servers[0].started
+            else 0.0,
         },
     )
     return Outcome(metrics=metrics, history=history, trace=_trace(sim, history), digest=history_digest(history))

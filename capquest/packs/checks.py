@@ -9,6 +9,7 @@ that keeps a hostile pack from asking for an hour of work.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -56,14 +57,12 @@ def _duplicates(ids: Iterable[str]) -> Iterator[tuple[int, str]]:
 # ----------------------------------------------------------------------------------------------- texts
 # Drawn one or two columns wide depending on the terminal (East Asian Width "A"): box drawing, arrows,
 # geometric shapes and stars misalign Korean layouts.
-_AMBIGUOUS_RANGES = ((0x2190, 0x21FF), (0x2500, 0x25FF), (0x2600, 0x26FF), (0x2460, 0x24FF), (0x2200, 0x22FF))
+_AMBIGUOUS = re.compile("[\u2190-\u21ff\u2200-\u22ff\u2460-\u24ff\u2500-\u25ff\u2600-\u26ff]")
 
 
 def _ambiguous(text: str) -> str | None:
-    for ch in text:
-        if any(lo <= ord(ch) <= hi for lo, hi in _AMBIGUOUS_RANGES):
-            return ch
-    return None
+    found = _AMBIGUOUS.search(text)
+    return found.group() if found else None
 
 
 def walk_texts(model: BaseModel, loc: Loc = ()) -> Iterator[tuple[Loc, Text]]:
@@ -250,20 +249,23 @@ def _num(value: float) -> str:
 
 
 def _check_policy(report: Reporter, file: str, loc: Loc, policy: Policy, scenario: Scenario) -> None:
+    """A policy naming a part the topology lacks. The engine would quietly serve a replica or quorum
+    read from the primary (the card would not do what it says: an error), and adds a default cache in the
+    primary's region (it works, but the author may not know: a warning)."""
     topology = scenario.topology
     needs: list[tuple[str, str, str]] = []
     if policy.read_from == "replica" and not topology.replicas:
         needs.append(("read_from", "replica", "part_replica"))
-    if policy.read_from == "cache" and topology.cache is None:
-        needs.append(("read_from", "cache", "part_cache"))
-    if policy.write_to == "cache_queue" and topology.cache is None:
-        needs.append(("write_to", "cache_queue", "part_cache"))
     if policy.read_from == "quorum" and topology.quorum is None:
         needs.append(("read_from", "quorum", "part_quorum"))
     if policy.write_to == "quorum" and topology.quorum is None:
         needs.append(("write_to", "quorum", "part_quorum"))
     for field, value, part in needs:
         report.add(file, (*loc, field), say("needs_part", field=field, value=value, part=say(part)))
+    if topology.cache is None:
+        for field, value in (("read_from", policy.read_from), ("write_to", policy.write_to)):
+            if value in ("cache", "cache_queue"):
+                report.add(file, (*loc, field), say("default_cache", field=field, value=value), "warning")
 
 
 def _check_cards(report: Reporter, file: str, level: LevelFile) -> None:

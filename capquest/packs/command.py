@@ -63,6 +63,14 @@ def _stderr_console() -> Any:
     return Console(stderr=True)
 
 
+def _stdout_console() -> Any:
+    """A console for tables; when piped, wide enough that ids do not wrap."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    return console if console.is_terminal else Console(highlight=False, width=140)
+
+
 def _progress(total: int, label: str) -> Any:
     """A rich progress bar on stderr (silent when stderr is not a terminal)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -86,7 +94,7 @@ def validate(args: argparse.Namespace) -> int:
     path = _existing(args.path)
     report = check_pack(path)
     design_state = "not_run"
-    if report.pack is not None:
+    if report.pack is not None and not getattr(args, "no_design", False):
         runner = design.engine_runner()
         if runner is None:
             design_state = "skipped"
@@ -218,11 +226,10 @@ def _has_level(report: PackReport, level_id: str) -> bool:
 
 
 def _print_solution(solution: design.Solution) -> None:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    console = Console(highlight=False)
+    console = _stdout_console()
     if solution.sampled:
         console.print(
             say(
@@ -243,8 +250,16 @@ def _print_solution(solution: design.Solution) -> None:
             f"{solution.level} (seed {solution.seed}): {say('par_line', par=par, two=two, three=three)}"
         )
     )
-    table.add_column(say("col_run"))
-    for key in ("col_oversold", "col_p99", "col_errors", "col_cost", "col_score", "col_stars"):
+    table.add_column(say("col_run"), no_wrap=True)
+    for key in (
+        "col_oversold",
+        "col_p99",
+        "col_errors",
+        "col_cost",
+        "col_anomalies",
+        "col_score",
+        "col_stars",
+    ):
         table.add_column(say(key), justify="right")
     table.add_column("")
     for o in sorted(solution.outcomes, key=lambda o: -o.score):
@@ -254,6 +269,7 @@ def _print_solution(solution: design.Solution) -> None:
             f"{o.p99_ms:.1f}",
             f"{o.error_rate * 100:.2f}",
             f"{o.cost:.1f}",
+            str(o.anomalies),
             f"{o.score:.1f}",
             "*" * o.stars if language() == "en" else str(o.stars),
             "frontier" if o.frontier and language() == "en" else ("프런티어" if o.frontier else ""),
@@ -302,7 +318,7 @@ def install(args: argparse.Namespace) -> int:
 
 def list_packs(args: argparse.Namespace) -> int:
     rows = []
-    for found in installed.installed_packs():
+    for found in installed.installed_folders():
         report = check_pack(found.path)
         row: dict[str, Any] = {"id": found.id, "path": str(found.path), "valid": report.ok}
         if report.pack is not None:
@@ -321,7 +337,6 @@ def list_packs(args: argparse.Namespace) -> int:
     if not rows:
         print(say("none_installed", path=installed.packs_dir()))
         return 0
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
@@ -332,7 +347,7 @@ def list_packs(args: argparse.Namespace) -> int:
         title = row["title"] if row["valid"] else say("broken_installed", errors=row["errors"])
         cells = (row["id"], title, row["version"] or "", str(row["levels"] or ""), row["path"])
         table.add_row(*(Text(str(cell)) for cell in cells))
-    Console(highlight=False).print(table)
+    _stdout_console().print(table)
     return 0
 
 
@@ -340,7 +355,7 @@ def remove(args: argparse.Namespace) -> int:
     if installed.remove(args.pack_id):
         print(say("removed", id=args.pack_id))
         return 0
-    known = [p.id for p in installed.installed_packs()]
+    known = [p.id for p in installed.installed_folders()]
     close = difflib.get_close_matches(args.pack_id, known, n=1, cutoff=0.6)
     hint = say("did_you_mean", hint=close[0]) if close else ""
     raise UsageError(say("not_installed", id=args.pack_id, hint=hint, known=", ".join(known) or "-"))

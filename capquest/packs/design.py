@@ -43,14 +43,15 @@ class Outcome:
     p99_ms: float
     error_rate: float  # 0-1
     cost: float
+    anomalies: int  # stale reads + read-your-writes + monotonic-read violations
     score: float
     stars: int
     passed: bool
     frontier: bool = False
 
     @property
-    def axes(self) -> tuple[float, float, float, float]:
-        return (self.oversold, self.p99_ms, self.error_rate, self.cost)
+    def axes(self) -> tuple[float, ...]:
+        return (self.oversold, self.p99_ms, self.error_rate, self.cost, self.anomalies)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -61,6 +62,7 @@ class Outcome:
             "p99_ms": self.p99_ms,
             "error_rate": self.error_rate,
             "cost_units": self.cost,
+            "anomalies": self.anomalies,
             "score": self.score,
             "stars": self.stars,
             "passed": self.passed,
@@ -78,17 +80,19 @@ def _outcome(result: Any, label: str, card: str | None, assign: dict[str, str]) 
         p99_ms=metrics.latency_ms.p99,
         error_rate=metrics.error_rate,
         cost=metrics.cost_units,
+        anomalies=metrics.stale_reads + metrics.ryw_violations + metrics.monotonic_violations,
         score=result.score.score,
         stars=result.score.stars,
         passed=result.score.passed,
     )
 
 
-def dominated_by(outcomes: Sequence[Outcome]) -> dict[str, str]:
-    """card -> a card that is no worse on every axis and better on at least one (Pareto dominance)."""
+def dominated_by(outcomes: Sequence[Outcome], rivals: Sequence[Outcome] | None = None) -> dict[str, str]:
+    """label -> the label of a rival no worse on every axis and better on at least one (Pareto dominance).
+    `rivals` defaults to `outcomes`."""
     out: dict[str, str] = {}
     for a in outcomes:
-        for b in outcomes:
+        for b in outcomes if rivals is None else rivals:
             if a is not b and all(y <= x for x, y in zip(a.axes, b.axes, strict=True)) and b.axes != a.axes:
                 out[a.label] = b.label
                 break
@@ -129,7 +133,9 @@ def design_warnings(
             if tick:
                 tick()
         index = {card.id: i for i, card in enumerate(level.cards)}
-        for card_id, by in dominated_by(outcomes).items():
+        # A hybrid card is meant to beat the cards it combines: only plain cards count as rivals.
+        plain = [o for o in outcomes if not o.assign]
+        for card_id, by in dominated_by(outcomes, plain).items():
             at(("cards", index[card_id], "id"), say("dominated", card=card_id, by=by))
         if outcomes:
             best = max(outcomes, key=lambda o: o.score)

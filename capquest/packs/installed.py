@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from capquest.packs.loader import CONCEPTS, MANIFEST, Pack, load_pack
+from capquest.packs.problems import PackError
 
 
 def data_dir() -> Path:
@@ -40,8 +41,9 @@ class InstalledPack:
         return load_pack(self.path)
 
 
-def installed_packs() -> list[InstalledPack]:
-    """Every installed pack, by id. A folder without pack.toml (a copy in progress) is not a pack."""
+def installed_folders() -> list[InstalledPack]:
+    """Every installed pack folder, by id, loadable or not (`pack list` shows the damaged ones).
+    A folder without pack.toml (a copy in progress) is not a pack."""
     root = packs_dir()
     if not root.is_dir():
         return []
@@ -52,11 +54,35 @@ def installed_packs() -> list[InstalledPack]:
     ]
 
 
+def installed_packs() -> list[Pack]:
+    """Every installed pack that loads, by id. One damaged since its install is left out (never raises)."""
+    packs = []
+    for folder in installed_folders():
+        try:
+            packs.append(folder.load())
+        except PackError:
+            continue
+    return packs
+
+
 def installed_pack(pack_id: str) -> InstalledPack | None:
-    for pack in installed_packs():
+    for pack in installed_folders():
         if pack.id == pack_id:
             return pack
     return None
+
+
+def locate_pack(value: str) -> Path:
+    """What `--pack VALUE` names: a folder (or its pack.toml) if one exists there, else the id of an
+    installed pack. LookupError, with the installed ids, when it is neither."""
+    path = Path(value)
+    if path.exists():
+        return path
+    found = installed_pack(value)
+    if found is not None:
+        return found.path
+    known = ", ".join(p.id for p in installed_folders()) or "-"
+    raise LookupError(f"no pack folder {value!r}, and no installed pack with that id (installed: {known})")
 
 
 def install(pack: Pack) -> tuple[Path, str | None]:

@@ -7,6 +7,7 @@ the folder and the size and modification time of its files, so a second load cos
 
 from __future__ import annotations
 
+import copy
 import difflib
 import re
 import tomllib
@@ -20,7 +21,7 @@ from capquest.packs import checks
 from capquest.packs.messages import say
 from capquest.packs.model import Chapter, Concept, ConceptsFile, LevelFile, Manifest
 from capquest.packs.positions import KeyLines
-from capquest.packs.problems import PackError, Problem, translate
+from capquest.packs.problems import PackError, Problem, real_errors, translate
 
 MANIFEST = "pack.toml"
 CONCEPTS = "concepts.toml"
@@ -137,19 +138,44 @@ class _Files:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             found = _TOML_POSITION.search(str(exc))
-            line = int(found.group(1)) if found else text.count("\n") + 1  # "at end of document"
+            line = int(found.group(1)) if found else max(1, len(text.splitlines()))  # "at end of document"
             self.problems.append(Problem(shown, "", line, say("toml_syntax", detail=str(exc))))
             return None
         self.lines[shown] = KeyLines(text)
         return data
 
     def validate(self, filename: str, model: type[BaseModel], data: dict[str, Any]) -> Any:
+        """The validated model, or None. When the only errors are unknown keys (typos), they are reported
+        and the file is validated again without them, so the checks across fields still run on it: the
+        pack stays invalid, but the author sees every problem in one pass."""
         shown = self.name(filename)
         try:
             return model.model_validate(data)
         except ValidationError as exc:
             self.problems.extend(translate(exc, model, shown, self.lines.get(shown)))
-            return None
+            errors = real_errors(exc)
+            if not all(e["type"] in _UNKNOWN_KEY for e in errors):
+                return None
+            pruned = copy.deepcopy(data)
+            for error in errors:
+                _delete(pruned, error["loc"])
+            try:
+                return model.model_validate(pruned)
+            except ValidationError:
+                return None
+
+
+_UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
+
+
+def _delete(data: Any, loc: tuple[str | int, ...]) -> None:
+    for part in loc[:-1]:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return
+    if isinstance(data, dict):
+        data.pop(loc[-1], None)
 
 
 def _folder(path: Path) -> Path:

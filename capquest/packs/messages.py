@@ -143,8 +143,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} = '{value}' needs {part} in the scenario's topology, and this level has none",
         "{field} = '{value}'에는 시나리오 topology의 {part}이(가) 필요한데 이 레벨에는 없습니다",
     ),
+    "default_cache": (
+        "{field} = '{value}' but the topology has no cache: a default one is added in the primary's region "
+        "(declare [scenario.topology.cache] to choose it)",
+        "{field} = '{value}'인데 topology에 캐시가 없어서 주 서버 리전에 기본 캐시가 추가됩니다 "
+        "([scenario.topology.cache]로 직접 정하세요)",
+    ),
     "part_replica": ("a replica (topology.replicas)", "복제본(topology.replicas)"),
-    "part_cache": ("a cache (topology.cache)", "캐시(topology.cache)"),
     "part_quorum": ("a quorum store (topology.quorum)", "쿼럼 저장소(topology.quorum)"),
     "ops_limit": (
         "this level would simulate about {ops} operations (duration × rate ÷ scale); the limit is {limit} "
@@ -177,9 +182,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # -- design warnings (they need the engine)
     "dominated": (
-        "card '{card}' is beaten or tied on every axis (oversold, p99, errors, cost) by card '{by}': "
-        "nobody has a reason to pick it",
-        "카드 '{card}'은(는) 모든 축(초과 판매, p99, 오류, 비용)에서 카드 '{by}'보다 못하거나 같아서 고를 이유가 없습니다",
+        "card '{card}' is beaten or tied on every axis (oversold, p99, errors, cost, anomalies) by card "
+        "'{by}': nobody has a reason to pick it",
+        "카드 '{card}'은(는) 모든 축(초과 판매, p99, 오류, 비용, 이상 현상)에서 카드 '{by}'보다 못하거나 같아서 "
+        "고를 이유가 없습니다",
     ),
     "par_unreachable": (
         "no card reaches par {par}: the best is card '{card}' with {score}",
@@ -280,6 +286,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "col_p99": ("p99 ms", "p99 ms"),
     "col_errors": ("errors %", "오류 %"),
     "col_cost": ("cost", "비용"),
+    "col_anomalies": ("anomalies", "이상 현상"),
     "col_score": ("score", "점수"),
     "col_stars": ("stars", "별"),
     "unknown_schema": (

@@ -10,10 +10,12 @@ used, and any surprise in the text just means fewer lines, never an exception.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 
 Path = tuple[str | int, ...]
 
+_BASIC_STOP = re.compile(r'["\\\n]')
 _BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
 
 
@@ -52,41 +54,56 @@ class _Scanner:
         self.lines.setdefault(path, self.line)
 
     # -- pieces
+    def jump(self, to: int) -> None:
+        """Move to `to`, counting the newlines passed (strings are skipped whole, not char by char)."""
+        self.line += self.s.count("\n", self.i, to)
+        self.i = to
+
     def string(self) -> str:
         s = self.s
         if s.startswith('"""', self.i) or s.startswith("'''", self.i):
             quote = s[self.i : self.i + 3]
-            self.advance(3)
-            while self.i < len(s):
-                if s.startswith(quote, self.i) and not (quote == '"""' and self._escaped()):
-                    self.advance(3)
-                    while self.peek() == quote[0]:  # up to two quotes may end the content
-                        self.advance()
+            at = self.i + 3
+            while True:
+                end = s.find(quote, at)
+                if end < 0:
+                    self.jump(len(s))
                     return ""
-                self.advance()
+                if quote == "'''" or not self._escaped(end):
+                    break
+                at = end + 1
+            end += 3
+            while end < len(s) and s[end] == quote[0]:  # up to two quotes may end the content
+                end += 1
+            self.jump(end)
             return ""
         quote = s[self.i]
         start = self.i
-        self.advance()
-        while self.i < len(s) and s[self.i] != "\n":
-            if quote == '"' and s[self.i] == "\\":
-                self.advance(2)
-                continue
-            if s[self.i] == quote:
-                self.advance()
-                raw = s[start : self.i]
-                if quote == "'":
-                    return raw[1:-1]
-                try:
-                    return json.loads(raw)
-                except ValueError:
-                    return raw[1:-1]
-            self.advance()
-        return s[start + 1 : self.i]
+        if quote == "'":
+            end = s.find("'", start + 1)
+        else:
+            end = start + 1
+            while True:
+                found = _BASIC_STOP.search(s, end)
+                if found is None or found.group() != "\\":
+                    end = found.start() if found else len(s)
+                    break
+                end = found.start() + 2  # an escape: skip the escaped character
+        if end < 0 or end >= len(s) or s[end] != quote:
+            self.jump(start + 1)
+            raise ValueError("unterminated string")
+        self.jump(end + 1)
+        raw = s[start : end + 1]
+        if quote == "'":
+            return raw[1:-1]
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw[1:-1]
 
-    def _escaped(self) -> bool:
+    def _escaped(self, at: int) -> bool:
         backslashes = 0
-        j = self.i - 1
+        j = at - 1
         while j >= 0 and self.s[j] == "\\":
             backslashes += 1
             j -= 1
@@ -196,21 +213,30 @@ class _Scanner:
 
 
 class KeyLines:
-    """The line of each key of one TOML text; `line_of(loc)` for a pydantic error location."""
+    """The line of each key of one TOML text; `line_of(loc)` for a pydantic error location. The text is
+    scanned on the first question only: a valid file is never scanned."""
 
     def __init__(self, text: str) -> None:
-        scanner = _Scanner(text)
-        try:
-            scanner.run()
-        except (ValueError, IndexError, RecursionError):
-            pass  # best effort: keep the lines found so far
-        self._lines = scanner.lines
+        self._text = text
+        self._found: dict[Path, int] | None = None
+
+    @property
+    def _lines(self) -> dict[Path, int]:
+        if self._found is None:
+            scanner = _Scanner(self._text)
+            try:
+                scanner.run()
+            except (ValueError, IndexError, RecursionError):
+                pass  # best effort: keep the lines found so far
+            self._found = scanner.lines
+        return self._found
 
     def line_of(self, loc: Sequence[str | int]) -> int | None:
         """The line of `loc`, else of its nearest enclosing key that is written in the file."""
         path = tuple(loc)
+        lines = self._lines
         while path:
-            if path in self._lines:
-                return self._lines[path]
+            if path in lines:
+                return lines[path]
             path = path[:-1]
         return None

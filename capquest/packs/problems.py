@@ -186,18 +186,21 @@ def _reason(error: dict[str, Any], root: Any) -> str:
     return message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
 
 
+def real_errors(exc: ValidationError) -> list[dict[str, Any]]:
+    """pydantic's errors without the echoes: a "too few items" error on a list whose items themselves
+    failed only repeats those failures (pydantic counts the items left after validation)."""
+    errors = exc.errors(include_url=False)
+    failed_parents = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
+    return [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in failed_parents)]
+
+
 def translate(
     exc: ValidationError, root: Any, file: str, lines: KeyLines | None, *, prefix: Sequence[str | int] = ()
 ) -> list[Problem]:
-    """Every error of `exc` as a Problem. A "too few items" error on a list whose items themselves failed
-    is dropped: it only echoes those failures (pydantic counts the items left after validation)."""
-    errors = exc.errors(include_url=False)
-    failed_parents = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
+    """Every error of `exc` as a Problem."""
     problems = []
-    for error in errors:
+    for error in real_errors(exc):
         loc = tuple(part for part in error["loc"] if part != "[key]")
-        if error["type"] == "too_short" and tuple(error["loc"]) in failed_parents:
-            continue
         full = (*prefix, *loc)
         problems.append(
             Problem(

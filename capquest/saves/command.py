@@ -25,7 +25,7 @@ def _ask_name() -> str:
 
 
 def export(args: argparse.Namespace) -> int:
-    from capquest.saves.export import build_export, default_export_path, write_export
+    from capquest.saves.export import build_export, default_export_path, local_pack_versions, write_export
     from capquest.saves.store import ProgressStore
 
     name = args.name if args.name is not None else _ask_name()
@@ -34,7 +34,7 @@ def export(args: argparse.Namespace) -> int:
     for notice in loaded.notices:
         print(notice.message(), file=sys.stderr)
     try:
-        exported = build_export(loaded.progress, name)
+        exported = build_export(loaded.progress, name, local_pack_versions(loaded.progress.packs))
     except ValueError:
         raise UsageError(t("saves.export_bad_name")) from None
     out = Path(args.out) if args.out else default_export_path(exported.student, store.home / "exports")
@@ -102,15 +102,21 @@ def _print(report) -> None:  # report: ClassReport
 
     if report.rows:
         table = Table(title=t("saves.report_title"))
-        for key in ("student", "pack", "level", "stars", "attempts", "best_score", "passed", "check"):
-            numeric = key in ("stars", "attempts", "best_score")
-            # fold, never truncate: a level id cut short is a different level
-            table.add_column(t(f"saves.report_{key}"), justify="right" if numeric else "left", overflow="fold")
+        several_packs = len({row.pack_id for row in report.rows}) > 1
+        columns = ("student", "pack", "level") if several_packs else ("student", "level")
+        for key in (*columns, "stars", "attempts", "best_score", "passed", "check"):
+            if key in ("student", "pack", "level"):
+                # fold, never truncate: a level id cut short is a different level
+                table.add_column(t(f"saves.report_{key}"), overflow="fold", ratio=1)
+            else:
+                numeric = key in ("stars", "attempts", "best_score")
+                table.add_column(t(f"saves.report_{key}"), justify="right" if numeric else "left", no_wrap=True)
         for row in report.rows:
+            ids = (Text(row.pack_id), Text(row.level_id)) if several_packs else (Text(row.level_id),)
             table.add_row(
-                who(row), Text(row.pack_id), Text(row.level_id), str(row.stars), str(row.attempts),
+                who(row), *ids, str(row.stars), str(row.attempts),
                 "" if row.best_score is None else f"{row.best_score:g}", yes if row.passed else no,
-                Text(check_text[row.check.status], style=check_style[row.check.status]),
+                Text(t(f"saves.report_short_{row.check.status}"), style=check_style[row.check.status]),
             )  # fmt: skip
         console.print(table)
 
@@ -131,18 +137,20 @@ def _print(report) -> None:  # report: ClassReport
     for row in report.rows:
         if row.check.status in ("mismatch", "unverified"):
             line = t("saves.report_flag_line", student=row.student, pack=row.pack_id, level=row.level_id, detail=row.check.detail())
-            console.print(Text(f"{check_text[row.check.status]}: {line}", style=check_style[row.check.status]))
+            console.print(Text(f"{check_text[row.check.status]}: {line}", style=check_style[row.check.status]), soft_wrap=True)
     for name in sorted(several):
         files = ", ".join(str(f) for f in report.students[name])
-        console.print(Text(t("saves.report_duplicate_student", student=name, files=files), style="yellow"))
+        console.print(Text(t("saves.report_duplicate_student", student=name, files=files), style="yellow"), soft_wrap=True)
     for broken in report.broken:
         reason = t(f"saves.report_reason_{broken.reason}")
         if reason.startswith("saves."):  # no sentence for this reason: the technical detail says it
             reason = broken.detail
-        console.print(Text(t("saves.report_broken_file", path=str(broken.path), detail=reason), style="bold red"))
+        # soft_wrap: one line per file, so a path can be copied whole
+        console.print(Text(t("saves.report_broken_file", path=str(broken.path), detail=reason), style="bold red"), soft_wrap=True)
     console.print(
         Text(t("saves.report_summary", students=len(report.students), files=len(report.files_read),
-               broken=len(report.broken), flagged=len(report.flagged)))
+               broken=len(report.broken), flagged=len(report.flagged))),
+        soft_wrap=True,
     )  # fmt: skip
 
 
@@ -153,7 +161,7 @@ def report(args: argparse.Namespace) -> int:
     if not files:
         raise UsageError(t("saves.report_no_files", paths=", ".join(args.files)))
     replay = PackReplay()
-    class_report = build_report(files, replay, replay.level_order)
+    class_report = build_report(files, replay, replay.level_order, replay.version)
     _print(class_report)
     if args.csv:
         try:

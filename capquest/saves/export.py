@@ -5,7 +5,9 @@ Same envelope as the progress file, with kind "export"."""
 
 from __future__ import annotations
 
+import contextlib
 import re
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -17,8 +19,27 @@ from capquest.saves.model import Export, ExportedLevel, Progress
 from capquest.saves.store import write_atomic
 
 
-def build_export(progress: Progress, student: str) -> Export:
-    """Every level played (or unlocked with stars), per pack. Raises ValueError for a bad name."""
+def local_pack_versions(pack_ids: Iterable[str]) -> dict[str, str]:
+    """The version of each of these packs found here (built-in or installed); unknown ones are left out."""
+    wanted = set(pack_ids)
+    versions: dict[str, str] = {}
+    try:
+        import capquest.packs as packs_module
+
+        builtin = packs_module.builtin_pack()
+        if builtin.id in wanted:
+            versions[builtin.id] = builtin.manifest.version
+        for installed in packs_module.installed_packs():
+            if installed.id in wanted and installed.id not in versions:
+                with contextlib.suppress(Exception):  # a damaged pack: its version stays unknown
+                    versions[installed.id] = installed.load().manifest.version
+    except Exception:  # no packs to be found: the export is still worth handing in
+        pass
+    return versions
+
+
+def build_export(progress: Progress, student: str, pack_versions: Mapping[str, str] | None = None) -> Export:
+    """Every level played, per pack. Raises ValueError for a bad name."""
     packs: dict[str, dict[str, ExportedLevel]] = {}
     for pack_id, pack in progress.packs.items():
         levels = {
@@ -34,7 +55,8 @@ def build_export(progress: Progress, student: str) -> Export:
         }
         if levels:
             packs[pack_id] = levels
-    return Export(student=student.strip(), app_version=__version__, packs=packs)
+    versions = {pack_id: v for pack_id, v in (pack_versions or {}).items() if pack_id in packs}
+    return Export(student=student.strip(), app_version=__version__, packs=packs, pack_versions=versions)
 
 
 def encode_export(export: Export) -> bytes:

@@ -38,7 +38,7 @@ def data_dir() -> Path:
         return Path(home).expanduser()
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("capquest", appauthor=False))
+    return Path(platformdirs.user_data_dir("capquest"))  # the same folder capquest.packs installs into
 
 
 def numbered(folder: Path, pattern: str, **fields: object) -> Path:

@@ -140,9 +140,43 @@ def check_run(pack_id: str, level_id: str, claimed_stars: int, run: BestRun | No
     return RunCheck("mismatch" if problems else "reproduced", tuple(problems), got)
 
 
-def build_report(files: Sequence[Path], replay: Replay, level_order: Callable[[str], Sequence[str]] | None = None) -> ClassReport:
+def _memoized(replay: Replay) -> Replay:
+    """The same run (pack, level, card, assignment, seed) is simulated once; its verdict, or the reason
+    it could not be checked, is reused."""
+    done: dict[tuple, Replayed | Exception] = {}
+
+    def cached(pack_id: str, level_id: str, run: BestRun) -> Replayed:
+        key = (pack_id, level_id, run.card, tuple(sorted(run.assign.items())), run.seed)
+        if key not in done:
+            try:
+                done[key] = replay(pack_id, level_id, run)
+            except (CannotReplay, NotReproducible) as exc:
+                done[key] = exc
+        got = done[key]
+        if isinstance(got, Exception):
+            raise got
+        return got
+
+    return cached
+
+
+def _versions_differ(check: RunCheck, theirs: str | None, ours: str | None) -> RunCheck:
+    """A run that does not reproduce on another version of its pack accuses no one: the pack changed."""
+    if check.status != "mismatch" or theirs is None or ours is None or theirs == ours:
+        return check
+    version = Problem("check_version", (("theirs", theirs), ("ours", ours)))
+    return RunCheck("unverified", (version, *check.problems), check.reproduced)
+
+
+def build_report(
+    files: Sequence[Path],
+    replay: Replay,
+    level_order: Callable[[str], Sequence[str]] | None = None,
+    pack_version: Callable[[str], str | None] | None = None,
+) -> ClassReport:
     """Read every file (a broken one is listed in `broken`), check every best run, sort the rows by
-    student, then pack, then the pack's level order (when `level_order` knows it)."""
+    student, then pack, then the pack's level order (when `level_order` knows it). With `pack_version`
+    (the version of a pack here), a run that fails on a different version of its pack is "unverified"."""
     report = ClassReport()
     exports: list[tuple[Path, Export]] = []
     for path in files:
@@ -156,18 +190,18 @@ def build_report(files: Sequence[Path], replay: Replay, level_order: Callable[[s
             report.broken.append(BrokenFile(path, "io", exc.strerror or str(exc)))
         else:
             report.files_read.append(path)
-    cache: dict[Any, RunCheck] = {}
+    replay = _memoized(replay)  # a class often holds the same best run many times
     for path, export in exports:
         report.students.setdefault(export.student, []).append(path)
         for pack_id, levels in export.packs.items():
             for level_id, level in levels.items():
                 run = level.best_run
-                key = (pack_id, level_id, level.stars, run.model_dump_json() if run else None)
-                if key not in cache:  # a class often holds the same best run many times
-                    cache[key] = check_run(pack_id, level_id, level.stars, run, replay)
+                check = check_run(pack_id, level_id, level.stars, run, replay)
+                if pack_version is not None:
+                    check = _versions_differ(check, export.pack_versions.get(pack_id), pack_version(pack_id))
                 report.rows.append(
                     Row(export.student, path, pack_id, level_id, level.stars, level.attempts,
-                        level.best_score, level.passed, run, cache[key])
+                        level.best_score, level.passed, run, check)
                 )
 
     def order(row: Row) -> tuple:
@@ -184,38 +218,50 @@ def build_report(files: Sequence[Path], replay: Replay, level_order: Callable[[s
 
 class PackReplay:
     """Re-simulates runs with `capquest.play.run` on the packs found here: the built-in campaign and the
-    installed packs, looked up by manifest id (loaded once each)."""
+    installed packs (`capquest.packs.installed_packs()`), by pack id, each loaded once when first needed."""
 
     def __init__(self, extra_packs: Sequence[Any] = ()) -> None:
-        self._packs: dict[str, Any] | None = None
         self._extra = list(extra_packs)
-        self._problem = ""
+        self._sources: dict[str, Callable[[], Any]] | None = None
+        self._loaded: dict[str, Any] = {}
+        self._problems: dict[str, str] = {}
 
-    def _load(self) -> dict[str, Any]:
-        if self._packs is None:
-            found: list[Any] = list(self._extra)
+    def _find(self, pack_id: str) -> Any:
+        if self._sources is None:
+            self._sources = {}
+            for pack in self._extra:
+                self._sources.setdefault(pack.manifest.id, lambda pack=pack: pack)
             try:
                 import capquest.packs as packs_module
 
-                found.append(packs_module.builtin_pack())
-                installed = getattr(packs_module, "installed_packs", None)
-                if installed is not None:
-                    found.extend(installed())
+                builtin = packs_module.builtin_pack()
+                self._sources.setdefault(builtin.manifest.id, lambda: builtin)
+                for installed in packs_module.installed_packs():
+                    self._sources.setdefault(installed.id, installed.load)
             except Exception as exc:  # a broken install must not stop the report
-                self._problem = f"the level packs could not be loaded ({exc})"
-            self._packs = {}
-            for pack in found:
-                self._packs.setdefault(pack.manifest.id, pack)
-        return self._packs
+                self._problems[""] = f"the level packs could not be loaded ({exc})"
+        if pack_id not in self._loaded:
+            source = self._sources.get(pack_id)
+            try:
+                self._loaded[pack_id] = source() if source else None
+            except Exception as exc:  # an installed pack damaged since: say so, check the others
+                self._loaded[pack_id] = None
+                self._problems[pack_id] = f"pack {pack_id!r} could not be loaded ({exc})"
+        return self._loaded[pack_id]
+
+    def version(self, pack_id: str) -> str | None:
+        pack = self._find(pack_id)
+        return pack.manifest.version if pack else None
 
     def level_order(self, pack_id: str) -> Sequence[str]:
-        pack = self._load().get(pack_id)
+        pack = self._find(pack_id)
         return [level.id for level in pack.levels] if pack else []
 
     def __call__(self, pack_id: str, level_id: str, run: BestRun) -> Replayed:
-        pack = self._load().get(pack_id)
+        pack = self._find(pack_id)
         if pack is None:
-            raise CannotReplay(self._problem or f"pack {pack_id!r} is not installed here")
+            problem = self._problems.get(pack_id) or self._problems.get("")
+            raise CannotReplay(problem or f"pack {pack_id!r} is not installed here")
         level = next((lv for lv in pack.levels if lv.id == level_id), None)
         if level is None:
             raise CannotReplay(f"pack {pack_id!r} has no level {level_id!r} here (another version of the pack?)")

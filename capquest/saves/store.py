@@ -163,39 +163,42 @@ _Op = _RecordRun | _Unlock | _SetSetting | _SetTutorial | _SeeConcept
 
 
 @contextlib.contextmanager
-def _file_lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock on `path` for the block. Where locking is unavailable (no fcntl, a
-    filesystem without locks) the block runs unlocked: one copy at a time still works."""
+def _file_lock(path: Path) -> Iterator[bool]:
+    """An exclusive advisory lock on `path` for the block; yields whether it is held. Where locking is
+    unavailable (no fcntl, a filesystem without locks) the block runs unlocked: one copy at a time still
+    works."""
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
-        yield  # a read-only folder: the writes will fail and say so
+        yield False  # a read-only folder: the writes will fail and say so
         return
     try:
         try:
             import fcntl
 
             fcntl.flock(fd, fcntl.LOCK_EX)
+            locked = True
         except ImportError:
-            _windows_lock(fd)
+            locked = _windows_lock(fd)
         except OSError:
-            pass
-        yield
+            locked = False
+        yield locked
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
 
-def _windows_lock(fd: int) -> None:
+def _windows_lock(fd: int) -> bool:
     try:
         import msvcrt
     except ImportError:
-        return
+        return False
     for _ in range(60):  # LK_LOCK itself retries for ~10 s before giving up
         try:
             msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
-            return
+            return True
         except OSError:
             continue
+    return False
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -282,7 +285,12 @@ def copy_aside(path: Path, pattern: str, **fields: object) -> Path:
 def read_progress(path: Path) -> tuple[Progress, int]:
     """The progress in `path` and the format version it was written in. Raises FileNotFoundError,
     OSError, or SaveFormatError (bad magic, checksum, truncation, types, newer version...)."""
-    decoded = decode(path.read_bytes(), "progress")
+    return progress_from_bytes(path.read_bytes())
+
+
+def progress_from_bytes(data: bytes) -> tuple[Progress, int]:
+    """The progress in `data` and its format version; SaveFormatError for anything else."""
+    decoded = decode(data, "progress")
     try:
         return Progress.model_validate(decoded.payload), decoded.format
     except ValidationError as exc:
@@ -324,7 +332,9 @@ class ProgressStore:
             notices: list[Notice] = []
             try:
                 self.home.mkdir(parents=True, exist_ok=True)
-                with _file_lock(self._lock_path):
+                with _file_lock(self._lock_path) as locked:
+                    if locked:  # no other copy is writing now, so a temporary file is a crash's leftover
+                        self._remove_leftovers()
                     progress = self._load_locked(notices)
             except OSError as exc:
                 notices.append(Notice("read_failed", self.path, detail=str(exc)))
@@ -336,6 +346,12 @@ class ProgressStore:
             self._state = _State(base=progress, pending=pending, view=view)
             self._loaded = True
             return LoadReport(progress=view.model_copy(deep=True), notices=tuple(notices))
+
+    def _remove_leftovers(self) -> None:
+        for pattern in (f".{paths.PROGRESS}-*.tmp", ".backup-*.tmp"):
+            for leftover in self.home.glob(pattern):
+                with contextlib.suppress(OSError):
+                    leftover.unlink()
 
     def _load_locked(self, notices: list[Notice]) -> Progress:
         try:
@@ -356,11 +372,13 @@ class ProgressStore:
                 backup_kept = move_aside(self.backup_path, paths.CORRUPT_PATTERN)
             notices.append(Notice("damaged", self.path, kept, exc.reason, exc.detail, recovered, backup_kept))
             if recovered == "backup":
-                write_atomic(self.path, encode_progress(progress))
+                with contextlib.suppress(OSError):  # if the disk refuses, the next save writes it
+                    write_atomic(self.path, encode_progress(progress))
             return progress
         if version < FORMAT_VERSION:
             kept = copy_aside(self.path, paths.OLD_FORMAT_PATTERN, version=version)
-            write_atomic(self.path, encode_progress(progress), backup=self.backup_path)
+            with contextlib.suppress(OSError):  # the old file still loads (and upgrades) next time
+                write_atomic(self.path, encode_progress(progress), backup=self.backup_path)
             notices.append(Notice("upgraded", self.path, kept, detail=f"format {version} -> {FORMAT_VERSION}"))
         return progress
 

@@ -27,7 +27,8 @@ own seed. Figures are real-world (the level's scale applied; units of stock neve
 
 Columns: oversold units (compensated orders in brackets), latency p50 / p99 in ms, error rate (failed or
 timed-out requests), infrastructure cost units, anomalous reads (stale / read-your-writes / monotonic
-violations), score (higher is better), stars (0-3; 1 = par, the level is passed).
+violations), the primary's peak busy connections / peak row-lock waiters / the largest replica lag,
+score (higher is better), stars (0-3; 1 = par, the level is passed).
 """
 
 
@@ -53,6 +54,11 @@ def _row(level: LevelFile, card_id: str, klass: str) -> str:
         f"{m.error_rate * 100:.1f} %",
         f"{m.cost_units:,.1f}",
         f"{m.stale_reads:,} / {m.ryw_violations:,} / {m.monotonic_violations:,}",
+        "{:,.0f} / {:,.0f} / {:,.1f} s".format(
+            m.extra.get("primary.pool_peak", 0.0),
+            m.extra.get("lock_waiters_peak", 0.0),
+            m.extra.get("max_replica_lag_ms", 0.0) / 1000.0,
+        ),
         f"{result.score.score:,.1f}",
         str(result.score.stars),
     ]
@@ -66,9 +72,10 @@ def render() -> str:
         out.append(f"\n## {level.id}: {level.title.get('en')}\n")
         out.append(f"Chapter `{level.chapter}`; par {par:g}, two stars {two:g}, three stars {three:g}.\n")
         out.append(
-            "| card | class | oversold (comp.) | p50 / p99 ms | errors | cost | stale / ryw / mono | score | stars |"
+            "| card | class | oversold (comp.) | p50 / p99 ms | errors | cost | stale / ryw / mono"
+            " | pool / locks / lag | score | stars |"
         )
-        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        out.append("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for card in level.cards:
             out.append(_row(level, card.id, card.class_))
     return "\n".join(out) + "\n"

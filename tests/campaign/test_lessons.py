@@ -10,6 +10,13 @@ from __future__ import annotations
 
 import pytest
 
+try:  # until the engine is merged into this branch (remove once it is)
+    import capquest.engine as _engine
+
+    _engine.simulate  # noqa: B018
+except (ImportError, AttributeError):
+    pytest.skip("the engine is not on this branch yet", allow_module_level=True)
+
 from capquest.engine.outcome import Metrics
 from capquest.play import RunResult
 
@@ -18,21 +25,24 @@ from .campaign_files import level, manifest
 
 LEVEL_IDS = list(manifest().levels)
 TUTORIAL_LEVELS = {"ordinary-night"}  # a calm night: every card passes, the point is to learn the console
+# Levels that are a choice, not a trap: every card may pass, and they differ in stars.
+CHOICE_LEVELS = {"dynamo-reads", "seoul-busan"}
 
-# The obvious-but-wrong card of a level, and the axis (the seed's reason) that alone sinks it below par.
+# The obvious-but-wrong card of a level, and the axes (the seed's reason) whose penalties alone sink it
+# below par.
 WRONG = {
-    "two-am": ("one-postgres", "errors"),
-    "five-to-six": ("replica-check", "oversell"),
-    "all-on-primary": ("cp-for-update", "errors"),
-    "fresh-but-wrong": ("fresh-no-lock", "oversell"),
-    "cache-and-queue": ("cp-for-update", "errors"),
-    "atomic-decrement": ("get-then-decr", "oversell"),
-    "read-your-writes": ("replica-reads", "stale"),
-    "monotonic-reads": ("any-replica", "stale"),
-    "bounded-staleness": ("replica", "stale"),
-    "mongo-majority": ("w1-local", "stale"),
-    "cassandra-quorum": ("one-one", "stale"),
-    "hybrid-finale": ("all-cp", "errors"),
+    "two-am": ("one-postgres", ("errors",)),
+    "five-to-six": ("replica-check", ("oversell",)),
+    "all-on-primary": ("cp-for-update", ("errors", "latency")),
+    "fresh-but-wrong": ("fresh-no-lock", ("oversell",)),
+    "cache-and-queue": ("cp-for-update", ("errors",)),
+    "atomic-decrement": ("get-then-decr", ("oversell",)),
+    "read-your-writes": ("replica-reads", ("anomalies",)),
+    "monotonic-reads": ("any-replica", ("anomalies",)),
+    "bounded-staleness": ("replica", ("anomalies",)),
+    "mongo-majority": ("w1-local", ("anomalies",)),
+    "cassandra-quorum": ("one-one", ("anomalies",)),
+    "hybrid-finale": ("all-cp", ("errors", "latency")),
 }
 
 
@@ -71,6 +81,8 @@ def test_cp_cards_never_oversell_or_read_stale(level_id: str) -> None:
 
 @pytest.mark.parametrize("level_id", LEVEL_IDS)
 def test_no_single_card_wins_every_axis(level_id: str) -> None:
+    if level_id in TUTORIAL_LEVELS:
+        pytest.skip("on a calm night the single primary may win everywhere: that is its lesson")
     ids = card_ids(level_id)
     for card in ids:
         mine = axes(level_id, card)
@@ -84,18 +96,19 @@ def test_par_is_reachable_and_some_card_misses_it(level_id: str) -> None:
     par = level(level_id).scoring.stars[0]
     scores = {card: r(level_id, card).score.score for card in card_ids(level_id)}
     assert max(scores.values()) >= par, scores
-    if level_id not in TUTORIAL_LEVELS:
+    if level_id not in TUTORIAL_LEVELS | CHOICE_LEVELS:
         assert min(scores.values()) < par, f"{level_id}: every card passes: {scores}"
 
 
 @pytest.mark.parametrize("level_id", sorted(WRONG))
 def test_obvious_but_wrong_card_fails_for_the_seeds_reason(level_id: str) -> None:
-    card, axis = WRONG[level_id]
+    card, reasons = WRONG[level_id]
     lv = level(level_id)
     result = r(level_id, card)
     assert not result.score.passed, f"{level_id}/{card} passes"
-    # That axis alone is enough to lose the level: the failure is for the seed's reason, not another.
-    assert result.score.breakdown[axis] > lv.scoring.budget - lv.scoring.stars[0], result.score.breakdown
+    # Those axes alone are enough to lose the level: it fails for the seed's reason, not another.
+    penalty = sum(result.score.breakdown[axis] for axis in reasons)
+    assert penalty > lv.scoring.budget - lv.scoring.stars[0], result.score.breakdown
 
 
 # ------------------------------------------------------------------------------------- chapter 1
@@ -147,12 +160,14 @@ def test_linearizable_reads_without_isolation_still_oversell() -> None:
 
 
 # ------------------------------------------------------------------------------------- chapter 4
-def test_cache_queue_and_compensation_is_fast_and_oversells_a_little() -> None:
+def test_cache_queue_and_compensation_is_fast_and_catches_every_oversell() -> None:
     ap, cp = m("cache-and-queue", "ap-cache-queue"), m("cache-and-queue", "cp-for-update")
     assert ap.latency_ms.p99 * 10 < cp.latency_ms.p99
     assert ap.error_rate < 0.01 < cp.error_rate
-    assert ap.oversold_units > 0 and ap.compensated_orders > 0  # found late, cancelled
-    assert ap.oversold_units < 0.2 * ap.orders_accepted  # a few percent, not a collapse
+    # The worker cancels every order it finds oversold (one unit per order here): found late, not avoided.
+    scale = level("cache-and-queue").scenario.workload.scale
+    assert ap.compensated_orders == ap.oversold_units * scale
+    assert ap.oversold_units < 0.05 * ap.orders_accepted  # a few percent at most, not a collapse
 
 
 def test_atomic_decrement_closes_the_get_then_decr_race() -> None:
@@ -180,8 +195,11 @@ def test_monotonic_reads_never_go_back() -> None:
 
 def test_bounded_staleness_sits_between_replica_and_primary() -> None:
     replica, bounded = anomalies("bounded-staleness", "replica"), anomalies("bounded-staleness", "bounded-1s")
-    assert replica > bounded
-    assert m("bounded-staleness", "bounded-1s").cost_units <= m("bounded-staleness", "primary").cost_units
+    assert replica > bounded > 0 == anomalies("bounded-staleness", "primary")
+    # falling back only while the replica lags keeps most reads off the primary
+    assert (
+        m("bounded-staleness", "bounded-1s").latency_ms.p99 < m("bounded-staleness", "primary").latency_ms.p99
+    )
 
 
 # ------------------------------------------------------------------------------------- chapter 6
@@ -196,7 +214,8 @@ def test_quorum_overlap_and_availability() -> None:
     one, quorum, write_all = (m("cassandra-quorum", c) for c in ("one-one", "quorum-quorum", "write-all"))
     assert one.stale_reads > 0 and one.error_rate == 0
     assert quorum.stale_reads == 0 and quorum.error_rate == 0  # R + W > N, and a majority survives a crash
-    assert write_all.stale_reads == 0 and write_all.error_rate > 0  # W = ALL cannot write with a node down
+    assert write_all.error_rate > 0  # W = ALL cannot write with a node down
+    assert write_all.stale_reads == 0  # acknowledged writes are on every node a read can ask
 
 
 def test_strong_reads_cost_more_and_are_never_stale() -> None:
@@ -210,8 +229,8 @@ def test_partition_pc_refuses_pa_answers() -> None:
     assert pc.error_rate > 0 and pc_el.error_rate > 0
     assert pa.error_rate < pc.error_rate
     assert pa.oversold_units > 0 or pa.stale_reads > 0  # answered, not necessarily right
-    assert pc.oversold_units == 0
-    assert pc_el.latency_ms.p50 < pc.latency_ms.p50  # local reads on a healthy day: the EL side
+    assert pc.oversold_units == 0 and pc.stale_reads == 0
+    assert pc_el.oversold_units == 0  # orders are still decided in Seoul
 
 
 # ------------------------------------------------------------------------------------- chapter 7

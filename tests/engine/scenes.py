@@ -86,9 +86,9 @@ def replica_oversell(
             timeout_ms=5000,
         ),
         topology=Topology(
-            primary=Server(pool=200, cores=16, service_ms=1.0),
+            primary=Server(pool=200, cores=None, service_ms=1.0),
             replicas=(Replica(name="replica-1", region="seoul", lag_ms=lag_ms, apply_rps=apply_rps,
-                              server=Server(pool=200, cores=16, service_ms=1.0)),),
+                              server=Server(pool=200, cores=None, service_ms=1.0)),),
         ),
     )
 

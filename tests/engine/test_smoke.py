@@ -3,7 +3,6 @@
 from capquest.engine import simulate
 from capquest.engine.model import Scenario, Strategy
 from capquest.engine.outcome import history_digest
-
 from tests.engine import scenes
 
 

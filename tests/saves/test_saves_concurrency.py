@@ -96,3 +96,36 @@ def test_reset_in_one_copy_is_not_undone_by_the_other(home: Path) -> None:
 
     levels = ProgressStore(home).progress.packs["campaign"].levels
     assert set(levels) == {"l2"}
+
+
+HAMMER = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from capquest.saves.store import ProgressStore
+
+    store = ProgressStore(Path(sys.argv[1]))
+    store.load()
+    print("ready", flush=True)
+    i = 0
+    while True:
+        store.record_run("campaign", f"l{i % 3}", "card", {}, i, float(i), i % 4, True, f"run-{i}")
+        i += 1
+    """
+)
+
+
+def test_killed_in_the_middle_of_saving_leaves_a_whole_file(home: Path) -> None:
+    for rounds in (1, 2):
+        worker = subprocess.Popen([sys.executable, "-c", HAMMER, str(home)], stdout=subprocess.PIPE, text=True)
+        assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
+        time.sleep(0.15 + 0.05 * rounds)
+        worker.kill()  # SIGKILL: no cleanup, wherever the write was
+        worker.wait(timeout=10)
+        worker.stdout.close()
+
+        report = ProgressStore(home).load()
+        assert report.notices == ()  # the file is the last whole save, never half of one
+        assert not list(home.glob("progress.corrupt-*"))
+        assert not list(home.glob(".*.tmp"))  # a crash's temporary file is cleaned up at the next start
+        assert sum(level.attempts for level in report.progress.packs["campaign"].levels.values()) > 0

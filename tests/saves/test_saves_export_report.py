@@ -36,6 +36,11 @@ class FakeReplay:
         value = int(hashlib.sha256(key.encode()).hexdigest()[:6], 16) % 1000
         return Replayed(score=float(value), digest=hashlib.sha256(key.encode()).hexdigest(), stars=min(3, value // 250))
 
+    here_version: str | None = None  # the campaign's version on the teacher's machine (None: unknown)
+
+    def version(self, pack_id: str) -> str | None:
+        return self.here_version if pack_id == "campaign" else None
+
     def level_order(self, pack_id: str) -> list[str]:
         return ["flash-sale", "partition", "hybrid-shop"] if pack_id == "campaign" else []
 
@@ -63,6 +68,7 @@ def _export(home: Path, name: str, out: Path, monkeypatch: pytest.MonkeyPatch) -
 @pytest.fixture
 def fake_engine(monkeypatch: pytest.MonkeyPatch) -> type[FakeReplay]:
     monkeypatch.setattr(report_module, "PackReplay", FakeReplay)
+    monkeypatch.setattr(FakeReplay, "here_version", None)
     FakeReplay.calls = 0
     return FakeReplay
 
@@ -140,7 +146,7 @@ def test_report_over_several_exports(tmp_path: Path, monkeypatch: pytest.MonkeyP
     out = capsys.readouterr().out
     for name in ("Alice", "Bob", "박지훈"):
         assert name in out
-    assert "3 students, 3 files read, 0 unreadable, 0 runs that do not reproduce" in out
+    assert "Students: 3. Files read: 3, unreadable: 0. Runs that do not reproduce: 0." in out
     with open(out_csv, encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [(r["student"], r["level"]) for r in rows] == [
@@ -182,7 +188,7 @@ def test_report_flags_a_tampered_export_and_lists_broken_files(tmp_path: Path, m
     assert "Traceback" not in captured.out + captured.err
     assert "DOES NOT REPRODUCE" in captured.out
     assert "claims score 999" in captured.out
-    assert "3 students, 3 files read, 3 unreadable, 1 runs that do not reproduce" in captured.out
+    assert "Students: 3. Files read: 3, unreadable: 3. Runs that do not reproduce: 1." in captured.out
     with open(out_csv, encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     flagged = [(r["student"], r["level"]) for r in rows if r["check"] == "mismatch"]
@@ -214,8 +220,10 @@ def test_report_with_nothing_to_read_is_a_usage_error(tmp_path: Path, capsys: py
     assert "no export files" in capsys.readouterr().err
 
 
-def test_report_and_export_are_headless(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    folder = _class(tmp_path, monkeypatch)
+def test_report_and_export_are_headless(tmp_path: Path) -> None:
+    folder = tmp_path / "handed-in"
+    folder.mkdir()
+    (folder / "junk.capquest").write_bytes(b"junk")  # the report's whole path, with no simulation to wait for
     code = (
         "import sys; from capquest.cli import main; main(['report', sys.argv[1]]);"
         "main(['export', '--name', 'x', '--out', sys.argv[2]]);"
@@ -279,3 +287,30 @@ def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest
         replay("my-pack", "gone", run)
     with pytest.raises(CannotReplay):
         replay("not-installed", "flash-sale", run)
+
+
+def test_report_speaks_korean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _class(tmp_path, monkeypatch)
+    _tamper(folder / "Bob.capquest", "flash-sale", 999.0)
+    capsys.readouterr()
+    assert main(["report", str(folder), "--lang", "ko"]) == 1
+    out = capsys.readouterr().out
+    assert "학급 보고서" in out and "재현되지 않음" in out
+    assert "학생 3명, 읽은 파일 3개, 읽지 못한 파일 0개, 재현되지 않는 기록 1개." in out
+    assert "점수 999(이)라고 했지만" in out
+
+
+def test_a_run_that_fails_on_another_pack_version_accuses_no_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _class(tmp_path, monkeypatch)
+    _tamper(folder / "Bob.capquest", "flash-sale", 999.0)  # stands for a pack whose scoring changed since
+    assert read_export(folder / "Bob.capquest").pack_versions.get("campaign")  # recorded at export
+    monkeypatch.setattr(FakeReplay, "here_version", "99.0")
+    out_csv = tmp_path / "class.csv"
+    capsys.readouterr()
+
+    assert main(["report", str(folder), "--csv", str(out_csv)]) == 0
+
+    with open(out_csv, encoding="utf-8-sig") as f:
+        bob = next(r for r in csv.DictReader(f) if r["student"] == "Bob")
+    assert bob["check"] == "unverified"
+    assert "checked on version 99.0" in bob["detail"] and "claims score 999" in bob["detail"]

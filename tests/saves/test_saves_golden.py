@@ -59,3 +59,4 @@ def test_golden_export_v1_reads(name: str) -> None:
     assert exported.student == "김민지"
     assert exported.packs["campaign"]["hybrid-shop"].attempts == 5
     assert exported.packs["campaign"]["partition"].best_run is not None
+    assert exported.pack_versions == {"campaign": "1.0.0"}

@@ -34,7 +34,7 @@ def test_data_dir_defaults_to_platformdirs(monkeypatch: pytest.MonkeyPatch) -> N
     import platformdirs
 
     monkeypatch.delenv("CAPQUEST_HOME", raising=False)
-    assert paths.data_dir() == Path(platformdirs.user_data_dir("capquest", appauthor=False))
+    assert paths.data_dir() == Path(platformdirs.user_data_dir("capquest"))
 
 
 def test_round_trip_keeps_everything(home: Path) -> None:
@@ -308,3 +308,29 @@ def test_reloading_keeps_changes_a_failed_save_still_owes(home: Path, monkeypatc
     monkeypatch.setenv("CAPQUEST_HOME", str(home))
     s.mark_concept_seen("cap")
     assert ProgressStore(home).level("campaign", "flash-sale").attempts == 1
+
+
+def test_a_crashs_temporary_files_are_removed_at_the_next_start(home: Path) -> None:
+    s = ProgressStore(home)
+    _play(s, score=600.0)
+    leftovers = [home / ".progress.msgpack-k3j2.tmp", home / ".backup-123-abc.tmp"]
+    for leftover in leftovers:
+        leftover.write_bytes(b"half a save")
+    (home / "progress.corrupt-1.msgpack").write_bytes(b"kept forever")
+
+    assert ProgressStore(home).load().notices == ()
+    assert not any(leftover.exists() for leftover in leftovers)
+    assert (home / "progress.corrupt-1.msgpack").read_bytes() == b"kept forever"
+
+
+def test_saved_language_is_read_without_touching_anything(home: Path) -> None:
+    from capquest.saves.peek import saved_language
+
+    assert saved_language() is None  # no folder, no file
+    s = ProgressStore(home)
+    s.set_setting("language", "ko")
+    assert saved_language() == "ko"
+    (home / "progress.msgpack").write_bytes(b"damaged")
+    before = _files(home)
+    assert saved_language() is None
+    assert _files(home) == before  # a damaged file is left for the game to set aside and tell about

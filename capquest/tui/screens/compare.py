@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from capquest.i18n import t
@@ -54,7 +54,6 @@ class CompareScreen(Screen):
         with VerticalScroll(id="compare-body"):
             yield Static(id="compare-sides")
             yield MetricTable(glyphs=self.session.glyphs, id="compare-table")
-            yield LoadingIndicator(id="compare-running")
             yield Static(id="compare-note")
         yield Footer()
 
@@ -68,7 +67,6 @@ class CompareScreen(Screen):
 
     def on_mount(self) -> None:
         self.set_class(bool(self.session.ascii_borders), "-ascii")
-        self.query_one("#compare-running").display = False
         self._paint()
         if self.sides[0] is self.sides[1]:
             self.action_reseed()  # nothing else to compare with yet: the same card at another seed
@@ -115,7 +113,7 @@ class CompareScreen(Screen):
         used = [r.seed for r in self.session.runs if r.card == current.card]
         seed = max([*used, current.seed]) + 1
         self.running = True
-        self.query_one("#compare-running").display = True
+        self.query_one(MetricTable).loading = True
         card_id = None if current.card == "custom" else current.card
         assign = self.session.custom_assign if current.card == "custom" else None
         self._reseed_worker(card_id, seed, assign)
@@ -128,7 +126,7 @@ class CompareScreen(Screen):
         if event.worker.group != "reseed" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.running = False
-        self.query_one("#compare-running").display = False
+        self.query_one(MetricTable).loading = False
         if event.state == WorkerState.ERROR:
             self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error")
             return

@@ -20,7 +20,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, LoadingIndicator, Static
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from capquest.i18n import language, t
@@ -38,9 +39,8 @@ if TYPE_CHECKING:
 Runner = Callable[[LevelFile, "str | None", "int | None", "Mapping[str, str] | None"], "RunResult"]
 
 
-def play_runner(
-    level: LevelFile, card_id: str | None, seed: int | None, assign: Mapping[str, str] | None
-) -> RunResult:
+def play_runner(level: LevelFile, card_id: str | None, seed: int | None,
+                assign: Mapping[str, str] | None) -> RunResult:
     """The real runner: the shared play path (imported on first use, it pulls in the engine)."""
     from capquest.play import run
 
@@ -117,10 +117,7 @@ class LevelScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("r", "run", "play.key_level_run", id="level.run"),
         Binding("escape", "back", "play.key_level_back", id="level.back"),
-        *(
-            Binding(str(n), f"pick({n})", "play.key_level_pick", show=False, id=f"level.pick{n}")
-            for n in range(1, 9)
-        ),
+        *(Binding(str(n), f"pick({n})", "play.key_level_pick", show=False, id=f"level.pick{n}") for n in range(1, 9)),
     ]
 
     class RunStarted(Message):
@@ -147,35 +144,23 @@ class LevelScreen(Screen):
             self.data_class = data_class
             self.card_id = card_id
 
-    def __init__(
-        self,
-        level: LevelFile | PlaySession,
-        pack: object = None,
-        *,
-        runner: Runner | None = None,
-        clock: Callable[[], float] | None = None,
-        ascii_borders: bool | None = None,
-        reduced_motion: bool | None = None,
-        name: str | None = None,
-    ) -> None:
+    def __init__(self, level: LevelFile | PlaySession, pack: object = None, *, runner: Runner | None = None,
+                 clock: Callable[[], float] | None = None, ascii_borders: bool | None = None,
+                 reduced_motion: bool | None = None, name: str | None = None) -> None:
         """`level` (with the `pack` it came from, unused for now) or a whole `PlaySession`. Settings left
         None follow the app (`ascii_borders`, `replay_speed`, reduced motion) when the screen mounts."""
         super().__init__(name=name)
         if isinstance(level, PlaySession):
             self.session = level
         else:
-            self.session = PlaySession(
-                level,
-                runner=runner or play_runner,
-                clock=clock or time.monotonic,
-                ascii_borders=ascii_borders,
-                reduced_motion=reduced_motion,
-            )
+            self.session = PlaySession(level, runner=runner or play_runner, clock=clock or time.monotonic,
+                                       ascii_borders=ascii_borders, reduced_motion=reduced_motion)
         self.pack = pack
         localize_bindings(self)
         self.chosen: str | None = None  # card id; None with `custom` set for a hybrid mix
         self.custom: dict[str, str] | None = None
         self.running = False
+        self._loading_timer: Timer | None = None
 
     # ------------------------------------------------------------------------------------- compose
     def compose(self) -> ComposeResult:
@@ -192,26 +177,16 @@ class LevelScreen(Screen):
                 yield Static(self._traffic_text(g), id="traffic")
             with Vertical(id="play"):
                 yield Static(t("play.hand_title", n=len(level.cards)), id="hand-title")
-                yield CardHand(
-                    level.cards,
-                    glyphs=g,
-                    ascii_borders=bool(s.ascii_borders),
-                    best=s.best_by_card(),
-                    id="hand",
-                )
+                yield CardHand(level.cards, glyphs=g, ascii_borders=bool(s.ascii_borders),
+                               best=s.best_by_card(), id="hand",
+                               compact=level.hybrid is not None or len(level.cards) > 4)
                 if level.hybrid is not None:
                     allowed = [c for c in level.cards if c.id in level.hybrid.cards]
-                    yield ClassAssignment(
-                        level.hybrid.classes,
-                        allowed,
-                        ascii_borders=bool(s.ascii_borders),
-                        initial=self._hybrid_default(),
-                        id="assign",
-                    )
+                    yield ClassAssignment(level.hybrid.classes, allowed, ascii_borders=bool(s.ascii_borders),
+                                          initial=self._hybrid_default(), id="assign")
                 with Horizontal(id="actions"):
                     yield Button(t("play.level_run_button"), id="run", variant="success", compact=True)
                     yield Button(t("play.level_glossary_button"), id="glossary", compact=True)
-                yield LoadingIndicator(id="running")
                 yield Static("", id="choice")
         yield Footer()
 
@@ -231,12 +206,16 @@ class LevelScreen(Screen):
 
     def on_mount(self) -> None:
         self._after_compose()
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import the replay screen (and its stylesheet) while the player reads, not after Run."""
+        from capquest.tui.screens.replay import ReplayScreen  # noqa: F401
 
     def _after_compose(self) -> None:
         for node in self.query("CardHand, ClassAssignment"):
             localize_bindings(node)
         self.set_class(bool(self.session.ascii_borders), "-ascii")
-        self.query_one("#running").display = False
         self.query_one("#scenario").border_title = t("play.level_scenario")
         self.query_one("#play").border_title = t("play.level_hand")
         self.query_one("#hand").focus()
@@ -321,12 +300,17 @@ class LevelScreen(Screen):
             card_id = hand.cursor_card.id  # Run with nothing chosen plays the card under the cursor
             hand.choose(card_id)
         self.running = True
-        self.query_one("#running").display = True
+        # The loading indicator only if the run is slow: mounting one costs a frame of its own.
+        self._loading_timer = self.set_timer(0.08, self._show_loading)
         self.query_one("#run", Button).disabled = True
         if self.custom is not None:
             self.session.custom_assign = dict(self.custom)
         self.post_message(self.RunStarted(card_id, self.custom))
         self._run_worker(card_id, self.custom)
+
+    def _show_loading(self) -> None:
+        if self.running:
+            self.query_one("#run", Button).loading = True
 
     @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def _run_worker(self, card_id: str | None, assign: dict[str, str] | None) -> Any:
@@ -336,12 +320,10 @@ class LevelScreen(Screen):
         if event.worker.group != "run" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.running = False
-        self.query_one("#running").display = False
         self.query_one("#run", Button).disabled = False
         if event.state == WorkerState.ERROR:
-            self.notify(
-                t("play.level_run_failed", reason=str(event.worker.error)), severity="error", timeout=8
-            )
+            self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error",
+                        timeout=8)
             return
         result = event.worker.result
         self.session.runs.append(result)

@@ -19,8 +19,9 @@ from capquest.tui.widgets.glyphs import pad
 
 
 class ClassAssignment(Widget, can_focus=True):
+    SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
     DEFAULT_CSS = """
-    ClassAssignment { height: auto; padding: 0 1; border: round $accent; }
+    ClassAssignment { height: auto; padding: 0 1; border: round $accent; text-wrap: nowrap; text-overflow: ellipsis; }
     ClassAssignment:focus { border: heavy $accent; }
     .-ascii ClassAssignment, .-ascii ClassAssignment:focus { border: ascii $accent; }
     """
@@ -40,15 +41,9 @@ class ClassAssignment(Widget, can_focus=True):
             self.data_class = data_class
             self.card_id = card_id
 
-    def __init__(
-        self,
-        data_classes: Sequence[str],
-        cards: Sequence[Card],
-        *,
-        initial: Mapping[str, str] | None = None,
-        ascii_borders: bool = False,
-        id: str | None = None,
-    ) -> None:
+    def __init__(self, data_classes: Sequence[str], cards: Sequence[Card], *,
+                 initial: Mapping[str, str] | None = None, ascii_borders: bool = False,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.data_classes = tuple(data_classes)
         self.cards = tuple(cards)

@@ -22,25 +22,13 @@ def _english_after(monkeypatch):
 
 @pytest.fixture
 def make_app() -> Callable[..., PlayTestApp]:
-    def build(
-        *,
-        lang: str = "en",
-        hybrid: bool = False,
-        ascii_borders: bool = False,
-        reduced_motion: bool | None = False,
-        tried: tuple[str, ...] = (),
-        start=None,
-        runner=fake_run,
-    ) -> PlayTestApp:
+    def build(*, lang: str = "en", hybrid: bool = False, ascii_borders: bool = False,
+              reduced_motion: bool | None = False, tried: tuple[str, ...] = (), start=None,
+              runner=fake_run) -> PlayTestApp:
         i18n.set_language(lang)  # screens are built before the app mounts: compose in the right language
         level = fake_level(hybrid=hybrid)
-        session = PlaySession(
-            level,
-            runner=runner,
-            clock=FakeClock(),
-            ascii_borders=ascii_borders,
-            reduced_motion=reduced_motion,
-        )
+        session = PlaySession(level, runner=runner, clock=FakeClock(), ascii_borders=ascii_borders,
+                              reduced_motion=reduced_motion)
         for card_id in tried:  # runs already played this visit (the chart reveals them)
             session.runs.append(fake_run(level, card_id))
         return PlayTestApp(session, lang=lang, start=start)

@@ -1,0 +1,81 @@
+"""The player's own numbers, for narration and the recap.
+
+Tutorial texts may name a figure of the player's latest run in this level as `{oversold_units}`, or of
+their latest run of one card as `{card-id:oversold_units}`, so the narrator can say "your run sold 6
+units that did not exist" with the number the player really saw. Substitution is literal text
+replacement of known names only (never `str.format`): a pack cannot reach attributes or crash the
+narration, and a figure not run yet shows as "-".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the play path imports the engine; figures only read a finished result
+    from capquest.play import RunResult
+
+MISSING = "-"
+
+
+def _count(value: float) -> str:
+    return f"{round(value):,}"
+
+
+def _ms(value: float) -> str:
+    if value >= 10_000:
+        return f"{value / 1000:.0f} s"
+    if value >= 1000:
+        return f"{value / 1000:.1f} s"
+    return f"{value:.0f} ms"
+
+
+def _pct(fraction: float) -> str:
+    pct = fraction * 100.0
+    return f"{pct:.0f}%" if pct >= 10 or pct == 0 else f"{pct:.1f}%"
+
+
+FIGURES: dict[str, Callable[[RunResult], str]] = {
+    "requests": lambda r: _count(r.outcome.metrics.requests),
+    "orders_accepted": lambda r: _count(r.outcome.metrics.orders_accepted),
+    "oversold_units": lambda r: _count(r.outcome.metrics.oversold_units),
+    "compensated_orders": lambda r: _count(r.outcome.metrics.compensated_orders),
+    "stale_reads": lambda r: _count(r.outcome.metrics.stale_reads),
+    "ryw_violations": lambda r: _count(r.outcome.metrics.ryw_violations),
+    "monotonic_violations": lambda r: _count(r.outcome.metrics.monotonic_violations),
+    "timeouts": lambda r: _count(r.outcome.metrics.timeouts),
+    "error_rate": lambda r: _pct(r.outcome.metrics.error_rate),
+    "p50_ms": lambda r: _ms(r.outcome.metrics.latency_ms.p50),
+    "p99_ms": lambda r: _ms(r.outcome.metrics.latency_ms.p99),
+    "mean_ms": lambda r: _ms(r.outcome.metrics.latency_ms.mean),
+    "cost_units": lambda r: f"{r.outcome.metrics.cost_units:,.0f}",
+    "score": lambda r: f"{r.score.score:,.0f}",
+    "stars": lambda r: str(r.score.stars),
+}
+
+# `{name}` or `{card-id:name}`; the same identifier rules as the pack format's ids.
+PLACEHOLDER = re.compile(r"\{(?:([a-z0-9][a-z0-9-]{0,47}):)?([a-z0-9_]{1,40})\}")
+
+
+def figures(result: RunResult) -> dict[str, str]:
+    """Every known figure of one run, formatted for display."""
+    return {name: show(result) for name, show in FIGURES.items()}
+
+
+def fill(text: str, last: RunResult | None, by_card: Mapping[str, RunResult]) -> str:
+    """`text` with its known placeholders replaced by the player's figures; anything else is kept."""
+
+    def replace(match: re.Match[str]) -> str:
+        card, name = match.group(1), match.group(2)
+        if name not in FIGURES:
+            return match.group(0)
+        result = by_card.get(card) if card else last
+        return FIGURES[name](result) if result is not None else MISSING
+
+    return PLACEHOLDER.sub(replace, text)
+
+
+def placeholders(text: str) -> list[tuple[str | None, str]]:
+    """The (card, figure) pairs a text names, for validation."""
+    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]
