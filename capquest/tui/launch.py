@@ -30,13 +30,16 @@ def _pack_loader(args: argparse.Namespace) -> Any:
 
 
 def _run(args: argparse.Namespace, start: str) -> int:
+    from capquest.i18n import language
     from capquest.tui.app import CapQuestApp
 
     app = CapQuestApp(
         # The store and the pack are opened in a worker once the title is painted (both import pydantic).
         pack=_pack_loader(args),
         store=_store,
-        language=getattr(args, "lang", None),
+        # cli.main resolved it (--lang, CAPQUEST_LANG, the saved setting, the locale): the first frame
+        # is painted in the right language even though the save file is opened later.
+        language=language(),
         start=start,
     )  # type: ignore[arg-type]
     result = app.run()
