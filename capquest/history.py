@@ -40,21 +40,35 @@ Definitions the engine and the checker both count (see ../shared/domain.md):
 - The *sold* state of a stock key at time t: initial − Σ qty of "order" ops with outcome ok and
   complete ≤ t, floored at 0 for display. A read of a stock key is **stale** when it returns more than
   the sold state at its `invoke` (a decrement acknowledged before the read began is not reflected).
+  An order's check is a read too: an order whose `seen` is more than the sold state at its `invoke`
+  counts as a stale read.
 - An order with outcome ok **oversells** the units that take the key's accepted total past its initial
   stock, taking accepted orders in order of `complete` (ties by id): oversold_units = Σ over keys of
   max(0, accepted units − initial stock).
 - A register read is **stale** when it returns the value of a write w and some other write w' to the same
   key was invoked after w completed and itself completed before the read was invoked. A read of a
   counter (views) is stale when it returns less than initial + Σ increments completed before its invoke.
+- A register value is *older* than another when the write that produced it completed before the
+  other's write was invoked (the initial value is older than every written one); writes that overlap in
+  time have no order, so a read of either is never called older.
 - **Read-your-writes violation**: a session reads a register older than its own latest write that
   completed before the read's invoke.
 - **Monotonic-read violation**: a session reads a register value older than one it has already read
-  (a counter: a smaller number than it already read).
+  (a counter: a smaller number than it already read; a stock key, which only goes down: a larger one).
 Each stale/RYW/monotonic read is counted once per kind (a read may be both stale and a RYW violation).
+
+Optional top-level field: `"kinds": {"stock/7": "stock", ...}` names the kind of data of a key whose ops
+do not show it (a key that is only read); otherwise a key with orders is a stock, with increments a
+counter, with writes a register, and a key only read is a counter if its initial value is a number.
+
+Validation (`validate_history`, `load_history`) and the JSON Schema (`history_schema`) live here too, so
+the format has one owner. Unknown fields (at the top level and in an op) are ignored: a tool may add its
+own. `docs/history-format.md` explains the format to people converting histories from other tools.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict
 
 FORMAT = "capquest-history"
@@ -96,3 +110,349 @@ class History(TypedDict):
     nodes: list[str]
     faults: list[FaultRecord]
     ops: list[Op]
+
+
+# ------------------------------------------------------------------------------------------ validation
+# pydantic checks the shape (types, required fields, one variant per `f`); a hand pass then checks what a
+# schema cannot say (unique ids, complete >= invoke, one kind of data per key, a cancel names an order).
+
+MAX_PROBLEMS = 20
+OP_FUNCTIONS: tuple[str, ...] = ("read", "write", "order", "incr", "cancel")
+KNOWN_ERRORS: tuple[str, ...] = ("", "timeout", "unavailable", "out_of_stock")
+FAULT_KINDS: tuple[str, ...] = ("partition", "crash", "lag_spike")
+
+_adapter: Any = None
+
+
+def _history_adapter() -> Any:
+    """The pydantic TypeAdapter of the format, built on first use: the engine imports this module for
+    its types and should not pay for pydantic."""
+    global _adapter
+    if _adapter is not None:
+        return _adapter
+    from typing import Annotated
+
+    from pydantic import ConfigDict, Field, TypeAdapter, WithJsonSchema, with_config
+    from typing_extensions import TypedDict as _TD  # pydantic needs it before Python 3.12
+
+    time_us = Annotated[int, Field(ge=0)]
+    any_value = Annotated[
+        Any,
+        WithJsonSchema(
+            {
+                "type": ["integer", "string", "null"],
+                "description": "an integer for a stock or counter key, a string (or null) for a register",
+            }
+        ),
+    ]
+    config = ConfigDict(strict=True, extra="allow")
+
+    @with_config(config)
+    class OpBase(_TD):
+        id: Annotated[int, Field(ge=0, description="unique per history")]
+        session: Annotated[int, Field(description="the client session that issued the operation")]
+        key: Annotated[str, Field(min_length=1)]
+        invoke: Annotated[time_us, Field(description="when the client sent the request (us)")]
+        complete: Annotated[
+            time_us | None, Field(description="when the client got an answer (us); null: it never did")
+        ]
+        node: Annotated[str, Field(description='the node that answered, or "" when none did')]
+        outcome: Literal["ok", "fail"]
+        error: Annotated[str, Field(description='"", "timeout", "unavailable", "out_of_stock", or another')]
+
+    class ReadOp(OpBase):
+        f: Literal["read"]
+        value: NotRequired[any_value]
+
+    class WriteOp(OpBase):
+        f: Literal["write"]
+        value: Annotated[str, Field(description="the string written; unique per key")]
+
+    class OrderOp(OpBase):
+        f: Literal["order"]
+        qty: Annotated[int, Field(ge=1, description="units asked for")]
+        seen: NotRequired[
+            Annotated[int | None, Field(description="the stock the order's check read; null when atomic")]
+        ]
+
+    class IncrOp(OpBase):
+        f: Literal["incr"]
+        value: Annotated[int, Field(description="the amount added to the counter")]
+
+    class CancelOp(OpBase):
+        f: Literal["cancel"]
+        order: Annotated[int, Field(description="id of the accepted order a worker cancelled")]
+
+    any_op = Annotated[ReadOp | WriteOp | OrderOp | IncrOp | CancelOp, Field(discriminator="f")]
+
+    @with_config(config)
+    class FaultSpan(_TD):
+        kind: Annotated[str, Field(description="partition, crash or lag_spike")]
+        start: time_us
+        end: time_us
+        groups: list[list[str]]
+        node: str
+
+    @with_config(ConfigDict(strict=True, extra="allow", title="capquest history"))
+    class HistoryFile(_TD):
+        format: Literal["capquest-history"]
+        version: Annotated[int, Field(description="format version; this capquest reads 1")]
+        time_unit: Literal["us"]
+        initial: dict[str, any_value]
+        nodes: list[str]
+        faults: list[FaultSpan]
+        ops: list[any_op]
+        kinds: NotRequired[
+            Annotated[
+                dict[str, Literal["stock", "counter", "register"]],
+                Field(description="optional: the kind of data of keys that are only read"),
+            ]
+        ]
+
+    _adapter = TypeAdapter(HistoryFile)
+    return _adapter
+
+
+def history_schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the history format, version 1."""
+    schema = _history_adapter().json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["description"] = "An operation history for `capquest check` (see docs/history-format.md)."
+    return schema
+
+
+class HistoryError(ValueError):
+    """A file that is not a valid history. `problems` lists the first ones, each "path: reason"."""
+
+    def __init__(self, problems: list[str], more: int = 0) -> None:
+        self.problems = problems
+        self.more = more
+        text = problems[0] if problems else "not a valid history"
+        extra = len(problems) - 1 + more
+        if extra:
+            text += f" (and {extra} more problem{'s' if extra > 1 else ''})"
+        super().__init__(text)
+
+
+def _path(loc: tuple[Any, ...]) -> str:
+    out = ""
+    previous: Any = None
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif (
+            previous is not None
+            and isinstance(previous, int)
+            and part in OP_FUNCTIONS
+            and out.startswith("ops")
+        ):
+            pass  # pydantic names the variant of a tagged union; the reader only needs the op index
+        else:
+            out += f".{part}" if out else str(part)
+        previous = part
+    return out or "(top level)"
+
+
+_REASONS = {
+    "int_type": "must be an integer",
+    "int_from_float": "must be an integer",
+    "string_type": "must be a string",
+    "missing": "is missing",
+    "dict_type": "must be an object",
+    "list_type": "must be a list",
+    "typed_dict_type": "must be an object",
+    "model_type": "must be an object",
+    "union_tag_invalid": "must be one of " + ", ".join(OP_FUNCTIONS),
+    "union_tag_not_found": "is missing (one of " + ", ".join(OP_FUNCTIONS) + ")",
+}
+
+
+def _reason(error: Any) -> str:
+    kind = error["type"]
+    if kind in _REASONS:
+        return _REASONS[kind]
+    if kind == "greater_than_equal":
+        return f"must be at least {error['ctx']['ge']}"
+    if kind == "literal_error":
+        return "must be " + str(error["ctx"]["expected"])
+    message = str(error["msg"])
+    return message.replace("Input should be", "must be").replace("Input", "value")
+
+
+def _shape_problems(data: object, limit: int) -> tuple[list[str], int]:
+    try:
+        _history_adapter().validate_python(data)
+    except ValueError as exc:  # pydantic's ValidationError
+        errors = exc.errors(include_url=False)  # type: ignore[attr-defined]
+        problems = []
+        seen: set[str] = set()
+        for err in errors:
+            loc = tuple(err["loc"])
+            if err["type"].startswith("union_tag"):
+                loc += ("f",)  # pydantic points at the op; the culprit is its `f`
+            line = f"{_path(loc)}: {_reason(err)}"
+            if line not in seen:
+                seen.add(line)
+                problems.append(line)
+        return problems[:limit], max(0, len(problems) - limit)
+    return [], 0
+
+
+DATA_KINDS: tuple[str, ...] = ("stock", "counter", "register")
+
+
+def data_kind(first_update: str | None, initial: Any, hint: str | None = None) -> str:
+    """A key's kind of data: "stock" when it has orders (or cancels), "counter" when it has increments,
+    "register" when it has writes (`first_update`: the `f` of any of its non-read ops). A key that is only
+    read takes its kind from the history's optional `kinds` map (`hint`), else from its initial value: a
+    string or null makes a register, a number a counter."""
+    if first_update is not None:
+        return _KIND_OF_F[first_update]
+    if hint in DATA_KINDS:
+        return hint  # type: ignore[return-value]
+    return "counter" if isinstance(initial, int) and not isinstance(initial, bool) else "register"
+
+
+def key_kinds(history: History) -> dict[str, str]:
+    """Every key's kind of data (see `data_kind`). `validate_history` makes sure a key never mixes kinds."""
+    first: dict[str, str | None] = {}
+    for op in history["ops"]:
+        key = op["key"]
+        if op["f"] != "read":
+            if first.get(key) is None:
+                first[key] = op["f"]
+        elif key not in first:
+            first[key] = None
+    initial = history["initial"]
+    hints = history.get("kinds") or {}
+    return {key: data_kind(f, initial.get(key), hints.get(key)) for key, f in first.items()}
+
+
+_KIND_OF_F = {"order": "stock", "cancel": "stock", "incr": "counter", "write": "register"}
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _meaning_problems(history: History, limit: int) -> tuple[list[str], int]:
+    problems: list[str] = []
+    more = 0
+
+    def problem(text: str) -> None:
+        nonlocal more
+        if len(problems) < limit:
+            problems.append(text)
+        else:
+            more += 1
+
+    if history["version"] != VERSION:
+        problem(f"version: unsupported version {history['version']} (this capquest reads version {VERSION})")
+        return problems, more
+    for i, fault in enumerate(history["faults"]):
+        if fault["end"] < fault["start"]:
+            problem(f"faults[{i}].end: must not be before start")
+    ops = history["ops"]
+    first_index: dict[int, int] = {}
+    orders: set[int] = set()
+    key_kind: dict[str, tuple[str, int]] = {}
+    for i, op in enumerate(ops):
+        op_id = op["id"]
+        if op_id in first_index:
+            problem(f"ops[{i}].id: duplicate id {op_id} (also ops[{first_index[op_id]}])")
+        else:
+            first_index[op_id] = i
+        f = op["f"]
+        if f == "order":
+            orders.add(op_id)
+        complete = op["complete"]
+        if complete is None:
+            if op["outcome"] == "ok":
+                problem(f"ops[{i}].outcome: must be 'fail' when complete is null")
+        elif complete < op["invoke"]:
+            problem(f"ops[{i}].complete: must not be before invoke")
+        kind = _KIND_OF_F.get(f)
+        if kind is not None:
+            key = op["key"]
+            known = key_kind.get(key)
+            if known is None:
+                key_kind[key] = (kind, i)
+            elif known[0] != kind:
+                problem(
+                    f"ops[{i}].f: key {key!r} is a {known[0]} (see ops[{known[1]}]); "
+                    f"a {f} op needs a {kind} key"
+                )
+    for i, op in enumerate(ops):
+        if op["f"] == "cancel" and op["order"] not in orders:
+            problem(f"ops[{i}].order: no order op has id {op['order']}")
+    hints = history.get("kinds")
+    if hints is not None:
+        if not isinstance(hints, dict):
+            problem("kinds: must be an object (key -> stock, counter or register)")
+        else:
+            for key, hint in hints.items():
+                if hint not in DATA_KINDS:
+                    problem(f"kinds.{key}: must be one of stock, counter, register")
+                elif key in key_kind and key_kind[key][0] != hint:
+                    problem(
+                        f"kinds.{key}: says {hint}, but ops[{key_kind[key][1]}] makes it a {key_kind[key][0]}"
+                    )
+    if problems:
+        return problems, more
+    kinds = key_kinds(history)
+    initial = history["initial"]
+    for key, value in initial.items():
+        kind = kinds.get(key)
+        if kind in ("stock", "counter") and not _is_int(value):
+            problem(f"initial.{key}: must be an integer (the key is a {kind})")
+        elif kind == "register" and not (value is None or isinstance(value, str)):
+            problem(f"initial.{key}: must be a string or null (the key is a register)")
+    for key, kind in kinds.items():
+        if kind == "stock" and key not in initial:
+            problem(f"initial: has no initial stock for {key!r}")
+    for i, op in enumerate(ops):
+        f = op["f"]
+        if f == "read" and op["outcome"] == "ok":
+            if "value" not in op:
+                problem(f"ops[{i}].value: is missing (an ok read must say what it read)")
+                continue
+            value = op["value"]
+            if kinds[op["key"]] == "register":
+                if not (value is None or isinstance(value, str)):
+                    problem(f"ops[{i}].value: must be a string or null (the key is a register)")
+            elif not _is_int(value):
+                problem(f"ops[{i}].value: must be an integer (the key is a {kinds[op['key']]})")
+    return problems, more
+
+
+def validate_history(data: object, *, limit: int = MAX_PROBLEMS) -> History:
+    """`data` (parsed JSON) as a History, or HistoryError listing the first problems ("path: reason")."""
+    if not isinstance(data, dict):
+        raise HistoryError(["(top level): must be an object"])
+    if data.get("format") != FORMAT:
+        raise HistoryError([f"format: must be {FORMAT!r} (is this a capquest history?)"])
+    problems, more = _shape_problems(data, limit)
+    if not problems:
+        problems, more = _meaning_problems(data, limit)  # type: ignore[arg-type]
+    if problems:
+        raise HistoryError(problems, more)
+    return data  # type: ignore[return-value]
+
+
+def load_history(path: str | Path) -> History:
+    """Read and validate a history file; HistoryError (with a one-line reason) for anything wrong."""
+    import json
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise HistoryError([f"cannot read the file: {exc.strerror or exc}"]) from None
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError:
+        raise HistoryError(["not valid JSON: not UTF-8 text"]) from None
+    except json.JSONDecodeError as exc:
+        raise HistoryError([f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]) from None
+    except RecursionError:
+        raise HistoryError(["not valid JSON: nested too deeply"]) from None
+    return validate_history(data)

@@ -13,6 +13,8 @@ from capquest.engine.outcome import Metrics
 from capquest.packs.model import Scoring
 
 AXES = ("oversell", "latency", "errors", "cost")
+# in a breakdown only when the level weighs anomalous reads (`stale_cost` or `session_cost`)
+ANOMALY_AXIS = "anomalies"
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,10 @@ def score(metrics: Metrics, scoring: Scoring) -> Score:
         "errors": round(metrics.error_rate * 100.0 * scoring.error_cost, 2),
         "cost": round(metrics.cost_units * scoring.cost_cost, 2),
     }
+    if scoring.stale_cost > 0 or scoring.session_cost > 0:  # only levels that weigh anomalous reads
+        session = metrics.ryw_violations + metrics.monotonic_violations
+        penalty = metrics.stale_reads * scoring.stale_cost + session * scoring.session_cost
+        breakdown[ANOMALY_AXIS] = round(penalty, 2)
     total = round(scoring.budget - sum(breakdown.values()), 2)
     stars = sum(1 for threshold in scoring.stars if total >= threshold)
     return Score(score=total, breakdown=breakdown, stars=stars, passed=stars >= 1)

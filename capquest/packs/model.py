@@ -62,6 +62,9 @@ class Scoring(_Strict):
     latency_cost: Annotated[float, Field(ge=0)] = 10.0  # per 100 ms of p99 latency
     error_cost: Annotated[float, Field(ge=0)] = 10.0  # per percentage point of failed requests
     cost_cost: Annotated[float, Field(ge=0)] = 1.0  # per unit of infrastructure cost
+    # Anomalous reads, for levels about consistency models (both 0 by default: the axis is then left out).
+    stale_cost: Annotated[float, Field(ge=0)] = 0.0  # per stale read
+    session_cost: Annotated[float, Field(ge=0)] = 0.0  # per read-your-writes or monotonic-read violation
     stars: Annotated[tuple[float, float, float], Field()] = (500.0, 700.0, 900.0)
 
 

@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, LoadingIndicator, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from capquest.i18n import t
@@ -26,16 +26,17 @@ class CompareScreen(Screen):
     HELP: ClassVar[str] = LocalizedHelp("play.help_compare")  # type: ignore[assignment]
 
     BINDINGS: ClassVar = [
-        Binding("tab,x", "switch_side", "Switch side", id="compare.side"),
-        Binding("left", "cycle(-1)", "Previous run", id="compare.prev"),
-        Binding("right", "cycle(1)", "Next run", id="compare.next"),
-        Binding("s", "reseed", "Other seed", id="compare.seed"),
-        Binding("escape", "back", "Back", id="compare.back"),
+        Binding("tab,x", "switch_side", "play.key_compare_side", id="compare.side"),
+        Binding("left", "cycle(-1)", "play.key_compare_prev", id="compare.prev"),
+        Binding("right", "cycle(1)", "play.key_compare_next", id="compare.next"),
+        Binding("s", "reseed", "play.key_compare_seed", id="compare.seed"),
+        Binding("escape", "back", "play.key_compare_back", id="compare.back"),
     ]
 
     def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
+        localize_bindings(self)
         self.sides: list[Any] = [result, self._other(result)]
         self.active = 1  # the side the arrows move
         self.running = False
@@ -53,14 +54,19 @@ class CompareScreen(Screen):
         with VerticalScroll(id="compare-body"):
             yield Static(id="compare-sides")
             yield MetricTable(glyphs=self.session.glyphs, id="compare-table")
-            yield LoadingIndicator(id="compare-running")
             yield Static(id="compare-note")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def help_text(self) -> str:
+        return t("play.help_compare")
+
+    async def retranslate(self) -> None:
         localize_bindings(self)
-        self.set_class(self.session.ascii_borders, "-ascii")
-        self.query_one("#compare-running").display = False
+        await self.recompose()
+        self.on_mount()
+
+    def on_mount(self) -> None:
+        self.set_class(bool(self.session.ascii_borders), "-ascii")
         self._paint()
         if self.sides[0] is self.sides[1]:
             self.action_reseed()  # nothing else to compare with yet: the same card at another seed
@@ -107,12 +113,12 @@ class CompareScreen(Screen):
         used = [r.seed for r in self.session.runs if r.card == current.card]
         seed = max([*used, current.seed]) + 1
         self.running = True
-        self.query_one("#compare-running").display = True
+        self.query_one(MetricTable).loading = True
         card_id = None if current.card == "custom" else current.card
         assign = self.session.custom_assign if current.card == "custom" else None
         self._reseed_worker(card_id, seed, assign)
 
-    @work(thread=True, exclusive=True, group="reseed")
+    @work(thread=True, exclusive=True, group="reseed", exit_on_error=False)
     def _reseed_worker(self, card_id: str | None, seed: int, assign: dict[str, str] | None) -> Any:
         return self.session.runner(self.session.level, card_id, seed, assign)
 
@@ -120,7 +126,7 @@ class CompareScreen(Screen):
         if event.worker.group != "reseed" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.running = False
-        self.query_one("#compare-running").display = False
+        self.query_one(MetricTable).loading = False
         if event.state == WorkerState.ERROR:
             self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error")
             return

@@ -3,7 +3,7 @@ hand of strategy cards; for hybrid levels, a card per data class. `r` runs the c
 worker thread, then the replay plays it.
 
 Screens take attributes down (a `PlaySession`) and post messages up; the app records progress from
-`LevelScreen.RunFinished` and opens the glossary on `LevelScreen.GlossaryRequested`.
+`LevelScreen.RunFinished`; the glossary button runs the app's `glossary` action.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, LoadingIndicator, Static
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from capquest.i18n import language, t
@@ -64,14 +65,23 @@ class PlaySession:
     level: LevelFile
     runner: Runner = play_runner
     clock: Callable[[], float] = time.monotonic  # the replay's time source (a fake one in tests)
-    ascii_borders: bool = False
+    ascii_borders: bool | None = None  # None: follow the app's `ascii_borders` setting
     reduced_motion: bool | None = None  # None: follow TEXTUAL_ANIMATIONS / the app's animation level
+    speed: int = 1  # the replay's starting speed (1, 2 or 4)
     runs: list[Any] = field(default_factory=list)  # RunResults of this visit, oldest first
     custom_assign: dict[str, str] | None = None  # the hybrid assignment last run as "custom"
 
     @property
     def glyphs(self) -> Glyphs:
-        return glyphs_for(language(), self.ascii_borders)
+        return glyphs_for(language(), bool(self.ascii_borders))
+
+    def adopt_app_settings(self, app: object) -> None:
+        """Fill the settings left open (None) from the host app's public attributes, if it has them."""
+        if self.ascii_borders is None:
+            self.ascii_borders = bool(getattr(app, "ascii_borders", False))
+        speed = getattr(app, "replay_speed", None)
+        if isinstance(speed, int | float) and int(speed) in (1, 2, 4) and speed == int(speed):
+            self.speed = int(speed)
 
     def motion_reduced(self, app_animation_level: str | None = None) -> bool:
         if self.reduced_motion is not None:
@@ -105,10 +115,9 @@ class LevelScreen(Screen):
     HELP: ClassVar[str] = LocalizedHelp("play.help_level")  # type: ignore[assignment]
 
     BINDINGS: ClassVar = [
-        Binding("r", "run", "Run", id="level.run"),
-        Binding("g", "glossary", "Glossary", id="level.glossary"),
-        Binding("escape", "back", "Back", id="level.back"),
-        *(Binding(str(n), f"pick({n})", f"Card {n}", show=False, id=f"level.pick{n}") for n in range(1, 9)),
+        Binding("r", "run", "play.key_level_run", id="level.run"),
+        Binding("escape", "back", "play.key_level_back", id="level.back"),
+        *(Binding(str(n), f"pick({n})", "play.key_level_pick", show=False, id=f"level.pick{n}") for n in range(1, 9)),
     ]
 
     class RunStarted(Message):
@@ -135,19 +144,28 @@ class LevelScreen(Screen):
             self.data_class = data_class
             self.card_id = card_id
 
-    class GlossaryRequested(Message):
-        pass
-
-    def __init__(self, session: PlaySession, *, name: str | None = None) -> None:
+    def __init__(self, level: LevelFile | PlaySession, pack: object = None, *, runner: Runner | None = None,
+                 clock: Callable[[], float] | None = None, ascii_borders: bool | None = None,
+                 reduced_motion: bool | None = None, name: str | None = None) -> None:
+        """`level` (with the `pack` it came from, unused for now) or a whole `PlaySession`. Settings left
+        None follow the app (`ascii_borders`, `replay_speed`, reduced motion) when the screen mounts."""
         super().__init__(name=name)
-        self.session = session
+        if isinstance(level, PlaySession):
+            self.session = level
+        else:
+            self.session = PlaySession(level, runner=runner or play_runner, clock=clock or time.monotonic,
+                                       ascii_borders=ascii_borders, reduced_motion=reduced_motion)
+        self.pack = pack
+        localize_bindings(self)
         self.chosen: str | None = None  # card id; None with `custom` set for a hybrid mix
         self.custom: dict[str, str] | None = None
         self.running = False
+        self._loading_timer: Timer | None = None
 
     # ------------------------------------------------------------------------------------- compose
     def compose(self) -> ComposeResult:
         s = self.session
+        s.adopt_app_settings(self.app)
         level, lang, g = s.level, language(), s.glyphs
         yield Static(level.title.get(lang), id="level-title")
         with Horizontal(id="level-body"):
@@ -159,16 +177,16 @@ class LevelScreen(Screen):
                 yield Static(self._traffic_text(g), id="traffic")
             with Vertical(id="play"):
                 yield Static(t("play.hand_title", n=len(level.cards)), id="hand-title")
-                yield CardHand(level.cards, glyphs=g, ascii_borders=s.ascii_borders,
-                               best=s.best_by_card(), id="hand")
+                yield CardHand(level.cards, glyphs=g, ascii_borders=bool(s.ascii_borders),
+                               best=s.best_by_card(), id="hand",
+                               compact=level.hybrid is not None or len(level.cards) > 4)
                 if level.hybrid is not None:
                     allowed = [c for c in level.cards if c.id in level.hybrid.cards]
-                    yield ClassAssignment(level.hybrid.classes, allowed, ascii_borders=s.ascii_borders,
+                    yield ClassAssignment(level.hybrid.classes, allowed, ascii_borders=bool(s.ascii_borders),
                                           initial=self._hybrid_default(), id="assign")
                 with Horizontal(id="actions"):
                     yield Button(t("play.level_run_button"), id="run", variant="success", compact=True)
                     yield Button(t("play.level_glossary_button"), id="glossary", compact=True)
-                yield LoadingIndicator(id="running")
                 yield Static("", id="choice")
         yield Footer()
 
@@ -187,15 +205,37 @@ class LevelScreen(Screen):
         return "\n".join(lines)
 
     def on_mount(self) -> None:
-        localize_bindings(self)
+        self._after_compose()
+        self.call_after_refresh(self._warm_up)
+
+    def _warm_up(self) -> None:
+        """Import the replay screen (and its stylesheet) while the player reads, not after Run."""
+        from capquest.tui.screens.replay import ReplayScreen  # noqa: F401
+
+    def _after_compose(self) -> None:
         for node in self.query("CardHand, ClassAssignment"):
             localize_bindings(node)
-        self.set_class(self.session.ascii_borders, "-ascii")
-        self.query_one("#running").display = False
+        self.set_class(bool(self.session.ascii_borders), "-ascii")
         self.query_one("#scenario").border_title = t("play.level_scenario")
         self.query_one("#play").border_title = t("play.level_hand")
         self.query_one("#hand").focus()
         self._show_choice()
+
+    def help_text(self) -> str:
+        return t("play.help_level")
+
+    async def retranslate(self) -> None:
+        """The language changed: rebuild the texts, keeping the choice."""
+        localize_bindings(self)
+        chosen, custom = self.chosen, self.custom
+        await self.recompose()
+        self._after_compose()
+        if chosen is not None:
+            self.query_one(CardHand).choose(chosen)
+        elif custom is not None:
+            self.query_one(ClassAssignment).set_assignment(custom)
+            self.custom = custom
+            self._show_choice()
 
     def on_screen_resume(self) -> None:
         hand = self.query_one(CardHand)
@@ -243,7 +283,8 @@ class LevelScreen(Screen):
             self.action_glossary()
 
     def action_glossary(self) -> None:
-        self.post_message(self.GlossaryRequested())
+        # The same as pressing the app's glossary key: the shell owns the glossary.
+        self.run_worker(self.run_action("app.glossary"), group="glossary")
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -259,14 +300,19 @@ class LevelScreen(Screen):
             card_id = hand.cursor_card.id  # Run with nothing chosen plays the card under the cursor
             hand.choose(card_id)
         self.running = True
-        self.query_one("#running").display = True
+        # The loading indicator only if the run is slow: mounting one costs a frame of its own.
+        self._loading_timer = self.set_timer(0.08, self._show_loading)
         self.query_one("#run", Button).disabled = True
         if self.custom is not None:
             self.session.custom_assign = dict(self.custom)
         self.post_message(self.RunStarted(card_id, self.custom))
         self._run_worker(card_id, self.custom)
 
-    @work(thread=True, exclusive=True, group="run")
+    def _show_loading(self) -> None:
+        if self.running:
+            self.query_one("#run", Button).loading = True
+
+    @work(thread=True, exclusive=True, group="run", exit_on_error=False)
     def _run_worker(self, card_id: str | None, assign: dict[str, str] | None) -> Any:
         return self.session.runner(self.session.level, card_id, None, assign)
 
@@ -274,7 +320,6 @@ class LevelScreen(Screen):
         if event.worker.group != "run" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.running = False
-        self.query_one("#running").display = False
         self.query_one("#run", Button).disabled = False
         if event.state == WorkerState.ERROR:
             self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error",

@@ -28,24 +28,25 @@ class ReplayScreen(Screen):
     HELP: ClassVar[str] = LocalizedHelp("play.help_replay")  # type: ignore[assignment]
 
     BINDINGS: ClassVar = [
-        Binding("space,p", "toggle_pause", "Pause", id="replay.pause"),
-        Binding("left", "scrub(-1)", "Back", id="replay.back"),
-        Binding("right", "scrub(1)", "Forward", id="replay.forward"),
-        Binding("s", "cycle_speed", "Speed", id="replay.speed"),
-        Binding("1", "speed(1)", "1x", show=False, id="replay.speed1"),
-        Binding("2", "speed(2)", "2x", show=False, id="replay.speed2"),
-        Binding("4", "speed(4)", "4x", show=False, id="replay.speed4"),
-        Binding("a", "again", "Again", id="replay.again"),
-        Binding("enter,escape", "results", "Results", id="replay.results"),
+        Binding("space,p", "toggle_pause", "play.key_replay_pause", id="replay.pause"),
+        Binding("left", "scrub(-1)", "play.key_replay_back", id="replay.back"),
+        Binding("right", "scrub(1)", "play.key_replay_forward", id="replay.forward"),
+        Binding("s", "cycle_speed", "play.key_replay_speed", id="replay.speed"),
+        Binding("1", "speed(1)", "play.key_replay_speed1", show=False, id="replay.speed1"),
+        Binding("2", "speed(2)", "play.key_replay_speed2", show=False, id="replay.speed2"),
+        Binding("4", "speed(4)", "play.key_replay_speed4", show=False, id="replay.speed4"),
+        Binding("a", "again", "play.key_replay_again", id="replay.again"),
+        Binding("enter,escape", "results", "play.key_replay_results", id="replay.results"),
     ]
 
     def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
+        localize_bindings(self)
         self.result = result
         self.frames = result.outcome.trace
         self.position = 0.0  # in trace frames, fractional between ticks
-        self.speed = 1
+        self.speed = session.speed
         self.paused = False
         self.shown = -1
         self._last_clock = 0.0
@@ -65,15 +66,22 @@ class ReplayScreen(Screen):
         title = s.card_title(self.result.card)
         yield Static(t("play.replay_title", level=s.level.title.get(language()), card=title), id="replay-title")
         with VerticalScroll(id="replay-body"):
-            yield ReplayView(s.level.scenario, self.frames, glyphs=s.glyphs, ascii_borders=s.ascii_borders,
+            yield ReplayView(s.level.scenario, self.frames, glyphs=s.glyphs, ascii_borders=bool(s.ascii_borders),
                              id="replay")
         yield Static("", id="replay-hint")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def help_text(self) -> str:
+        return t("play.help_replay")
+
+    async def retranslate(self) -> None:
         localize_bindings(self)
+        await self.recompose()
+        self.on_mount()
+
+    def on_mount(self) -> None:
         self.reduced = self.session.motion_reduced(getattr(self.app, "animation_level", None))
-        self.set_class(self.session.ascii_borders, "-ascii")
+        self.set_class(bool(self.session.ascii_borders), "-ascii")
         self.restart()
 
     # --------------------------------------------------------------------------------------- time

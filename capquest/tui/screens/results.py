@@ -50,12 +50,12 @@ class ResultsScreen(Screen):
     HELP: ClassVar[str] = LocalizedHelp("play.help_results")  # type: ignore[assignment]
 
     BINDINGS: ClassVar = [
-        Binding("c", "compare", "Compare", id="results.compare"),
-        Binding("w", "why", "Why?", id="results.why"),
-        Binding("t", "chart", "Chart", id="results.chart"),
-        Binding("a", "replay", "Replay", id="results.replay"),
-        Binding("n", "next_level", "Next level", id="results.next"),
-        Binding("escape", "back", "Other card", id="results.back"),
+        Binding("c", "compare", "play.key_results_compare", id="results.compare"),
+        Binding("w", "why", "play.key_results_why", id="results.why"),
+        Binding("t", "chart", "play.key_results_chart", id="results.chart"),
+        Binding("a", "replay", "play.key_results_replay", id="results.replay"),
+        Binding("n", "next_level", "play.key_results_next", id="results.next"),
+        Binding("escape", "back", "play.key_results_back", id="results.back"),
     ]
 
     class WhyRequested(Message):
@@ -77,6 +77,7 @@ class ResultsScreen(Screen):
     def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
+        localize_bindings(self)
         self.result = result
 
     def compose(self) -> ComposeResult:
@@ -89,8 +90,9 @@ class ResultsScreen(Screen):
             with VerticalScroll(id="results"):
                 head = Text()
                 head.append(f" {verdict} ", style="bold reverse " + ("green" if r.score.passed else "red"))
-                head.append(f"  {t('play.metric_score')} {fmt_num(r.score.score)}  ", style="bold")
+                head.append("  ")
                 head.append(stars(r.score.stars, g), style="bold yellow")
+                head.append(f"\n{t('play.metric_score')} {fmt_num(r.score.score)}", style="bold")
                 head.append(f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim")
                 yield Static(head, id="verdict")
                 yield MetricTable(glyphs=g, id="metrics")
@@ -108,9 +110,16 @@ class ResultsScreen(Screen):
                     yield Button(t("play.results_replay_button"), id="replay", compact=True)
         yield Footer()
 
-    def on_mount(self) -> None:
+    def help_text(self) -> str:
+        return t("play.help_results")
+
+    async def retranslate(self) -> None:
         localize_bindings(self)
-        self.set_class(self.session.ascii_borders, "-ascii")
+        await self.recompose()
+        self.on_mount()
+
+    def on_mount(self) -> None:
+        self.set_class(bool(self.session.ascii_borders), "-ascii")
         self.query_one(MetricTable).show_result(self.result)
         self.query_one("#results").border_title = t("play.results_panel")
         self.query_one("#chart-scroll").border_title = t("play.chart_title")

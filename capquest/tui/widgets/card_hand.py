@@ -22,11 +22,11 @@ class CardHand(VerticalScroll, can_focus=True):
     """
 
     BINDINGS: ClassVar = [
-        Binding("up,k", "move(-1)", "Previous card", show=False, id="hand.up"),
-        Binding("down,j", "move(1)", "Next card", show=False, id="hand.down"),
-        Binding("left", "move(-1)", "Previous card", show=False, id="hand.left"),
-        Binding("right", "move(1)", "Next card", show=False, id="hand.right"),
-        Binding("enter,space", "choose", "Choose card", id="hand.choose"),
+        Binding("up,k", "move(-1)", "play.key_hand_up", show=False, id="hand.up"),
+        Binding("down,j", "move(1)", "play.key_hand_down", show=False, id="hand.down"),
+        Binding("left", "move(-1)", "play.key_hand_left", show=False, id="hand.left"),
+        Binding("right", "move(1)", "play.key_hand_right", show=False, id="hand.right"),
+        Binding("enter,space", "choose", "play.key_hand_choose", id="hand.choose"),
     ]
 
     class Chosen(Message):
@@ -42,7 +42,8 @@ class CardHand(VerticalScroll, can_focus=True):
             return self.hand
 
     def __init__(self, cards: Sequence[Card], *, glyphs: Glyphs = FANCY, ascii_borders: bool = False,
-                 best: Mapping[str, tuple[float, int]] | None = None, id: str | None = None) -> None:
+                 best: Mapping[str, tuple[float, int]] | None = None, compact: bool = False,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self.cards = tuple(cards)
         self.glyphs = glyphs
@@ -50,11 +51,12 @@ class CardHand(VerticalScroll, can_focus=True):
         self.best = dict(best or {})
         self.cursor_index = 0
         self.chosen_id: str | None = None
+        self.compact = compact
 
     def compose(self):
         for i, card in enumerate(self.cards):
             yield StrategyCard(card, i + 1, glyphs=self.glyphs, ascii_borders=self.ascii_borders,
-                               best=self.best.get(card.id))
+                               best=self.best.get(card.id), compact=self.compact)
 
     def on_mount(self) -> None:
         self._show_cursor()

@@ -19,17 +19,18 @@ from capquest.tui.widgets.glyphs import pad
 
 
 class ClassAssignment(Widget, can_focus=True):
+    SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
     DEFAULT_CSS = """
-    ClassAssignment { height: auto; padding: 0 1; border: round $accent; }
+    ClassAssignment { height: auto; padding: 0 1; border: round $accent; text-wrap: nowrap; text-overflow: ellipsis; }
     ClassAssignment:focus { border: heavy $accent; }
-    ClassAssignment.-ascii, ClassAssignment.-ascii:focus { border: ascii $accent; }
+    .-ascii ClassAssignment, .-ascii ClassAssignment:focus { border: ascii $accent; }
     """
 
     BINDINGS: ClassVar = [
-        Binding("up", "row(-1)", "Previous class", show=False, id="assign.up"),
-        Binding("down", "row(1)", "Next class", show=False, id="assign.down"),
-        Binding("left", "cycle(-1)", "Previous card", id="assign.left"),
-        Binding("right", "cycle(1)", "Next card", id="assign.right"),
+        Binding("up", "row(-1)", "play.key_assign_up", show=False, id="assign.up"),
+        Binding("down", "row(1)", "play.key_assign_down", show=False, id="assign.down"),
+        Binding("left", "cycle(-1)", "play.key_assign_left", id="assign.left"),
+        Binding("right", "cycle(1)", "play.key_assign_right", id="assign.right"),
     ]
 
     class Assigned(Message):

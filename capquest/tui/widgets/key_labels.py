@@ -1,28 +1,32 @@
 """Key-binding descriptions in the player's language.
 
-A `Binding`'s description is fixed when its class is defined, so the footer would stay in the language
-the game started in. Every play binding has an id; its description is looked up as
-`play.key_<id>` (dots in the id become underscores) when the node mounts, and again whenever
-`localize_bindings` is called (the shell calls it on a live language switch)."""
+A `Binding`'s description is fixed when its class is defined, so the play bindings carry a catalogue key
+as description ("play.key_level_run", the shell's convention too); `localize_bindings` rebuilds a node's
+bindings from its class bindings with the text of the current language. Screens call it on mount and
+again from `retranslate` after a live language switch."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
 from capquest.i18n import t
 
 
+def _is_key(description: str) -> bool:
+    head, dot, tail = description.partition(".")
+    return bool(dot and head and tail and " " not in description)
+
+
 def localize_bindings(node: DOMNode) -> None:
-    for key, bindings in node._bindings.key_to_bindings.items():
-        localized = []
-        for binding in bindings:
-            if binding.id:
-                catalog_key = "play.key_" + binding.id.replace(".", "_")
-                text = t(catalog_key)
-                if text != catalog_key:
-                    binding = replace(binding, description=text)
-            localized.append(binding)
-        node._bindings.key_to_bindings[key] = localized
+    merged = type(node)._merged_bindings
+    if merged is None:
+        return
+    keys: dict[str, list[Binding]] = {}
+    for key, bindings in merged.key_to_bindings.items():
+        keys[key] = [replace(b, description=t(b.description)) if _is_key(b.description) else b
+                     for b in bindings]
+    node._bindings = BindingsMap.from_keys(keys)
     node.refresh_bindings()

@@ -46,8 +46,12 @@ def better_side(row: MetricRow, a: Any, b: Any) -> int:
     return -1 if a_wins else 1
 
 
+# SIMPLE_HEAD (a rule under the header, nothing else) drawn with an ASCII hyphen.
+_PLAIN_HEAD = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=True)
+
+
 def _table(box_ascii: bool) -> Table:
-    return Table(box=box.ASCII if box_ascii else box.SIMPLE_HEAD, expand=True, pad_edge=False,
+    return Table(box=_PLAIN_HEAD if box_ascii else box.SIMPLE_HEAD, expand=True, pad_edge=False,
                  show_edge=False)
 
 
@@ -62,15 +66,15 @@ class MetricTable(Static):
 
     def show_result(self, result: Any) -> None:
         table = _table(self.glyphs is not FANCY)
-        table.add_column(t("play.metric_header"), ratio=3)
-        table.add_column(t("play.metric_value"), justify="right", ratio=2)
-        table.add_column(t("play.metric_penalty"), justify="right", ratio=2)
+        table.add_column(t("play.metric_header"), no_wrap=True)
+        table.add_column(t("play.metric_value"), justify="right", no_wrap=True)
+        table.add_column(t("play.metric_penalty"), justify="right", no_wrap=True)
         for row in ROWS:
             if row.key == "score":
                 continue
             penalty = result.score.breakdown.get(row.axis) if row.axis else None
             table.add_row(t(f"play.metric_{row.key}"), row.show(row.value(result)),
-                          Text(f"-{penalty:,.1f}", style="red" if penalty else "dim")
+                          Text(f"-{penalty:,.1f}" if penalty else "0", style="red" if penalty else "dim")
                           if penalty is not None else "")
         table.add_section()
         table.add_row(Text(t("play.metric_score"), style="bold"), Text(fmt_num(result.score.score), style="bold"),
@@ -80,9 +84,9 @@ class MetricTable(Static):
     def show_compare(self, a: Any, b: Any, a_label: str, b_label: str) -> None:
         g = self.glyphs
         table = _table(g is not FANCY)
-        table.add_column(t("play.metric_header"), ratio=3)
-        table.add_column(a_label, justify="right", ratio=3)
-        table.add_column(b_label, justify="right", ratio=3)
+        table.add_column(t("play.metric_header"), no_wrap=True)
+        table.add_column(a_label, justify="right", no_wrap=True)
+        table.add_column(b_label, justify="right", no_wrap=True)
         for row in ROWS:
             side = better_side(row, a, b)
             cells = []

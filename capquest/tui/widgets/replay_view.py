@@ -2,9 +2,10 @@
 the stock counters falling, oversells flashing, and the latest events.
 
 The view only draws the frame it is given (`show_frame`); the replay screen owns time (speed, pause,
-scrub). Trace keys it understands (others are ignored): "rps", "errors" (a rate 0-1), "p99_ms",
-"primary.pool_busy", "<node>.lag_ms", "stock/<n>"; events "partition:start|end", "crash:<node>",
-"oversell:<key>", anything else shown as written."""
+scrub). Trace keys it understands (the engine's, see `capquest.engine.results`; others are ignored):
+"rps" and "errors" (failed requests per second), "p99_ms", "primary.pool_busy", "<node>.lag_ms",
+"stock/<n>", "cache.stock/<n>", "worker.queue"; events "partition:start|end", "crash:<node>:start|end",
+"lag_spike:<node>:start|end", "oversell:<key>", anything else shown as written."""
 
 from __future__ import annotations
 
@@ -34,25 +35,25 @@ def stock_keys(frames: Sequence[TraceFrame]) -> list[str]:
 
 def event_text(event: str) -> str:
     kind, _, arg = event.partition(":")
+    node, _, phase = arg.rpartition(":")
     if kind == "partition":
         return t("play.event_partition_" + ("start" if arg == "start" else "end"))
     if kind == "oversell":
         return t("play.event_oversell", key=arg)
-    if kind == "crash":
-        return t("play.event_crash", node=arg)
-    if kind == "compensate":
-        return t("play.event_compensate", key=arg)
+    if kind in ("crash", "lag_spike") and phase in ("start", "end"):
+        return t(f"play.event_{kind}_{phase}", node=node)
     return event
 
 
 class ReplayView(Vertical):
+    SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
     DEFAULT_CSS = """
     ReplayView { height: auto; }
     ReplayView > Static { height: auto; }
     ReplayView #replay-stock { border: round $panel-lighten-2; padding: 0 1; }
     ReplayView #replay-stock.-flash { border: heavy $error; background: $error 20%; }
-    ReplayView.-ascii #replay-stock, ReplayView.-ascii #replay-stock.-flash { border: ascii $panel-lighten-2; }
-    ReplayView.-ascii #replay-stock.-flash { border: ascii $error; }
+    .-ascii ReplayView #replay-stock { border: ascii $panel-lighten-2; }
+    .-ascii ReplayView #replay-stock.-flash { border: ascii $error; }
     ReplayView #replay-events { color: $text-muted; }
     """
 
@@ -63,11 +64,16 @@ class ReplayView(Vertical):
         self.frames = tuple(frames)
         self.glyphs = glyphs
         self.keys = stock_keys(self.frames)
-        self.full_stock = {k: max(max(f.values.get(k, 0.0) for f in self.frames), 1.0) for k in self.keys}
+        w = scenario.workload
+        initial = {k: float(w.hot_item_stock if k == "stock/0" and w.hot_item_stock is not None else w.stock)
+                   for k in self.keys}
+        self.full_stock = {k: max(initial[k], *(f.values.get(k, 0.0) for f in self.frames), 1.0)
+                           for k in self.keys}
         self.duration_us = max(int(scenario.workload.duration_s * 1_000_000),
                                self.frames[-1].t_us if self.frames else 1)
         self.set_class(ascii_borders, "-ascii")
         self.index = 0
+        self.show_queue = any(f.values.get("worker.queue", 0.0) > 0 for f in self.frames)
 
     def compose(self) -> ComposeResult:
         yield Static(id="replay-clock")
@@ -122,7 +128,11 @@ class ReplayView(Vertical):
             traffic.append(levels[min(len(levels) - 1, int(value / peak * (len(levels) - 1)))], style="green")
         errors = frame.values.get("errors")
         if errors is not None:
-            traffic.append(f"  {t('play.replay_errors')} {fmt_pct(errors)}", style="red" if errors else "dim")
+            rate = min(1.0, errors / rps[-1]) if rps[-1] else 0.0
+            traffic.append(f"  {t('play.replay_errors')} {fmt_pct(rate)}", style="bold red" if rate else "dim")
+        if self.show_queue:
+            traffic.append(f"  {t('play.replay_queue')} {frame.values.get('worker.queue', 0.0):,.0f}",
+                           style="yellow")
         p99 = frame.values.get("p99_ms")
         if p99 is not None:
             traffic.append(f"  p99 {fmt_ms(p99)}", style="dim")
@@ -138,7 +148,7 @@ class ReplayView(Vertical):
         for i, key in enumerate(self.keys):
             value = frame.values.get(key, 0.0)
             full = self.full_stock[key]
-            bar_w = max(min(width - 30, 30), 6)
+            bar_w = max(min(width - 40, 30), 6)
             filled = round(bar_w * max(value, 0.0) / full)
             if i:
                 stock.append("\n")
@@ -146,6 +156,9 @@ class ReplayView(Vertical):
             stock.append(g.bar * filled, style="green" if value > 0 else "red")
             stock.append(g.bar_empty * (bar_w - filled), style="dim")
             stock.append(f" {value:>5.0f}", style="bold red" if value < 0 else "bold")
+            cached = frame.values.get(f"cache.{key}")
+            if cached is not None:
+                stock.append(f"  {t('play.replay_cache')} {cached:.0f}", style="cyan")
             if value < 0:
                 stock.append(f"  {t('play.replay_oversold_n', n=int(-value))}", style="bold red")
         if not self.keys:

@@ -10,10 +10,13 @@ from textual.widgets import Static
 
 from capquest.i18n import language, t
 from capquest.packs.model import Card
-from capquest.tui.widgets.glyphs import FANCY, Glyphs, stars
+from capquest.tui.widgets.glyphs import FANCY, Glyphs, pad, stars
+
+_CLASS_STYLE = {"cp": "bold dodger_blue1", "ap": "bold dark_orange", "hybrid": "bold medium_purple1"}
 
 
 class StrategyCard(Static):
+    SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
     DEFAULT_CSS = """
     StrategyCard {
         height: auto;
@@ -26,10 +29,17 @@ class StrategyCard(Static):
     StrategyCard.-ap { border: round $warning; border-title-color: $warning; }
     StrategyCard.-hybrid { border: round $accent; border-title-color: $accent; }
     StrategyCard.-cursor { background: $boost; border: heavy $foreground; }
+    StrategyCard.-compact.-cursor { border: heavy $foreground; }
     StrategyCard.-chosen { background: $success 15%; }
-    StrategyCard.-ascii, StrategyCard.-ascii.-cp, StrategyCard.-ascii.-ap,
-    StrategyCard.-ascii.-hybrid, StrategyCard.-ascii.-cursor { border: ascii; }
-    StrategyCard.-ascii.-cursor { border: ascii $foreground; }
+    StrategyCard.-compact { border: none; padding: 0 1 0 2; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    StrategyCard.-compact.-cursor { height: auto; text-wrap: wrap; padding: 0 1; }
+    .-ascii StrategyCard { border: ascii $panel-lighten-2; }
+    .-ascii StrategyCard.-cp { border: ascii $primary; }
+    .-ascii StrategyCard.-ap { border: ascii $warning; }
+    .-ascii StrategyCard.-hybrid { border: ascii $accent; }
+    .-ascii StrategyCard.-cursor { border: ascii $foreground; }
+    .-ascii StrategyCard.-compact { border: none; }
+    .-ascii StrategyCard.-compact.-cursor { border: ascii $foreground; }
     """
 
     class Clicked(Message):
@@ -41,8 +51,11 @@ class StrategyCard(Static):
     chosen: reactive[bool] = reactive(False)
 
     def __init__(self, card: Card, number: int, *, glyphs: Glyphs = FANCY, ascii_borders: bool = False,
-                 best: tuple[float, int] | None = None) -> None:
+                 best: tuple[float, int] | None = None, compact: bool = False) -> None:
+        """`compact`: one line (number, class, title) unless the cursor is on it, for big hands."""
         super().__init__(id=f"card-{card.id}", classes=f"-{card.class_}")
+        self.compact = compact
+        self.set_class(compact, "-compact")
         self.card = card
         self.number = number
         self.glyphs = glyphs
@@ -64,6 +77,16 @@ class StrategyCard(Static):
         self.border_subtitle = (
             f"{self.best[0]:.0f} {stars(self.best[1], self.glyphs)}" if self.best else ""
         )
+        if self.compact and not self.cursor:
+            line = Text(f"{self.number} ", style="bold")
+            line.append(pad(label, 7), style=_CLASS_STYLE.get(self.card.class_, ""))
+            line.append(self.card.title.get(lang))
+            if self.chosen:
+                line.append(f" {t('play.hand_chosen')}", style="green")
+            if self.best:
+                line.append(f"  {self.best[0]:.0f}", style="dim")
+            self.update(line)
+            return
         body = Text(self.card.title.get(lang), style="bold")
         body.append("\n")
         body.append(self.card.pitch.get(lang), style="dim" if not self.cursor else "")

@@ -37,7 +37,7 @@ class TopologyDiagram(Widget):
     """Renders `topology`; `show_state` adds a replay frame's values, cut links and crashed nodes."""
 
     DEFAULT_CSS = """
-    TopologyDiagram { height: auto; width: 1fr; }
+    TopologyDiagram { height: auto; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, topology: Topology, *, glyphs: Glyphs = FANCY, id: str | None = None,
@@ -53,7 +53,7 @@ class TopologyDiagram(Widget):
     def show_state(self, values: Mapping[str, float], *, cut: set[tuple[str, str]], crashed: set[str],
                    phase: int) -> None:
         self.values, self.cut, self.crashed, self.phase = values, cut, crashed, phase
-        self.refresh(layout=True)
+        self.refresh()  # same regions, same rows: no new layout needed (that would reflow the screen)
 
     # ----------------------------------------------------------------------------------------- layout
     def _region_lines(self, region: str) -> list[Text]:

@@ -33,7 +33,7 @@ class ChartPoint:
 
 class TradeoffChart(Widget, can_focus=True):
     DEFAULT_CSS = """
-    TradeoffChart { height: auto; padding: 0 1; }
+    TradeoffChart { height: auto; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     TradeoffChart:focus { background-tint: $foreground 4%; }
     """
 
@@ -56,10 +56,10 @@ class TradeoffChart(Widget, can_focus=True):
     def render(self) -> Text:
         g = self.glyphs
         tried = [p for p in self.points if p.p99_ms is not None and p.oversold is not None]
-        width = max((self.size.width or 60) - 2, 24)
+        width = max(self.content_size.width or 60, 24)
         y_label_w = 4
         plot_w = width - y_label_w - 1
-        plot_h = self.plot_height
+        plot_h = self.plot_height if self.app.size.height < 30 else self.plot_height + 4
         out = Text()
         out.append(t("play.chart_y_axis"), style="bold")
         out.append("\n")
@@ -116,6 +116,8 @@ class TradeoffChart(Widget, can_focus=True):
             out.append(f"{t('play.chart_frontier')}: {front_labels}", style="green")
         out.append("\n")
         out.append_text(self._legend())
+        out.no_wrap = True
+        out.overflow = "ellipsis"
         return out
 
     def _legend(self) -> Text:

@@ -25,9 +25,14 @@ class PlayTestApp(App):
         screen = self.start(self.session) if self.start else LevelScreen(self.session)
         self.push_screen(screen)
 
-    def on_level_screen_run_finished(self, message: LevelScreen.RunFinished) -> None:
+    def _record(self, message: Message) -> None:
         self.posted.append(message)
 
-    def on_message(self, message: Message) -> None:  # record everything the play screens post up
-        if type(message).__qualname__.split(".")[0] in {"LevelScreen", "ResultsScreen"}:
-            self.posted.append(message)
+    # every message the play screens post up
+    on_level_screen_run_started = _record
+    on_level_screen_run_finished = _record
+    on_level_screen_card_chosen = _record
+    on_level_screen_class_assigned = _record
+    on_results_screen_why_requested = _record
+    on_results_screen_chart_opened = _record
+    on_results_screen_next_level_requested = _record

@@ -183,7 +183,7 @@ def fake_run(level: LevelFile, card_id: str | None, seed: int | None = None,
             "replica-1.lag_ms": round(lag, 1),
             "stock/0": float(max(stock, 0) if policy.stock_check != "read_then_write" else stock),
             "stock/1": float(800 - i * 7),
-            "errors": errors * (2 if 24 <= i < 32 else 1),
+            "errors": rps * errors * (2 if 24 <= i < 32 else 1),  # failed requests per second
             "p99_ms": p99 * min(1.0, (i + 1) / 20),
         }, events=tuple(events)))
     outcome = Outcome(metrics=metrics, history={"ops": []}, trace=tuple(frames),

@@ -1,0 +1,435 @@
+"""Per-key linearizability: is there one order of a key's operations, respecting real time, in which every
+operation does what its sequential specification says?
+
+Linearizability is local (Herlihy & Wing): a history is linearizable iff each key's sub-history is, so
+keys are checked one by one. Per key, the cheapest sufficient method is used:
+
+- **register with unique written values** -- *read-mapping* (Gibbons & Korach 1997; the "zones" form of
+  Golab, Li & Shah 2011): each read names its write; a write and its reads form a cluster; the history is
+  linearizable iff no read precedes its write, no two forward zones overlap, and no backward zone lies
+  inside a forward zone. O(n log n), exact.
+- **stock / counter** -- a *counting check*: bounds that real time puts on every read and refusal, and
+  the total sold against the stock. A failed bound is a violation with a small witness; with no reads and
+  no refusals, passing the bounds proves linearizability (any real-time order of acknowledged
+  decrements that total at most the stock is valid). Otherwise it falls through to:
+- **search** -- Wing & Gong's backtracking search in Lowe's just-in-time form, memoising
+  (linearized set, state) and stopping after a step budget with "unknown", as Porcupine does. The
+  linearized set is a Zobrist hash (64 random bits per operation, XOR-ed), so memory stays small; two
+  different sets colliding has a probability around 2^-64 per pair.
+
+Sequential specifications (a failed operation may or may not have taken effect, at any time after its
+invocation -- except an order refused as out of stock, which did not):
+- register: write v sets the value; read returns it.
+- counter: incr d adds d; read returns the value.
+- stock: an order of q takes q units if at least q remain, else it is refused; read returns the stock;
+  a cancel changes nothing (the order was cancelled because the stock was not there). An order's `seen`
+  (its separate check read) is not part of the atomic step.
+"""
+
+from __future__ import annotations
+
+import random
+from bisect import bisect_left
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from capquest.checker.anomaly import Anomaly, KeyVerdict
+from capquest.history import Op
+
+NEVER = 1 << 62
+DEFAULT_BUDGET = 100_000  # search states per key before answering "unknown"
+
+# Operation codes of the sequential specifications.
+READ, SET, ADD, TAKE, REFUSE = range(5)
+
+
+@dataclass(frozen=True)
+class KeyResult:
+    verdict: KeyVerdict
+    anomaly: Anomaly | None
+
+
+def _complete(op: Op) -> int:
+    return op["complete"] if op["complete"] is not None else op["invoke"]
+
+
+def _violation(
+    key: str,
+    data: str,
+    method: str,
+    n: int,
+    witness: Sequence[Op],
+    template: str,
+    facts: dict[str, Any],
+    states: int = 0,
+) -> KeyResult:
+    ids = tuple(dict.fromkeys(op["id"] for op in witness))
+    start = min(op["invoke"] for op in witness)
+    end = max(_complete(op) for op in witness)
+    first = witness[0]
+    anomaly = Anomaly(
+        "not_linearizable",
+        key,
+        ids,
+        _complete(first),
+        start,
+        end,
+        first["session"],
+        first["node"],
+        1,
+        template,
+        facts,
+    )
+    return KeyResult(KeyVerdict(key, data, "violation", method, n, states, ids), anomaly)
+
+
+def _ok(key: str, data: str, method: str, n: int, states: int = 0) -> KeyResult:
+    return KeyResult(KeyVerdict(key, data, "ok", method, n, states), None)
+
+
+def _is_refusal(op: Op) -> bool:
+    return op["f"] == "order" and op["outcome"] == "fail" and op["error"] == "out_of_stock"
+
+
+def _entry(op: Op, data: str) -> tuple[int, int, bool, int, Any] | None:
+    """(invoke, complete, required, code, argument) of an op for the search; None when it has no effect
+    and no observation (a failed read, a cancel)."""
+    f = op["f"]
+    ok = op["outcome"] == "ok"
+    if f == "read":
+        if not ok:
+            return None
+        return (op["invoke"], op["complete"], True, READ, op["value"])
+    if f == "cancel":
+        return None
+    if f == "order" and _is_refusal(op):
+        return (op["invoke"], op["complete"], True, REFUSE, op["qty"])
+    if ok:
+        complete = op["complete"]
+    else:
+        complete = NEVER  # may have taken effect, at any time after its invocation
+    if f == "write":
+        return (op["invoke"], complete, ok, SET, op["value"])
+    if f == "incr":
+        return (op["invoke"], complete, ok, ADD, op["value"])
+    return (op["invoke"], complete, ok, TAKE, op["qty"])
+
+
+# ------------------------------------------------------------------------------------------------ search
+def search(
+    ops: Sequence[Op], data: str, initial: Any, budget: int = DEFAULT_BUDGET
+) -> tuple[str, int, tuple[Op, ...]]:
+    """Wing-Gong-Lowe search. Returns (verdict, states explored, witness ops)."""
+    items: list[Op] = []
+    entries: list[tuple[int, int, bool, int, Any]] = []
+    for op in ops:
+        e = _entry(op, data)
+        if e is not None:
+            items.append(op)
+            entries.append(e)
+    n = len(entries)
+    # The event list: calls and returns in time order; a call before a return at the same instant (they
+    # overlap: precedence needs complete < invoke). Optional operations have no return event.
+    events: list[tuple[int, int, int]] = []
+    for i, (inv, comp, required, _, _) in enumerate(entries):
+        events.append((inv, 0, i))
+        if required:
+            events.append((comp, 1, i))
+    events.sort()
+    m = len(events)
+    head = m  # sentinel index
+    # A doubly linked list over event positions 0..m-1 with the sentinel `head` = m closing the ring.
+    nxt = [*range(1, m + 1), 0]
+    prv = [m, *range(0, m)]
+    is_call = [e[1] == 0 for e in events]
+    op_of = [e[2] for e in events]
+    match = [-1] * m  # call event -> its return event
+    ret_pos = {}
+    for pos, (_, kind, i) in enumerate(events):
+        if kind == 1:
+            ret_pos[i] = pos
+    for pos, (_, kind, i) in enumerate(events):
+        if kind == 0:
+            match[pos] = ret_pos.get(i, -1)
+    rng = random.Random(0x5EED)
+    zobrist = [rng.getrandbits(64) for _ in range(n)]
+    required_left = sum(1 for e in entries if e[2])
+
+    def unlink(p: int) -> None:
+        nxt[prv[p]] = nxt[p]
+        prv[nxt[p]] = prv[p]
+
+    def relink(p: int) -> None:
+        nxt[prv[p]] = p
+        prv[nxt[p]] = p
+
+    state = initial
+    lin_hash = 0
+    cache: set[tuple[int, Any]] = set()
+    stack: list[tuple[int, Any]] = []
+    states = 0
+    deepest = -1
+    stuck = -1
+    entry = nxt[head]
+    while required_left:
+        if is_call[entry]:
+            i = op_of[entry]
+            _, _, required, code, arg = entries[i]
+            if code == READ:
+                ok, new_state = state == arg, state
+            elif code == SET:
+                ok, new_state = True, arg
+            elif code == ADD:
+                ok, new_state = True, state + arg
+            elif code == TAKE:
+                ok, new_state = state >= arg, state - arg
+            else:  # REFUSE
+                ok, new_state = state < arg, state
+            if ok:
+                new_hash = lin_hash ^ zobrist[i]
+                memo = (new_hash, new_state)
+                if memo not in cache:
+                    cache.add(memo)
+                    states += 1
+                    if states > budget:
+                        return "unknown", budget, ()
+                    stack.append((entry, state))
+                    state, lin_hash = new_state, new_hash
+                    unlink(entry)
+                    r = match[entry]
+                    if r >= 0:
+                        unlink(r)
+                        required_left -= 1
+                    entry = nxt[head]
+                    continue
+            entry = nxt[entry]
+        else:
+            # An operation's return came and it is not linearized: undo the last choice.
+            if len(stack) > deepest:
+                deepest, stuck = len(stack), op_of[entry]
+            if not stack:
+                return "violation", states, _witness(items, entries, stuck)
+            entry, state = stack.pop()
+            i = op_of[entry]
+            lin_hash ^= zobrist[i]
+            r = match[entry]
+            if r >= 0:
+                relink(r)
+                required_left += 1
+            relink(entry)
+            entry = nxt[entry]
+    return "ok", states, ()
+
+
+def _witness(items: list[Op], entries: list[tuple[int, int, bool, int, Any]], stuck: int) -> tuple[Op, ...]:
+    """The operation the search could not place, and up to 9 operations overlapping it in time."""
+    inv, comp = entries[stuck][0], entries[stuck][1]
+    around = [items[j] for j, e in enumerate(entries) if j != stuck and e[0] <= comp and e[1] >= inv]
+    around.sort(key=lambda op: abs(op["invoke"] - inv))
+    return (items[stuck], *sorted(around[:9], key=lambda op: op["id"]))
+
+
+# -------------------------------------------------------------------------------------- read-mapping
+def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult | None:
+    """Exact check for a register whose written values are unique (and differ from the initial value);
+    None when they are not (the caller searches instead)."""
+    writes: dict[Any, Op] = {}
+    for op in ops:
+        if op["f"] == "write":
+            if op["value"] in writes or op["value"] == initial:
+                return None
+            writes[op["value"]] = op
+    clusters: dict[Any, list[Op]] = {}
+    for op in ops:
+        if op["f"] != "read" or op["outcome"] != "ok":
+            continue
+        value = op["value"]
+        w = writes.get(value)
+        if w is None and value != initial:
+            return _violation(key, "register", "read-mapping", n, [op], "lin_unknown_value", {"value": value})
+        if w is not None and op["complete"] < w["invoke"]:
+            return _violation(
+                key,
+                "register",
+                "read-mapping",
+                n,
+                [op, w],
+                "lin_future_read",
+                {"value": value, "writer": w["id"]},
+            )
+        clusters.setdefault(value, []).append(op)
+    # Zones: f = earliest completion in the cluster, s = latest invocation. The initial value's cluster
+    # holds a virtual write that completed before everything (-1).
+    forward: list[tuple[int, int, Op, Op]] = []  # (f, s, op finishing at f, op starting at s)
+    backward: list[tuple[int, int, Op, Op]] = []  # (s, f, ...)
+    for value, w in writes.items():
+        reads = clusters.get(value, [])
+        if w["outcome"] != "ok" and not reads:
+            continue  # a failed write nobody read: it may simply not have happened
+        members = [w, *reads]
+        f_op = min(members, key=lambda op: op["complete"] if op is not w or w["outcome"] == "ok" else NEVER)
+        s_op = max(members, key=lambda op: op["invoke"])
+        f = f_op["complete"] if (f_op is not w or w["outcome"] == "ok") else NEVER
+        s = s_op["invoke"]
+        if f < s:
+            forward.append((f, s, f_op, s_op))
+        else:
+            backward.append((s, f, s_op, f_op))
+    initial_reads = clusters.get(initial) if initial not in writes else None
+    if initial_reads:
+        s_op = max(initial_reads, key=lambda op: op["invoke"])
+        forward.append((-1, s_op["invoke"], s_op, s_op))
+    forward.sort(key=lambda z: (z[0], z[1]))
+    top: tuple[int, int, Op, Op] | None = None
+    for zone in forward:
+        if top is not None and zone[0] < top[1]:
+            return _violation(
+                key,
+                "register",
+                "read-mapping",
+                n,
+                _zone_ops(top, zone),
+                "lin_zones",
+                {"ops": tuple(dict.fromkeys(op["id"] for op in _zone_ops(top, zone)))},
+            )
+        if top is None or zone[1] > top[1]:
+            top = zone
+    starts = [z[0] for z in forward]
+    for zone in backward:
+        s, f = zone[0], zone[1]
+        j = bisect_left(starts, s) - 1  # the forward zone with the largest start strictly before s
+        if j >= 0 and f < forward[j][1]:
+            witness = _zone_ops(forward[j], zone)
+            return _violation(
+                key,
+                "register",
+                "read-mapping",
+                n,
+                witness,
+                "lin_zones",
+                {"ops": tuple(dict.fromkeys(op["id"] for op in witness))},
+            )
+    return _ok(key, "register", "read-mapping", n)
+
+
+def _zone_ops(a: tuple[int, int, Op, Op], b: tuple[int, int, Op, Op]) -> list[Op]:
+    return [a[2], a[3], b[2], b[3]]
+
+
+# ------------------------------------------------------------------------------------------- counting
+def counting(key: str, data: str, ops: Sequence[Op], initial: int, n: int) -> KeyResult | None:
+    """Bounds for a stock (decrements by orders) or a counter (increments): a violation, "ok" when the
+    bounds are enough to prove it, or None (search needed)."""
+    sign = -1 if data == "stock" else 1
+    update_f = "order" if data == "stock" else "incr"
+    amount = "qty" if data == "stock" else "value"
+    acked: list[Op] = []  # surely took effect, inside their interval
+    maybe: list[Op] = []  # took effect or not (failed, not refused)
+    reads: list[Op] = []
+    refusals: list[Op] = []
+    for op in ops:
+        f = op["f"]
+        if f == update_f:
+            if op["outcome"] == "ok":
+                acked.append(op)
+            elif _is_refusal(op):
+                refusals.append(op)
+            else:
+                maybe.append(op)
+        elif f == "read" and op["outcome"] == "ok":
+            reads.append(op)
+    if any(op[amount] < 0 for op in acked + maybe):
+        return None  # the bounds below assume the updates all go one way
+    if data == "stock":
+        acked_by_complete = sorted(acked, key=lambda op: (op["complete"], op["id"]))
+        total = 0
+        for i, op in enumerate(acked_by_complete):
+            total += op["qty"]
+            if total > initial:
+                witness = acked_by_complete[: i + 1]
+                return _violation(
+                    key,
+                    data,
+                    "counting",
+                    n,
+                    witness[::-1],
+                    "lin_oversold",
+                    {"ops": tuple(o["id"] for o in witness), "total": total, "initial": initial},
+                )
+    done = sorted(acked, key=lambda op: op["complete"])
+    done_at = [op["complete"] for op in done]
+    done_sum = [0]
+    for op in done:
+        done_sum.append(done_sum[-1] + op[amount])
+    started = sorted(acked + maybe, key=lambda op: op["invoke"])
+    started_at = [op["invoke"] for op in started]
+    started_sum = [0]
+    for op in started:
+        started_sum.append(started_sum[-1] + op[amount])
+    for r in reads:
+        surely = done_sum[bisect_left(done_at, r["invoke"])]  # completed strictly before it began
+        k = bisect_left(started_at, r["complete"] + 1)  # invoked no later than it ended
+        possibly = started_sum[k]
+        if data == "stock":
+            high, low = initial - surely, initial - possibly
+        else:
+            low, high = initial + surely, initial + possibly
+        value = r["value"]
+        if value > high or value < low:
+            before = done[: bisect_left(done_at, r["invoke"])]
+            if data == "stock":
+                template = "lin_read_high" if value > high else "lin_read_low"
+            else:
+                template = "lin_read_low_counter" if value < low else "lin_read_high_counter"
+            bound = high if value > high else low
+            uses_before = (data == "stock") == (value > high)
+            witness = [r, *before[-9:]] if uses_before else [r]
+            return _violation(
+                key,
+                data,
+                "counting",
+                n,
+                witness,
+                template,
+                {"value": value, "bound": bound, "ops": tuple(o["id"] for o in before[-9:])},
+            )
+    for o in refusals:
+        k = bisect_left(started_at, o["complete"] + 1)
+        least = initial + sign * started_sum[k]
+        if least >= o["qty"]:
+            return _violation(key, data, "counting", n, [o], "lin_refused", {"bound": least})
+    if not reads and not refusals:
+        return _ok(key, data, "counting", n)
+    return None
+
+
+# ----------------------------------------------------------------------------------------------- per key
+def check_key(
+    key: str, data: str, ops: Sequence[Op], initial: Any, budget: int = DEFAULT_BUDGET
+) -> KeyResult:
+    """The verdict for one key's operations (`data`: "stock", "counter" or "register")."""
+    ops = sorted(ops, key=lambda op: (op["invoke"], op["id"]))  # the file's order must not matter
+    n = len(ops)
+    if data == "register":
+        result = read_mapping(key, ops, initial, n)
+    else:
+        result = counting(key, data, ops, initial if initial is not None else 0, n)
+    if result is not None:
+        return result
+    start = initial if initial is not None or data == "register" else 0
+    verdict, states, witness = search(ops, data, start, budget)
+    if verdict == "ok":
+        return _ok(key, data, "search", n, states)
+    if verdict == "unknown":
+        return KeyResult(KeyVerdict(key, data, "unknown", "search", n, states), None)
+    return _violation(
+        key,
+        data,
+        "search",
+        n,
+        list(witness),
+        "lin_search",
+        {"ops": tuple(op["id"] for op in witness[1:])},
+        states,
+    )

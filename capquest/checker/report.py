@@ -1,0 +1,83 @@
+"""`check(history)`: every check over one history, as one Report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from capquest.checker.anomaly import ANOMALY_KINDS, Anomaly, KeyVerdict
+from capquest.checker.linear import KIND_ORDER, check_linear, partition_by_key
+from capquest.checker.linearizability import DEFAULT_BUDGET, check_key
+from capquest.history import History, key_kinds
+
+
+@dataclass(frozen=True)
+class Report:
+    anomalies: tuple[Anomaly, ...]
+    keys: tuple[KeyVerdict, ...] = ()  # empty when linearizability was not checked
+    ops: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def by_kind(self, kind: str) -> list[Anomaly]:
+        return [a for a in self.anomalies if a.kind == kind]
+
+    def counters(self) -> dict[str, int]:
+        """The figures the engine's Metrics also count (raw, unscaled), by the definitions in
+        capquest.history: oversold_units, stale_reads, ryw_violations, monotonic_violations,
+        lost_updates."""
+        return {
+            "oversold_units": self.counts.get("oversold", 0),
+            "stale_reads": self.counts.get("stale_read", 0),
+            "ryw_violations": self.counts.get("read_your_writes", 0),
+            "monotonic_violations": self.counts.get("monotonic_read", 0),
+            "lost_updates": self.counts.get("lost_update", 0),
+        }
+
+    def to_json(self, lang: str | None = None) -> dict[str, Any]:
+        verdicts = Counter(k.verdict for k in self.keys)
+        return {
+            "ops": self.ops,
+            "anomaly_count": len(self.anomalies),
+            "counts": {kind: self.counts.get(kind, 0) for kind in ANOMALY_KINDS},
+            "counters": self.counters(),
+            "linearizability": {
+                "ok": verdicts.get("ok", 0),
+                "violation": verdicts.get("violation", 0),
+                "unknown": verdicts.get("unknown", 0),
+                "keys": [k.to_json() for k in self.keys],
+            },
+            "anomalies": [a.to_json(lang) for a in self.anomalies],
+        }
+
+
+def count_anomalies(anomalies: tuple[Anomaly, ...] | list[Anomaly]) -> dict[str, int]:
+    """Per kind: the number of anomalies, except "oversold", which counts units."""
+    counts = dict.fromkeys(ANOMALY_KINDS, 0)
+    for a in anomalies:
+        counts[a.kind] += a.units if a.kind == "oversold" else 1
+    return counts
+
+
+def check(history: History, *, linearizability: bool = True, budget: int = DEFAULT_BUDGET) -> Report:
+    """Check a (valid) history: the linear checks always, and per-key linearizability unless turned off
+    (the play path may skip it to stay inside the run budget). A key whose search gave up is "unknown"
+    in `keys`, never an anomaly."""
+    kinds = key_kinds(history)
+    anomalies = check_linear(history, kinds)
+    verdicts: list[KeyVerdict] = []
+    if linearizability:
+        initial = history["initial"]
+        for key, ops in sorted(partition_by_key(history["ops"]).items()):
+            data = kinds[key]
+            result = check_key(key, data, ops, initial.get(key), budget)
+            verdicts.append(result.verdict)
+            if result.anomaly is not None:
+                anomalies.append(result.anomaly)
+        anomalies.sort(key=lambda a: (a.time, KIND_ORDER[a.kind], a.ops))
+    return Report(
+        anomalies=tuple(anomalies),
+        keys=tuple(verdicts),
+        ops=len(history["ops"]),
+        counts=count_anomalies(anomalies),
+    )

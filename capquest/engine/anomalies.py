@@ -1,0 +1,191 @@
+"""The engine's own anomaly counts, computed from the history it wrote by the definitions in
+`capquest.history` (the checker counts the same things independently; a test holds them equal).
+
+Conventions where the prose leaves a choice (the checker's, so both count alike):
+- a key's kind comes from its ops: orders/cancels make a stock key, increments a counter, writes a
+  register; a key that is only read is a register if its initial value is a string, else a counter;
+- only ops with outcome "ok" count as completed orders, increments or writes; a stock key's "sold
+  state at t" counts orders completed at or before t; for counters and registers, "completed before t"
+  is strict;
+- an order's check is a read of the stock too (its `seen`, whatever the order's outcome);
+- register value v is *older* than value u when v's write completed before u's write was invoked (the
+  initial value is older than every write; a failed write "completes" never, so nothing is after it);
+- RYW compares with the session's latest write (by completion) completed before the read;
+- monotonic reads compare with the session's reads of the key that completed strictly before this one
+  was invoked; stock only goes down, so reading more stock than already read is one too.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from itertools import accumulate
+
+from capquest.history import History
+
+INF = float("inf")
+
+
+@dataclass(frozen=True)
+class AnomalyCounts:
+    oversold_units: int
+    stale_reads: int
+    ryw_violations: int
+    monotonic_violations: int
+
+
+def _kinds(history: History) -> dict[str, str]:
+    kinds: dict[str, str] = {}
+    for op in history["ops"]:
+        f = op["f"]
+        if f == "order" or f == "cancel":
+            kinds.setdefault(op["key"], "stock")
+        elif f == "incr":
+            kinds.setdefault(op["key"], "counter")
+        elif f == "write":
+            kinds.setdefault(op["key"], "register")
+    initial = history["initial"]
+    for op in history["ops"]:
+        if op["key"] not in kinds:
+            value = initial.get(op["key"])
+            kinds[op["key"]] = "register" if value is None or isinstance(value, str) else "counter"
+    return kinds
+
+
+def _newer_done(table: tuple[list[int], list[int]] | None, after: float, before: int) -> bool:
+    """Some write in `table` (completes sorted, running max of invokes) was invoked after `after` and
+    completed before `before`."""
+    if table is None:
+        return False
+    completes, max_invoke = table
+    i = bisect_left(completes, before)
+    return i > 0 and max_invoke[i - 1] > after
+
+
+def count_anomalies(history: History) -> AnomalyCounts:
+    ops = history["ops"]
+    initial = history["initial"]
+    kinds = _kinds(history)
+    sold: dict[str, list[tuple[int, int, int]]] = {}
+    incrs: dict[str, list[int]] = {}
+    writes: dict[str, list[dict]] = {}
+    reads: list[dict] = []
+    checks = []
+    for op in ops:
+        f = op["f"]
+        if f == "order" and op.get("seen") is not None:
+            checks.append(op)
+        if f == "read":
+            if op["outcome"] == "ok":
+                reads.append(op)
+        elif op["outcome"] != "ok":
+            if f == "write":
+                writes.setdefault(op["key"], []).append(op)
+        elif f == "order":
+            sold.setdefault(op["key"], []).append((op["complete"], op["id"], op["qty"]))
+        elif f == "incr":
+            incrs.setdefault(op["key"], []).append(op["complete"])
+        elif f == "write":
+            writes.setdefault(op["key"], []).append(op)
+
+    oversold = 0
+    sold_curve: dict[str, tuple[list[int], list[int]]] = {}
+    for key, lst in sold.items():
+        lst.sort()
+        units = [q for _, _, q in lst]
+        oversold += max(0, sum(units) - initial.get(key, 0))
+        sold_curve[key] = ([c for c, _, _ in lst], list(accumulate(units)))
+    for times in incrs.values():
+        times.sort()
+
+    # Registers: each value's write (complete, invoke); per key the ok writes by completion with a running
+    # max of invokes; the same per (session, key) for read-your-writes.
+    value_write: dict[tuple[str, object], tuple[float, float]] = {}
+    key_table: dict[str, tuple[list[int], list[int]]] = {}
+    session_table: dict[tuple[int, str], tuple[list[int], list[int], list[object]]] = {}
+    for key, lst in writes.items():
+        done = []
+        for w in lst:
+            ok = w["outcome"] == "ok"
+            value_write[(key, w["value"])] = (w["complete"] if ok else INF, w["invoke"])
+            if ok:
+                done.append((w["complete"], w["id"], w["invoke"], w["session"], w["value"]))
+        done.sort()
+        key_table[key] = ([c for c, *_ in done], list(accumulate((i for _, _, i, _, _ in done), max)))
+        per_session: dict[int, list[tuple[int, int, object]]] = {}
+        for c, _, i, s, v in done:
+            per_session.setdefault(s, []).append((c, i, v))
+        for s, triples in per_session.items():
+            session_table[(s, key)] = ([c for c, _, _ in triples], [i for _, i, _ in triples], [v for _, _, v in triples])
+
+    def write_of(key: str, value: object) -> tuple[float, float]:
+        # (complete, invoke) of the write that produced `value`; the initial value: (-inf, -inf)
+        return value_write.get((key, value), (-INF, -INF))
+
+    stale = ryw = 0
+    for op in reads:
+        key, t, value = op["key"], op["invoke"], op["value"]
+        kind = kinds[key]
+        if kind == "stock":
+            if _stock_stale(sold_curve.get(key), initial.get(key, 0), t, value):
+                stale += 1
+        elif kind == "counter":
+            if value < initial.get(key, 0) + bisect_left(incrs.get(key, []), t):
+                stale += 1
+        else:
+            complete = write_of(key, value)[0]
+            if _newer_done(key_table.get(key), complete, t):
+                stale += 1
+            own = session_table.get((op["session"], key))
+            if own is not None:
+                j = bisect_left(own[0], t)
+                if j and own[2][j - 1] != value and complete < own[1][j - 1]:
+                    ryw += 1
+    for op in checks:
+        if _stock_stale(sold_curve.get(op["key"]), initial.get(op["key"], 0), op["invoke"], op["seen"]):
+            stale += 1
+
+    mono = 0
+    by_session: dict[tuple[int, str], list[dict]] = {}
+    for op in reads:
+        by_session.setdefault((op["session"], op["key"]), []).append(op)
+    for (_, key), lst in by_session.items():
+        if len(lst) < 2:
+            continue
+        kind = kinds[key]
+        lst.sort(key=lambda op: (op["invoke"], op["id"]))
+        done = sorted(lst, key=lambda op: (op["complete"], op["id"]))
+        j = 0
+        newest = None  # stock: the least read; counter: the most; register: latest invoke of a write read
+        for op in lst:
+            while j < len(done) and done[j]["complete"] < op["invoke"]:
+                seen = done[j]["value"]
+                if kind == "stock":
+                    if newest is None or seen < newest:
+                        newest = seen
+                else:
+                    rank = seen if kind == "counter" else write_of(key, seen)[1]
+                    if newest is None or rank > newest:
+                        newest = rank
+                j += 1
+            if newest is None:
+                continue
+            value = op["value"]
+            if kind == "stock":
+                if value > newest:
+                    mono += 1
+            elif kind == "counter":
+                if value < newest:
+                    mono += 1
+            elif write_of(key, value)[0] < newest:
+                mono += 1
+    return AnomalyCounts(oversold, stale, ryw, mono)
+
+
+def _stock_stale(curve: tuple[list[int], list[int]] | None, initial: int, t: int, value: int) -> bool:
+    """More stock than the sold state at t (orders completed at or before t), floored at 0."""
+    sold = 0
+    if curve is not None:
+        i = bisect_right(curve[0], t)
+        sold = curve[1][i - 1] if i else 0
+    return value > max(0, initial - sold)

@@ -1,0 +1,117 @@
+"""The open workload, drawn before the run: Poisson arrivals following the rate profile, and for each
+arrival its operation, key, session, quantity. Drawing it up front (in batches) keeps the event loop free
+of it, and makes the arrivals identical across strategies for one seed (a fair comparison of cards)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from itertools import accumulate, pairwise
+
+from capquest.engine.model import OP_KINDS, Workload
+from capquest.engine.streams import stream
+
+# Operation codes, in OP_KINDS order.
+ORDER, STOCK_READ, CATALOG_READ, PROFILE_WRITE, PROFILE_READ, EVENT_WRITE, COUNTER_READ = range(7)
+READ_KINDS = frozenset((STOCK_READ, CATALOG_READ, PROFILE_READ, COUNTER_READ))
+WRITE_KINDS = frozenset((PROFILE_WRITE, EVENT_WRITE))
+
+
+@dataclass
+class Arrivals:
+    times: list[int]  # invoke, microseconds, non-decreasing
+    kinds: list[int]
+    keys: list[str]
+    sessions: list[int]
+    qtys: list[int]
+    values: list[str | None]  # the value a profile write writes (unique per key)
+    session_region: list[int]  # client region index of each session
+    initial: dict[str, int | str]  # every key the arrivals touch -> its initial value
+
+
+def rate_at(points: list[tuple[float, float]], t_s: float) -> float:
+    """Piecewise-linear rate (simulated requests/s) at time t; flat before the first and after the last."""
+    if t_s <= points[0][0]:
+        return points[0][1]
+    for (t0, r0), (t1, r1) in pairwise(points):
+        if t_s <= t1:
+            if t1 <= t0:
+                return r1
+            return r0 + (r1 - r0) * (t_s - t0) / (t1 - t0)
+    return points[-1][1]
+
+
+def draw_arrivals(w: Workload, seed: int, region_weights: list[float]) -> Arrivals:
+    points = sorted((p.at_s, p.rps / w.scale) for p in w.rate)
+    peak = max(r for _, r in points)
+    duration_us = int(w.duration_s * 1_000_000)
+    times: list[int] = []
+    if peak > 0:
+        # Thinning (Lewis & Shedler): candidates at the peak rate, each kept with probability rate(t)/peak.
+        rng = stream(seed, "arrivals")
+        expo, rnd = rng.expovariate, rng.random
+        per_us = peak / 1_000_000
+        t = 0.0
+        flat = len(points) == 1
+        while True:
+            t += expo(per_us)
+            if t >= duration_us:
+                break
+            if flat or rnd() * peak < rate_at(points, t / 1_000_000):
+                times.append(int(t))
+    n = len(times)
+
+    mix = w.mix
+    weights = [getattr(mix, k) for k in OP_KINDS]
+    if sum(weights) <= 0:
+        weights = [1.0] + [0.0] * (len(OP_KINDS) - 1)
+    kinds = stream(seed, "ops").choices(range(len(OP_KINDS)), cum_weights=list(accumulate(weights)), k=n)
+
+    zipf = [1.0 / math.pow(i + 1, w.popularity_skew) for i in range(w.items)]
+    items = stream(seed, "items").choices(range(w.items), cum_weights=list(accumulate(zipf)), k=n)
+    srng = stream(seed, "sessions")
+    sessions = [int(x * w.sessions) for x in (srng.random() for _ in range(n))]
+    qrng = stream(seed, "qty")
+    qtys = [1 + int(qrng.random() * w.max_qty) for _ in range(n)] if w.max_qty > 1 else [1] * n
+
+    rrng = stream(seed, "regions")
+    if len(region_weights) > 1:
+        session_region = rrng.choices(
+            range(len(region_weights)), cum_weights=list(accumulate(region_weights)), k=w.sessions
+        )
+    else:
+        session_region = [0] * w.sessions
+
+    stock0 = w.stock if w.hot_item_stock is None else w.hot_item_stock
+    keys: list[str] = []
+    values: list[str | None] = []
+    initial: dict[str, int | str] = {}
+    writes_by_session: dict[int, int] = {}
+    for i in range(n):
+        kind = kinds[i]
+        value = None
+        if kind == ORDER or kind == STOCK_READ:
+            item = items[i]
+            key = f"stock/{item}"
+            if key not in initial:
+                initial[key] = stock0 if item == 0 else w.stock
+        elif kind == CATALOG_READ:
+            key = f"catalog/{items[i]}"
+            if key not in initial:
+                initial[key] = f"c{items[i]}"
+        elif kind == EVENT_WRITE or kind == COUNTER_READ:
+            key = f"views/{items[i]}"
+            if key not in initial:
+                initial[key] = 0
+        else:
+            s = sessions[i]
+            key = f"profile/{s}"
+            if key not in initial:
+                initial[key] = f"p{s}.0"
+            if kind == PROFILE_WRITE:
+                count = writes_by_session.get(s, 0) + 1
+                writes_by_session[s] = count
+                value = f"p{s}.{count}"
+        keys.append(key)
+        values.append(value)
+    return Arrivals(times, kinds, keys, sessions, qtys, values, session_region, initial)

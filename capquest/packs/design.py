@@ -1,0 +1,241 @@
+"""Design warnings and the solver: they run the levels' cards through the engine (via `capquest.play`).
+
+Nothing here is needed to load a pack, and the engine is imported only when these run, so a build
+without the engine still validates packs (the design checks are then skipped, and said so).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from capquest.packs.loader import Pack
+from capquest.packs.messages import say
+from capquest.packs.model import LevelFile
+from capquest.packs.positions import KeyLines
+from capquest.packs.problems import Problem, field_path
+
+MAX_ASSIGNMENTS = 500  # hybrid assignments `solve` runs; more than this and it runs a seeded sample
+
+Runner = Callable[..., Any]  # capquest.play.run's signature: (level, card_id, *, seed=, assign=)
+
+
+def engine_runner() -> Runner | None:
+    """`capquest.play.run`, or None when the engine is not importable in this build."""
+    try:
+        from capquest.play import run
+    except ImportError:
+        return None
+    return run
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One run, reduced to what solve and the design checks compare."""
+
+    label: str  # a card id, or "orders=a catalog=b" for an assignment
+    card: str | None
+    assign: dict[str, str]
+    oversold: int
+    p99_ms: float
+    error_rate: float  # 0-1
+    cost: float
+    anomalies: int  # stale reads + read-your-writes + monotonic-read violations
+    score: float
+    stars: int
+    passed: bool
+    frontier: bool = False
+
+    @property
+    def axes(self) -> tuple[float, ...]:
+        return (self.oversold, self.p99_ms, self.error_rate, self.cost, self.anomalies)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "label": self.label,
+            "card": self.card,
+            "assign": self.assign,
+            "oversold_units": self.oversold,
+            "p99_ms": self.p99_ms,
+            "error_rate": self.error_rate,
+            "cost_units": self.cost,
+            "anomalies": self.anomalies,
+            "score": self.score,
+            "stars": self.stars,
+            "passed": self.passed,
+            "frontier": self.frontier,
+        }
+
+
+def _outcome(result: Any, label: str, card: str | None, assign: dict[str, str]) -> Outcome:
+    metrics = result.outcome.metrics
+    return Outcome(
+        label=label,
+        card=card,
+        assign=assign,
+        oversold=metrics.oversold_units,
+        p99_ms=metrics.latency_ms.p99,
+        error_rate=metrics.error_rate,
+        cost=metrics.cost_units,
+        anomalies=metrics.stale_reads + metrics.ryw_violations + metrics.monotonic_violations,
+        score=result.score.score,
+        stars=result.score.stars,
+        passed=result.score.passed,
+    )
+
+
+def dominated_by(outcomes: Sequence[Outcome], rivals: Sequence[Outcome] | None = None) -> dict[str, str]:
+    """label -> the label of a rival no worse on every axis and better on at least one (Pareto dominance).
+    `rivals` defaults to `outcomes`."""
+    out: dict[str, str] = {}
+    for a in outcomes:
+        for b in outcomes if rivals is None else rivals:
+            if a is not b and all(y <= x for x, y in zip(a.axes, b.axes, strict=True)) and b.axes != a.axes:
+                out[a.label] = b.label
+                break
+    return out
+
+
+def _card_lines(pack: Pack, level: LevelFile) -> tuple[str, KeyLines | None]:
+    path = pack.path / f"{level.id}.toml"
+    try:
+        return str(path), KeyLines(path.read_text(encoding="utf-8"))
+    except OSError:
+        return str(path), None
+
+
+def design_warnings(
+    pack: Pack, runner: Runner, *, shown: str | None = None, tick: Callable[[], None] | None = None
+) -> list[Problem]:
+    """Warnings about a valid pack's design: a card dominated on every axis by another card of its level,
+    a par that no card reaches. Runs every card once, with the level's seed."""
+    problems: list[Problem] = []
+    for level in pack.levels:
+        path, lines = _card_lines(pack, level)
+        file = f"{shown.rstrip('/')}/{level.id}.toml" if shown else path
+
+        def at(
+            loc: tuple[str | int, ...], reason: str, lines: KeyLines | None = lines, file: str = file
+        ) -> None:
+            problems.append(
+                Problem(file, field_path(loc), lines.line_of(loc) if lines else None, reason, "warning")
+            )
+
+        outcomes: list[Outcome] = []
+        for i, card in enumerate(level.cards):
+            try:
+                outcomes.append(_outcome(runner(level, card.id), card.id, card.id, dict(card.assign)))
+            except Exception as exc:  # a design check must never crash validation
+                at(("cards", i), say("run_failed", card=card.id, detail=f"{type(exc).__name__}: {exc}"))
+            if tick:
+                tick()
+        index = {card.id: i for i, card in enumerate(level.cards)}
+        # A hybrid card is meant to beat the cards it combines: only plain cards count as rivals.
+        plain = [o for o in outcomes if not o.assign]
+        for card_id, by in dominated_by(outcomes, plain).items():
+            at(("cards", index[card_id], "id"), say("dominated", card=card_id, by=by))
+        if outcomes:
+            best = max(outcomes, key=lambda o: o.score)
+            par = level.scoring.stars[0]
+            if best.score < par:
+                reason = say("par_unreachable", par=_num(par), card=best.label, score=_num(best.score))
+                if level.hybrid:
+                    reason += say("par_unreachable_hybrid")
+                at(("scoring", "stars", 0), reason)
+    return problems
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.2f}"
+
+
+# ------------------------------------------------------------------------------------------------ solve
+@dataclass
+class Solution:
+    level: str
+    seed: int
+    stars: tuple[float, float, float]
+    outcomes: list[Outcome] = field(default_factory=list)
+    assignments_total: int = 0
+    assignments_run: int = 0
+    sampled: bool = False
+    failures: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "level": self.level,
+            "seed": self.seed,
+            "stars": list(self.stars),
+            "assignments_total": self.assignments_total,
+            "assignments_run": self.assignments_run,
+            "sampled": self.sampled,
+            "runs": [o.to_json() for o in self.outcomes],
+            "frontier": [o.label for o in self.outcomes if o.frontier],
+            "failures": self.failures,
+        }
+
+
+def assignments(level: LevelFile, seed: int) -> tuple[int, list[dict[str, str]], bool]:
+    """(how many assignments the level's [hybrid] allows, those to run, whether they are a sample)."""
+    if level.hybrid is None:
+        return 0, [], False
+    classes = list(dict.fromkeys(level.hybrid.classes))
+    options = list(dict.fromkeys(level.hybrid.cards))
+    total = len(options) ** len(classes)
+    if total <= MAX_ASSIGNMENTS:
+        picks = itertools.product(options, repeat=len(classes))
+        return total, [dict(zip(classes, p, strict=True)) for p in picks], False
+    chosen = sorted(random.Random(seed).sample(range(total), MAX_ASSIGNMENTS))
+    out = []
+    for number in chosen:  # the number, written in base len(options), names one card per class
+        pick = []
+        for _ in classes:
+            number, digit = divmod(number, len(options))
+            pick.append(options[digit])
+        out.append(dict(zip(classes, reversed(pick), strict=True)))
+    return total, out, True
+
+
+def solve_level(
+    level: LevelFile, runner: Runner, *, seed: int | None = None, tick: Callable[[], None] | None = None
+) -> Solution:
+    """Run every card, then every hybrid assignment (or a seeded sample of them), and mark the Pareto
+    frontier of oversold units against p99 latency."""
+    from capquest.scoring import pareto_frontier
+
+    used_seed = level.seed if seed is None else seed
+    total, picks, sampled = assignments(level, used_seed)
+    solution = Solution(level.id, used_seed, level.scoring.stars, [], total, len(picks), sampled)
+    for card in level.cards:
+        try:
+            result = runner(level, card.id, seed=used_seed)
+            solution.outcomes.append(_outcome(result, card.id, card.id, dict(card.assign)))
+        except Exception as exc:
+            solution.failures.append(f"{card.id}: {type(exc).__name__}: {exc}")
+        if tick:
+            tick()
+    for assign in picks:
+        label = " ".join(f"{k}={v}" for k, v in assign.items())
+        try:
+            result = runner(level, None, seed=used_seed, assign=assign)
+            solution.outcomes.append(_outcome(result, label, None, assign))
+        except Exception as exc:
+            solution.failures.append(f"{label}: {type(exc).__name__}: {exc}")
+        if tick:
+            tick()
+    front = set(pareto_frontier([(o.oversold, o.p99_ms) for o in solution.outcomes]))
+    solution.outcomes = [
+        Outcome(**{**o.__dict__, "frontier": i in front}) for i, o in enumerate(solution.outcomes)
+    ]
+    return solution
+
+
+def runs_needed(level: LevelFile) -> int:
+    """How many runs `solve_level` makes (for a progress bar)."""
+    if level.hybrid is None:
+        return len(level.cards)
+    total = len(set(level.hybrid.cards)) ** len(set(level.hybrid.classes))
+    return len(level.cards) + min(total, MAX_ASSIGNMENTS)

@@ -1,0 +1,53 @@
+"""Entry points the CLI dispatches to (`cli.HANDLERS`): start the game or the tutorial.
+
+Textual is imported only inside these functions, so importing this module costs nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def _store() -> Any:
+    """The save file; in memory (with a notice) if the save layer is not available."""
+    try:
+        from capquest.saves import ProgressStore
+    except ImportError:
+        from capquest.tui.progress import MemoryProgressStore
+
+        return MemoryProgressStore()
+    return ProgressStore()
+
+
+def _pack_loader(args: argparse.Namespace) -> Any:
+    path = getattr(args, "pack", None)
+    if not path:
+        return None  # the app loads the built-in campaign in a worker
+
+    def load() -> Any:
+        from capquest.packs import load_pack
+
+        return load_pack(path)
+
+    return load
+
+
+def _run(args: argparse.Namespace, start: str) -> int:
+    from capquest.tui.app import CapQuestApp
+
+    app = CapQuestApp(
+        pack=_pack_loader(args), store=_store(), language=getattr(args, "lang", None), start=start
+    )  # type: ignore[arg-type]
+    result = app.run()
+    return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)
+
+
+def run_game(args: argparse.Namespace) -> int:
+    """`capquest` / `capquest play`: the title screen."""
+    return _run(args, "title")
+
+
+def run_tutorial(args: argparse.Namespace) -> int:
+    """`capquest tutorial`: straight into the guided tutorial."""
+    return _run(args, "tutorial")

@@ -1,0 +1,88 @@
+"""The glossary: the concept cards met so far, the English and Korean terms side by side, and a short
+explanation in the current language. Opens from anywhere (the `g` key, F2, or the command palette)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from capquest.i18n import t
+from capquest.tui.screens.base import CapQuestModal
+
+if TYPE_CHECKING:
+    from capquest.tui.app import CapQuestApp
+
+
+class GlossaryScreen(CapQuestModal):
+    CSS_PATH = "glossary.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "shell.bind.close", id="glossary-close"),
+        Binding("g", "close", "shell.bind.close", id="glossary-close-g", show=False),
+    ]
+
+    app: CapQuestApp  # type: ignore[assignment]
+
+    def __init__(self, concepts: list[Any]) -> None:
+        super().__init__()
+        self.concepts = concepts
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="glossary-panel") as panel:
+            panel.border_title = t("shell.glossary.heading", count=len(self.concepts))
+            if not self.concepts:
+                yield Static(t("shell.glossary.empty"), id="glossary-empty", markup=False)
+            else:
+                with Horizontal(id="glossary-body"):
+                    width = max(cell_len(c.term.get("en")) for c in self.concepts)
+                    yield OptionList(
+                        *(Option(self._term_row(c, width), id=c.id) for c in self.concepts), id="terms"
+                    )
+                    with VerticalScroll(id="card"):
+                        yield Static("", id="card-text")
+        yield Footer()
+
+    def _term_row(self, concept: Any, width: int) -> Text:
+        # English and Korean side by side in two columns, whatever the language of the game; padded by
+        # terminal cells so the Korean column lines up.
+        english = concept.term.get("en")
+        text = Text(english + " " * (width - cell_len(english)), style="bold")
+        if concept.term.ko:
+            text.append("  " + concept.term.ko)
+        return text
+
+    def on_mount(self) -> None:
+        if self.concepts:
+            terms = self.query_one("#terms", OptionList)
+            terms.highlighted = 0
+            terms.focus()
+            self._show(0)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show(event.option_index)
+
+    def _show(self, index: int) -> None:
+        concept = self.concepts[index]
+        lang = self.app.language
+        text = Text()
+        text.append(concept.term.get("en"), style="bold")
+        if concept.term.ko:
+            text.append("  /  ")
+            text.append(concept.term.ko, style="bold")
+        text.append("\n\n" + concept.body.get(lang) + "\n")
+        if concept.source:
+            text.append("\n" + t("shell.glossary.source", source=concept.source), style="italic dim")
+        self.query_one("#card-text", Static).update(text)
+
+    async def retranslate(self) -> None:
+        await super().retranslate()
+        self.on_mount()
+
+    def action_close(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,152 @@
+"""The title screen: the name drawn large and the main menu. It also tells the player when their save
+was damaged and set aside, and when the levels could not be loaded."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Center, VerticalScroll
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from capquest.i18n import t
+from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.widgets.banner import Banner
+
+if TYPE_CHECKING:
+    from capquest.tui.app import CapQuestApp
+
+MENU = ("new", "continue", "tutorial", "packs", "settings", "quit")
+
+
+class TitleScreen(CapQuestScreen):
+    CSS_PATH = "title.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(
+            Binding(str(n), f"choose('{item}')", f"shell.menu.{item}", id=f"menu-{item}", show=False)
+            for n, item in enumerate(MENU, start=1)
+        ),
+    ]
+
+    app: CapQuestApp  # type: ignore[assignment]
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="title-body"):
+            with Center():
+                yield Banner(ascii_only=self.app.ascii_borders, id="banner")
+            yield Static(t("shell.tagline"), id="tagline", markup=False)
+            with Center():
+                yield OptionList(*self._options(), id="menu")
+            yield Static("", id="title-notice", classes="notice", markup=False)
+        yield Footer()
+
+    def _options(self) -> list[Option]:
+        started = self._started()
+        options = []
+        for n, item in enumerate(MENU, start=1):
+            options.append(
+                Option(
+                    f"{n}  {t(f'shell.menu.{item}')}", id=item, disabled=item == "continue" and not started
+                )
+            )
+        return options
+
+    def _started(self) -> bool:
+        state = self.app.campaign()
+        if state is not None:
+            return state.started
+        return bool(self.app.records)
+
+    def on_mount(self) -> None:
+        self._show_notices()
+        menu = self.query_one("#menu", OptionList)
+        menu.highlighted = 1 if self._started() else 0
+        menu.focus()
+
+    def _show_notices(self) -> None:
+        lines = [t("shell.save_damaged", detail=n) for n in self.app.notices]
+        if self.app.pack_error:
+            lines.append(t("shell.pack_failed", reason=self.app.pack_error))
+        notice = self.query_one("#title-notice", Static)
+        notice.update("\n".join(lines))
+        notice.display = bool(lines)
+
+    def state_changed(self) -> None:
+        if not self.is_mounted:
+            return
+        menu = self.query_one("#menu", OptionList)
+        highlighted = menu.highlighted
+        menu.set_options(self._options())
+        menu.highlighted = highlighted
+        self._show_notices()
+
+    async def retranslate(self) -> None:
+        await super().retranslate()
+        self.on_mount()
+
+    def on_screen_resume(self) -> None:
+        banner = self.query_one("#banner", Banner)
+        banner.ascii_only = self.app.ascii_borders
+        self.state_changed()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.action_choose(event.option.id)
+
+    def action_choose(self, item: str) -> None:
+        menu = self.query_one("#menu", OptionList)
+        index = MENU.index(item)
+        if menu.get_option_at_index(index).disabled:
+            return
+        menu.highlighted = index
+        app = self.app
+        if item == "new":
+            if self._started():
+                from capquest.tui.screens.confirm import ConfirmScreen
+
+                def start_over(confirmed: bool | None) -> None:
+                    if confirmed:
+                        app.reset_progress()
+                        app.open_campaign()
+
+                app.push_screen(
+                    ConfirmScreen(t("shell.confirm_new_game"), yes=t("shell.confirm_new_game_yes")),
+                    start_over,
+                )
+            else:
+                app.open_campaign()
+        elif item == "continue":
+            state = app.campaign()
+            target = state.next_level() if state else None
+            app.open_campaign(focus_level=target.id if target else None)
+        elif item == "tutorial":
+            app.open_tutorial()
+        elif item == "packs":
+            from capquest.tui.screens.message import MessageScreen
+
+            app.push_screen(MessageScreen(t("shell.menu.packs"), self._packs_text()))
+        elif item == "settings":
+            app.open_settings()
+        elif item == "quit":
+            app.exit(0)
+
+    def _packs_text(self) -> str:
+        pack = self.app.pack
+        if pack is None:
+            current = t("shell.pack_loading")
+        else:
+            manifest = pack.manifest
+            current = t(
+                "shell.packs_current",
+                title=manifest.title.get(self.app.language),
+                author=manifest.author,
+                version=manifest.version,
+                levels=len(pack.levels),
+            )
+        return f"{current}\n\n{t('shell.packs_how')}"
+
+    def help_text(self) -> str:
+        return t("shell.help.title")

@@ -1,0 +1,219 @@
+"""Playing a level with the keyboard only, and the behaviours each play screen promises."""
+
+from __future__ import annotations
+
+import pytest
+from play_fakes import fake_level, fake_run
+
+from capquest.tui.screens.compare import CompareScreen
+from capquest.tui.screens.level import LevelScreen
+from capquest.tui.screens.replay import ReplayScreen
+from capquest.tui.screens.results import ResultsScreen
+from capquest.tui.widgets.card_hand import CardHand
+from capquest.tui.widgets.metric_table import MetricTable
+from capquest.tui.widgets.strategy_card import StrategyCard
+
+
+async def _wait_for(pilot, screen_type, tries: int = 50):
+    for _ in range(tries):
+        if isinstance(pilot.app.screen, screen_type):
+            await pilot.pause()
+            return pilot.app.screen
+        await pilot.pause(0.02)
+    raise AssertionError(f"{screen_type.__name__} never showed; on {pilot.app.screen!r}")
+
+
+async def test_a_level_end_to_end_with_keys_only(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "enter")  # the second card: lock the row
+        await pilot.press("r")
+        replay = await _wait_for(pilot, ReplayScreen)
+        assert replay.result.card == "for-update"
+        finished = [m for m in app.posted if isinstance(m, LevelScreen.RunFinished)]
+        assert [m.result.card for m in finished] == ["for-update"]
+
+        await pilot.press("enter")  # skip the replay
+        results = await _wait_for(pilot, ResultsScreen)
+        assert results.result is replay.result
+        await pilot.press("c")
+        compare = await _wait_for(pilot, CompareScreen)
+        for _ in range(20):  # only one card tried: the other side is the same card at another seed
+            if not compare.running:
+                break
+            await pilot.pause(0.02)
+        a, b = compare.sides
+        assert (a.card, b.card) == ("for-update", "for-update") and b.seed == a.seed + 1
+
+        await pilot.press("escape", "escape")  # compare -> results -> level
+        level = await _wait_for(pilot, LevelScreen)
+        card = level.query_one("#card-for-update", StrategyCard)
+        assert card.best is not None and card.best[0] == max(r.score.score for r in app.session.runs
+                                                              if r.card == "for-update")
+
+        await pilot.press("3", "r")  # a number key chooses; run again with another card
+        replay = await _wait_for(pilot, ReplayScreen)
+        assert replay.result.card == "cache-queue"
+
+
+async def test_run_with_nothing_chosen_plays_the_card_under_the_cursor(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("down", "down", "r")
+        replay = await _wait_for(pilot, ReplayScreen)
+        assert replay.result.card == "cache-queue"
+
+
+async def test_clicking_a_card_chooses_it(make_app):
+    app = make_app()
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.click("#card-conditional")
+        await pilot.pause()
+        assert app.screen.chosen == "conditional"
+        assert [m.card_id for m in app.posted if isinstance(m, LevelScreen.CardChosen)] == ["conditional"]
+
+
+async def test_hybrid_level_runs_the_assigned_mix(make_app):
+    calls = []
+
+    def recording_runner(level, card_id, seed, assign):
+        calls.append((card_id, seed, dict(assign or {})))
+        return fake_run(level, card_id, seed, assign)
+
+    app = make_app(hybrid=True, runner=recording_runner)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab")  # from the hand to the card-per-data-class panel
+        assert app.screen.focused.id == "assign"
+        await pilot.press("down", "right")  # inventory: the next card after the hybrid's default
+        await pilot.press("r")
+        replay = await _wait_for(pilot, ReplayScreen)
+        assert replay.result.card == "custom"
+        _card_id, seed, assign = calls[-1]
+        assert seed is None and assign["inventory"] == "cache-queue"
+        assert assign["orders"] == "for-update"  # untouched rows keep what was shown (the hybrid card's)
+        assigned = [m for m in app.posted if isinstance(m, LevelScreen.ClassAssigned)]
+        assert [(m.data_class, m.card_id) for m in assigned] == [("inventory", "cache-queue")]
+
+
+async def test_choosing_a_hybrid_card_fills_the_assignment(make_app):
+    app = make_app(hybrid=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4")  # "split by data"
+        panel = app.screen.query_one("#assign")
+        assert panel.assignment == {"orders": "for-update", "inventory": "for-update", "catalog": "cache-queue"}
+
+
+async def test_a_failing_run_is_reported_and_the_level_stays(make_app):
+    def broken_runner(level, card_id, seed, assign):
+        raise ValueError("engine exploded")
+
+    app = make_app(runner=broken_runner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("1", "r")
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if not app.screen.running:
+                break
+        assert isinstance(app.screen, LevelScreen) and not app.screen.running
+        assert any("engine exploded" in n.message for n in app._notifications)
+        assert not [m for m in app.posted if isinstance(m, LevelScreen.RunFinished)]
+
+
+def _replay_start(session):
+    return ReplayScreen(session, fake_run(session.level, "replica-read"))
+
+
+async def test_replay_time_follows_the_clock_speed_pause_and_scrub(make_app):
+    app = make_app(start=_replay_start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        replay = app.screen
+        clock = app.session.clock
+        assert replay.shown == 0
+        clock.advance(1.5)
+        await pilot.pause(0.15)  # a few ticks
+        at_1x = int(1.5 * replay.frames_per_s)
+        assert replay.shown == at_1x
+        await pilot.press("2")
+        clock.advance(0.5)
+        await pilot.pause(0.15)
+        assert replay.shown == int(1.5 * replay.frames_per_s + 0.5 * 2 * replay.frames_per_s)
+        await pilot.press("space")
+        paused_at = replay.shown
+        clock.advance(2.0)
+        await pilot.pause(0.15)
+        assert replay.shown == paused_at
+        await pilot.press("left", "left")
+        assert replay.shown == paused_at - 2
+        await pilot.press("enter")
+        await _wait_for(pilot, ResultsScreen)
+
+
+async def test_replay_flashes_an_oversell_when_it_happens(make_app):
+    app = make_app(start=_replay_start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        replay = app.screen
+        frames = replay.frames
+        first = next(i for i, f in enumerate(frames) if any(e.startswith("oversell:") for e in f.events))
+        await pilot.press(*["right"] * (first - 1))
+        stock = replay.query_one("#replay-stock")
+        assert not stock.has_class("-flash")
+        await pilot.press("right")
+        assert replay.shown == first and stock.has_class("-flash")
+        await pilot.press("right")
+        assert not stock.has_class("-flash") or any(
+            e.startswith("oversell:") for e in frames[first + 1].events)
+
+
+@pytest.mark.parametrize("how", ["setting", "env"])
+async def test_reduced_motion_shows_the_final_frame_at_once(make_app, monkeypatch, how):
+    if how == "env":
+        monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    app = make_app(start=_replay_start, reduced_motion=True if how == "setting" else None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        replay = app.screen
+        await pilot.pause()
+        assert replay.reduced and replay.finished and replay._timer is None
+
+
+async def test_results_post_why_chart_and_next_only_when_passed(make_app):
+    def start(session):
+        return ResultsScreen(session, session.runs[-1])
+
+    app = make_app(tried=("replica-read",), start=start)  # replica-read oversells: not passed
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = app.screen
+        assert not results.result.score.passed
+        await pilot.press("w", "t", "n")
+        kinds = [type(m).__name__ for m in app.posted]
+        assert kinds == ["WhyRequested", "ChartOpened"]
+        assert app.posted[0].result is results.result
+        assert results.focused.id == "chart"
+
+    app = make_app(tried=("conditional",), start=start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("n")
+        nxt = [m for m in app.posted if isinstance(m, ResultsScreen.NextLevelRequested)]
+        assert [m.level_id for m in nxt] == ["black-friday"]
+
+
+async def test_compare_two_cards_marks_the_better_side(make_app):
+    def start(session):
+        return CompareScreen(session, session.runs[0])
+
+    app = make_app(tried=("replica-read", "conditional"), start=start)
+    async with app.run_test(size=(100, 30)) as pilot:
+        compare = app.screen
+        assert [r.card for r in compare.sides] == ["replica-read", "conditional"]
+        table = compare.query_one(MetricTable)
+        assert table is not None
+        await pilot.press("left")  # move side B to another run of this visit
+        assert compare.sides[1].card == "replica-read"
+
+
+async def test_the_hand_keeps_focus_and_moves_with_arrows(make_app):
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        hand = app.screen.query_one(CardHand)
+        assert app.screen.focused is hand
+        await pilot.press("up")  # wraps around to the last card
+        assert hand.cursor_card.id == fake_level().cards[-1].id

@@ -1,0 +1,232 @@
+"""Pilot tests of the shell, keys only: navigation, live language switch, settings saved through the
+store, the reset confirmation, help and glossary from anywhere, locks."""
+
+from __future__ import annotations
+
+from textual.widgets import Footer, OptionList, Static
+
+from capquest.tui.progress import LevelRecord
+
+
+async def _ready(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _footer_text(app) -> str:
+    footer = app.screen.query_one(Footer)
+    return " ".join(str(key.description) for key in footer.query("FooterKey"))
+
+
+async def test_title_menu_with_arrows_and_enter_opens_the_campaign_map(build_app) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "TitleScreen"
+        menu = app.screen.query_one("#menu", OptionList)
+        assert menu.get_option("continue").disabled  # nothing to continue yet
+        assert menu.highlighted == 0
+        await pilot.press("enter")  # New game
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "CampaignMapScreen"
+        await pilot.press("escape")
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "TitleScreen"
+
+
+async def test_continue_lands_on_the_next_level_to_play(build_app, passed_two) -> None:
+    app = build_app(records=passed_two)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("2")
+        await _ready(pilot)
+        levels = app.screen.query_one("#levels", OptionList)
+        assert levels.get_option_at_index(levels.highlighted).id == "five-in-stock"
+        await pilot.press("down")  # the chapter heading is skipped, the next level is locked
+        assert levels.get_option_at_index(levels.highlighted).id == "read-your-writes"
+
+
+async def test_a_locked_level_does_not_open(build_app, passed_two) -> None:
+    opened: list[str] = []
+    app = build_app(records=passed_two)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("2")
+        await _ready(pilot)
+        map_screen = app.screen
+        app.push_screen = lambda screen, *a, **k: opened.append(type(screen).__name__)  # type: ignore[method-assign]
+        await pilot.press("5")  # level 5 is locked
+        await pilot.pause()
+        assert app.screen is map_screen
+        assert "LevelScreen" not in opened
+
+
+async def test_language_switch_is_live_in_screens_and_footer_and_saved(build_app, memory_store) -> None:
+    store = memory_store()
+    app = build_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert "Help" in _footer_text(app)
+        await pilot.press("5")  # settings; the first row is the language
+        await _ready(pilot)
+        await pilot.press("enter")
+        await _ready(pilot)
+        assert app.language == "ko"
+        assert store.settings["language"] == "ko"
+        assert "도움말" in _footer_text(app)
+        assert "설정" in str(app.screen.query_one("#settings-title", Static).render())
+        await pilot.press("escape")
+        await _ready(pilot)
+        menu = app.screen.query_one("#menu", OptionList)  # the title under it was re-rendered too
+        assert "새 게임" in str(menu.get_option_at_index(0).prompt)
+        assert "종료" in _footer_text(app)
+
+
+async def test_saved_language_is_used_at_start_unless_forced(build_app) -> None:
+    app = build_app(lang=None, settings={"language": "ko"})  # type: ignore[arg-type]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert app.language == "ko"
+    app = build_app(lang="en", settings={"language": "ko"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert app.language == "en"
+
+
+async def test_settings_change_with_arrows_apply_and_persist(build_app, memory_store) -> None:
+    store = memory_store()
+    app = build_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("5")
+        await _ready(pilot)
+        await pilot.press("down", "right")  # theme
+        assert app.theme == "capquest-light" == store.settings["theme"]
+        await pilot.press("left")
+        assert app.theme == "capquest" == store.settings["theme"]
+        await pilot.press("down", "space")  # ASCII borders
+        assert app.ascii_borders and store.settings["ascii_borders"] is True
+        assert app.has_class("-ascii")
+        await pilot.press("down", "enter")  # reduced motion
+        assert store.settings["reduced_motion"] is True and app.reduced_motion
+        await pilot.press("down", "right")  # replay speed 1x -> 2x
+        assert store.settings["replay_speed"] == 2.0 == app.replay_speed
+    # A new app on the same store starts with what was saved.
+    app = build_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert app.ascii_borders and app.replay_speed == 2.0
+
+
+async def test_reset_asks_first_and_no_keeps_everything(build_app, memory_store, passed_two) -> None:
+    store = memory_store(records=passed_two)
+    app = build_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("5")
+        await _ready(pilot)
+        await pilot.press("end", "enter")
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("enter")  # the focus is on "no": a stray Enter destroys nothing
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "SettingsScreen"
+        assert store.levels == passed_two and store.backups == []
+        await pilot.press("enter")
+        await _ready(pilot)
+        await pilot.press("y")
+        await _ready(pilot)
+        assert store.levels == {}
+        assert store.backups and store.backups[0]["levels"]["black-friday"].stars == 3
+        assert app.records == {}
+
+
+async def test_new_game_over_progress_confirms_then_starts_over(build_app, memory_store, passed_two) -> None:
+    store = memory_store(records=passed_two)
+    app = build_app(store=store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("1")
+        await _ready(pilot)
+        await pilot.press("escape")  # changed my mind
+        await _ready(pilot)
+        assert store.levels == passed_two
+        await pilot.press("1")
+        await _ready(pilot)
+        await pilot.press("y")
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "CampaignMapScreen"
+        assert store.levels == {} and store.backups
+
+
+async def test_help_lists_the_screens_own_bindings_and_the_levels_concept(build_app, passed_two) -> None:
+    app = build_app(records=passed_two, lang="ko")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("2")
+        await _ready(pilot)
+        await pilot.press("question_mark")
+        await _ready(pilot)
+        help_screen = app.screen
+        assert type(help_screen).__name__ == "HelpScreen"
+        rows = dict((d, k) for k, d in help_screen.key_rows())
+        assert rows["뒤로"] == "esc" and rows["번호로 레벨 열기"] == "1-9"
+        body = str(help_screen.body())
+        assert "격리는 일관성이 아니다" in body  # the highlighted level's concept, in Korean
+        await pilot.press("escape")
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "CampaignMapScreen"
+
+
+async def test_glossary_opens_from_any_screen_with_both_terms(build_app) -> None:
+    app = build_app(records={"black-friday": LevelRecord(attempts=1)})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        await pilot.press("5")  # even from settings
+        await _ready(pilot)
+        await pilot.press("g")
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "GlossaryScreen"
+        assert [c.id for c in app.screen.concepts] == ["cap"]
+        terms = app.screen.query_one("#terms", OptionList)
+        row = str(terms.get_option_at_index(0).prompt)
+        assert "CAP theorem" in row and "CAP 정리" in row
+        await pilot.press("g")  # the same key closes it
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "SettingsScreen"
+
+
+async def test_damaged_save_is_told_on_the_title(build_app) -> None:
+    app = build_app(notices=["progress.cqsave moved to progress.cqsave.corrupt-1"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        notice = app.screen.query_one("#title-notice", Static)
+        assert notice.display and "corrupt-1" in str(notice.render())
+
+
+async def test_pack_loads_in_a_worker_after_the_title_and_errors_are_shown(build_app) -> None:
+    def broken():
+        raise ValueError("levels/pack.toml: chapters: field required")
+
+    app = build_app(pack=broken)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert app.pack is None
+        notice = str(app.screen.query_one("#title-notice", Static).render())
+        assert "chapters: field required" in notice
+        await pilot.press("1")
+        await _ready(pilot)
+        assert "chapters" in str(app.screen.query_one("#map-header", Static).render())
+
+
+async def test_quit_keys_exit_from_anywhere(build_app) -> None:
+    for key in ("ctrl+q", "ctrl+c", "q"):
+        app = build_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _ready(pilot)
+            await pilot.press("5")
+            await _ready(pilot)
+            await pilot.press(key)
+            await pilot.pause()
+        assert app.return_code == 0, key
