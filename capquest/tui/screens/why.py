@@ -79,6 +79,7 @@ class WhyScreen(Screen):
         self.window: tuple[int, int] = (0, 1)
         self.zoom = "anomaly"  # "anomaly", "whole" or "custom"
         self.lags: dict[str, tuple[list[int], list[float]]] = {}
+        self._whole: tuple[int, int] | None = None
 
     # ------------------------------------------------------------------------------------- settings
     @property
@@ -192,7 +193,9 @@ class WhyScreen(Screen):
 
     # ------------------------------------------------------------------------------------- time window
     def _span(self) -> tuple[int, int]:
-        return history_span(self.history)
+        if self._whole is None:
+            self._whole = history_span(self.history)
+        return self._whole
 
     def _focus_window(self) -> None:
         a = self.current
