@@ -28,6 +28,7 @@ class WhyScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("n,right", "step(1)", "play.key_why_next", id="why.next"),
         Binding("p,left", "step(-1)", "play.key_why_prev", id="why.prev"),
+        Binding("k,tab", "next_kind", "play.key_why_kind", id="why.kind"),
         Binding("escape", "back", "play.key_why_back", id="why.back"),
     ]
 
@@ -36,6 +37,7 @@ class WhyScreen(Screen):
         self.session = session
         self.result = result
         self.report: Any = None
+        self._ordered: list[Any] | None = None
         self.index = 0
         localize_bindings(self)
 
@@ -84,7 +86,16 @@ class WhyScreen(Screen):
 
     @property
     def anomalies(self) -> list[Any]:
-        return list(self.report.anomalies) if self.report is not None else []
+        """In the lesson's order (the checker's ANOMALY_KINDS: oversold first), then by time."""
+        if self.report is None:
+            return []
+        if self._ordered is None:
+            from capquest.checker import ANOMALY_KINDS
+
+            rank = {kind: i for i, kind in enumerate(ANOMALY_KINDS)}
+            self._ordered = sorted(self.report.anomalies,
+                                   key=lambda a: (rank.get(a.kind, len(rank)), a.time, a.ops))
+        return self._ordered
 
     def _paint(self) -> None:
         if self.report is None:
@@ -95,9 +106,9 @@ class WhyScreen(Screen):
         if not anomalies:
             summary.append(t("play.why_none"), style="bold green")
         else:
-            counts = Counter(a.kind for a in anomalies)
+            counts = Counter(a.kind for a in anomalies)  # in the order of `anomalies`: the lesson's
             summary.append(t("play.why_found", n=len(anomalies)), style="bold")
-            for kind, n in sorted(counts.items()):
+            for kind, n in counts.items():
                 summary.append(f"\n  {t(f'checker.kind_{kind}', lang)}: {n}")
         self.query_one("#why-summary", Static).update(summary)
 
@@ -123,6 +134,19 @@ class WhyScreen(Screen):
         if self.anomalies:
             self.index = (self.index + step) % len(self.anomalies)
             self._paint()
+
+    def action_next_kind(self) -> None:
+        """Jump to the first anomaly of the next kind (thousands of stale reads hide the one oversell)."""
+        anomalies = self.anomalies
+        if not anomalies:
+            return
+        kind = anomalies[self.index].kind
+        for step in range(1, len(anomalies) + 1):
+            i = (self.index + step) % len(anomalies)
+            if anomalies[i].kind != kind:
+                self.index = i
+                break
+        self._paint()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

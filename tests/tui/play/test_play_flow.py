@@ -243,3 +243,20 @@ async def test_why_steps_through_the_checkers_anomalies(make_app):
         assert why.index == 1 and anomalies[1].explain("en") in str(explain.render())
         await pilot.press("p", "p")
         assert why.index == len(anomalies) - 1  # wraps around
+
+
+async def test_why_lists_the_oversell_first_and_jumps_between_kinds(make_app):
+    def start(session):
+        return WhyScreen(session, session.runs[-1])
+
+    app = make_app(tried=("replica-read",), start=start)
+    async with app.run_test(size=(100, 30)) as pilot:
+        why = app.screen
+        for _ in range(50):
+            if why.report is not None:
+                break
+            await pilot.pause(0.02)
+        kinds = [a.kind for a in why.anomalies]
+        assert kinds[0] == "oversold" and "stale_read" in kinds
+        await pilot.press("k")
+        assert why.anomalies[why.index].kind == kinds[kinds.index("oversold") + kinds.count("oversold")]
