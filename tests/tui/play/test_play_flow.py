@@ -260,3 +260,20 @@ async def test_why_lists_the_oversell_first_and_jumps_between_kinds(make_app):
         assert kinds[0] == "oversold" and "stale_read" in kinds
         await pilot.press("k")
         assert why.anomalies[why.index].kind == kinds[kinds.index("oversold") + kinds.count("oversold")]
+
+
+async def test_a_live_language_switch_keeps_the_choice(make_app):
+    from capquest import i18n
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        level = app.screen
+        i18n.set_language("ko")
+        await level.retranslate()
+        await pilot.pause()
+        assert str(level.query_one("#level-title").render()) == fake_level().title.ko
+        assert level.chosen == "for-update"
+        assert level.query_one("#card-for-update", StrategyCard).chosen
+        run_binding = next(b for b in level._bindings.key_to_bindings["r"])
+        assert run_binding.description == "실행"
