@@ -206,5 +206,6 @@ class ReplayView(Vertical):
         for f in self.frames[: index + 1]:
             for event in f.events:
                 seen.append(f"{f.t_us / 1e6:5.2f} s  {event_text(event)}")
-        log = Text("\n".join(seen[-MAX_EVENT_ROWS:]) or t("play.replay_no_events"))
+        quiet = t("play.replay_no_events_end" if index == len(self.frames) - 1 else "play.replay_no_events")
+        log = Text("\n".join(seen[-MAX_EVENT_ROWS:]) or quiet)
         self.query_one("#replay-events", Static).update(log)
