@@ -347,19 +347,25 @@ class Simulation:
                 self.now = t
                 kind = a_kinds[i]
                 s = a_sess[i]
-                op = {
-                    "id": i,
-                    "session": s,
-                    "f": "",
-                    "key": a_keys[i],
-                    "invoke": t,
-                    "complete": None,
-                    "node": "",
-                    "outcome": "fail",
-                    "error": "",
-                }
+                cr = sess_region[s]
+                # one dict literal per request: its final shape at once ("_dl", "_cr" leave at the end)
+                if kind == ORDER:
+                    op = {"id": i, "session": s, "f": "order", "key": a_keys[i], "invoke": t, "complete": None,
+                          "node": "", "outcome": "fail", "error": "", "qty": a_qty[i], "seen": None,
+                          "_dl": t + deadline, "_cr": cr}
+                elif kind == PROFILE_WRITE:
+                    op = {"id": i, "session": s, "f": "write", "key": a_keys[i], "invoke": t, "complete": None,
+                          "node": "", "outcome": "fail", "error": "", "value": a_vals[i],
+                          "_dl": t + deadline, "_cr": cr}
+                elif kind == EVENT_WRITE:
+                    op = {"id": i, "session": s, "f": "incr", "key": a_keys[i], "invoke": t, "complete": None,
+                          "node": "", "outcome": "fail", "error": "", "value": 1,
+                          "_dl": t + deadline, "_cr": cr}
+                else:
+                    op = {"id": i, "session": s, "f": "read", "key": a_keys[i], "invoke": t, "complete": None,
+                          "node": "", "outcome": "fail", "error": "", "_dl": t + deadline, "_cr": cr}
                 hist[i] = op
-                self._invoke(t, i, kind, kind_pol[kind], sess_region[s], op, a_qty[i], a_vals[i], deadline)
+                self._invoke(t, i, kind, kind_pol[kind], cr, op, a_vals[i])
                 i += 1
                 next_arrival = a_times[i] if i < n else None
                 continue
@@ -403,14 +409,8 @@ class Simulation:
         heappush(self.heap, (t, self._seq(), ev, a, b))
 
     # ------------------------------------------------------------------------------------ invocation
-    def _invoke(self, t, i, kind, pol, cr, op, qty, value, timeout) -> None:
-        dl = t + timeout
-        op["_dl"] = dl
-        op["_cr"] = cr
+    def _invoke(self, t, i, kind, pol, cr, op, value) -> None:
         if kind == ORDER:
-            op["f"] = "order"
-            op["qty"] = qty
-            op["seen"] = None
             if pol.write_to == "cache_queue":
                 o_step = ST_CATOM if pol.atomic else ST_CGET
                 self._send_cache(t, i, op, o_step, cr, pol)
@@ -419,12 +419,6 @@ class Simulation:
             else:
                 self._send_read(t, i, op, cr, pol, kind)
         elif kind == PROFILE_WRITE or kind == EVENT_WRITE:
-            if kind == PROFILE_WRITE:
-                op["f"] = "write"
-                op["value"] = value
-            else:
-                op["f"] = "incr"
-                op["value"] = 1
             if pol.write_to == "cache_queue":
                 self._send_cache(t, i, op, ST_CWRITE, cr, pol)
             elif pol.write_to == "quorum":
@@ -432,7 +426,6 @@ class Simulation:
             else:
                 self._send_primary_write(t, i, op, ST_WRITE, cr, pol)
         else:
-            op["f"] = "read"
             self._send_read(t, i, op, cr, pol, kind)
 
     def _fail(self, op: dict, at: int, error: str) -> None:
