@@ -598,10 +598,26 @@ class Simulation:
                 self._push(start, EV_START, i, start + demand)
             return
         if srv.busy < srv.pool:
-            srv.busy += 1
-            if srv.busy > srv.peak:
-                srv.peak = srv.busy
+            busy = srv.busy + 1
+            srv.busy = busy
+            if busy > srv.peak:
+                srv.peak = busy
             srv.started += 1
+            cores = srv.cores
+            if cores is not None and self.o_step[i] != ST_FORUPD:
+                # _start + _execute inlined for the common case: join the processor-sharing set
+                demand = srv.draw()
+                n_act = srv.n
+                if n_act:
+                    srv.vt += (t - srv.last) * (cores / n_act if n_act > cores else 1.0)
+                srv.last = t
+                srv.n = n_act + 1
+                h = srv.heap
+                heappush(h, (srv.vt + demand, i))
+                if n_act < cores and h[0][1] != i:
+                    return
+                self._ps_schedule(t, srv)
+                return
             self._start(t, i, srv)
         else:
             srv.waitq.append(i)
