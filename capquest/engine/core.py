@@ -256,6 +256,8 @@ class Simulation:
                 stream(seed, "network"),
             )
             self.q_crashes = [crashes.get(n.name, []) for n in q.nodes]
+            self.q_healthy = not self.partitions and not any(self.q_crashes)
+            self.q_coord: dict[int, int | None] = {}
             self.q_spikes = [spikes.get(n.name, []) for n in q.nodes]
         self.worker_interval = US * w.scale / topo.worker.rps if topo.worker.rps > 0 else float("inf")
 
@@ -907,9 +909,15 @@ class Simulation:
             self.writes += 1
 
     # -------------------------------------------------------------------------------------- quorum
+    @staticmethod
+    def _q_always(node: int, t: int) -> None:
+        return None
+
     def _q_reach(self, coord_region: int):
         store = self.quorum
         assert store is not None
+        if self.q_healthy:
+            return self._q_always  # no partition and no crash: every node is always reachable
         regions = store.regions
 
         def reach(node: int, t: int) -> int | None:
@@ -922,9 +930,22 @@ class Simulation:
         return reach
 
     def _q_extra(self, node: int, t: int) -> int:
+        if not self.q_spikes[node]:
+            return 0
         return sum(extra for s, e, extra in self.q_spikes[node] if s <= t < e)
 
     def _q_coordinator(self, cr: int, t: int) -> int | None:
+        store = self.quorum
+        assert store is not None
+        if self.q_healthy:
+            best = self.q_coord.get(cr, -1)
+            if best != -1:
+                return best
+            self.q_coord[cr] = best = self._q_nearest(cr, t)
+            return best
+        return self._q_nearest(cr, t)
+
+    def _q_nearest(self, cr: int, t: int) -> int | None:
         store = self.quorum
         assert store is not None
         best = None
@@ -948,7 +969,7 @@ class Simulation:
         hop = self.one_way[cr][creg]
         tc = t + hop
         reach = self._q_reach(creg)
-        alive = sum(1 for k in range(store.n) if reach(k, tc) is None)
+        alive = store.n if self.q_healthy else sum(1 for k in range(store.n) if reach(k, tc) is None)
         need = needed(pol.write_level, store.n)
         if alive < need:
             if pol.refuse or alive == 0:
