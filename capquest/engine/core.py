@@ -844,7 +844,7 @@ class Simulation:
         self.worker_q.append(i)
         if len(self.worker_q) > self.worker_peak:
             self.worker_peak = len(self.worker_q)
-        if not self.worker_busy:
+        if not self.worker_busy and self.worker_interval != float("inf"):  # a stopped worker never drains
             self.worker_busy = True
             at = max(float(t), self.worker_next)
             self._push(ceil(at), EV_WORKER, 0, 0)
