@@ -13,8 +13,36 @@ The game needs only `ProgressStore` (see `capquest.saves.store` for the whole st
 File names and the format are documented in `saves/README.md` at the top of the repository.
 """
 
-from capquest.saves.model import BestRun, LevelProgress, PackProgress, Progress, Settings, TutorialPosition
-from capquest.saves.store import LoadReport, Notice, ProgressStore, RunRecorded
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from capquest.saves.model import (
+        BestRun,
+        LevelProgress,
+        PackProgress,
+        Progress,
+        Settings,
+        TutorialPosition,
+    )
+    from capquest.saves.store import LoadReport, Notice, ProgressStore, RunRecorded
+
+_HOME = {
+    "BestRun": "model", "LevelProgress": "model", "PackProgress": "model", "Progress": "model",
+    "Settings": "model", "TutorialPosition": "model",
+    "LoadReport": "store", "Notice": "store", "ProgressStore": "store", "RunRecorded": "store",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use, so `capquest.saves.peek` (read by the light headless CLI) needs no pydantic.
+    if name in _HOME:
+        import importlib
+
+        return getattr(importlib.import_module(f"capquest.saves.{_HOME[name]}"), name)
+    raise AttributeError(f"module 'capquest.saves' has no attribute {name!r}")
+
 
 __all__ = [
     "BestRun",

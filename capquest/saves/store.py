@@ -285,7 +285,12 @@ def copy_aside(path: Path, pattern: str, **fields: object) -> Path:
 def read_progress(path: Path) -> tuple[Progress, int]:
     """The progress in `path` and the format version it was written in. Raises FileNotFoundError,
     OSError, or SaveFormatError (bad magic, checksum, truncation, types, newer version...)."""
-    decoded = decode(path.read_bytes(), "progress")
+    return progress_from_bytes(path.read_bytes())
+
+
+def progress_from_bytes(data: bytes) -> tuple[Progress, int]:
+    """The progress in `data` and its format version; SaveFormatError for anything else."""
+    decoded = decode(data, "progress")
     try:
         return Progress.model_validate(decoded.payload), decoded.format
     except ValidationError as exc:

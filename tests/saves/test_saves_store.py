@@ -321,3 +321,16 @@ def test_a_crashs_temporary_files_are_removed_at_the_next_start(home: Path) -> N
     assert ProgressStore(home).load().notices == ()
     assert not any(leftover.exists() for leftover in leftovers)
     assert (home / "progress.corrupt-1.msgpack").read_bytes() == b"kept forever"
+
+
+def test_saved_language_is_read_without_touching_anything(home: Path) -> None:
+    from capquest.saves.peek import saved_language
+
+    assert saved_language() is None  # no folder, no file
+    s = ProgressStore(home)
+    s.set_setting("language", "ko")
+    assert saved_language() == "ko"
+    (home / "progress.msgpack").write_bytes(b"damaged")
+    before = _files(home)
+    assert saved_language() is None
+    assert _files(home) == before  # a damaged file is left for the game to set aside and tell about

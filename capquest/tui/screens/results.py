@@ -103,7 +103,8 @@ class ResultsScreen(Screen):
                 yield Static(s.level.debrief.get(lang), id="debrief")
             with Vertical(id="side"):
                 with VerticalScroll(id="chart-scroll"):
-                    yield TradeoffChart(chart_points(s, r), glyphs=g, id="chart")
+                    yield TradeoffChart(chart_points(s, r), glyphs=g, id="chart",
+                                        plot_height=8 if self.app.size.height < 30 else 14)
                 with Horizontal(id="results-actions"):
                     yield Button(t("play.results_compare_button"), id="compare", compact=True)
                     yield Button(t("play.results_why_button"), id="why", variant="warning", compact=True)

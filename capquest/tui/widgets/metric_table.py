@@ -40,7 +40,7 @@ ROWS = (
 def better_side(row: MetricRow, a: Any, b: Any) -> int:
     """-1 when run a is better on this metric, 1 when b is, 0 when they tie."""
     va, vb = row.value(a), row.value(b)
-    if va == vb:
+    if va == vb or row.show(va) == row.show(vb):  # a difference the table cannot show is no win
         return 0
     a_wins = va < vb if row.lower_is_better else va > vb
     return -1 if a_wins else 1

@@ -59,7 +59,7 @@ class TradeoffChart(Widget, can_focus=True):
         width = max(self.content_size.width or 60, 24)
         y_label_w = 4
         plot_w = width - y_label_w - 1
-        plot_h = self.plot_height if self.app.size.height < 30 else self.plot_height + 4
+        plot_h = self.plot_height
         out = Text()
         out.append(t("play.chart_y_axis"), style="bold")
         out.append("\n")
