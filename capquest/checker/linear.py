@@ -436,17 +436,25 @@ def _lost_updates(
     replica) is stale, not lost: it is not counted here."""
     if not ok_writes or not reads:
         return
-    invokes = sorted((op["invoke"], op["id"]) for op in ops)
+    # Only a write that no other write started after can qualify: find those first (usually one or two,
+    # usually zero after filtering), before paying for anything per read.
+    invokes = list(map(_invoke, ops))
+    latest_start = max(invokes)
+    ahead = sorted(invokes)[-2] if len(invokes) > 1 else -1  # the latest start of any *other* write ...
+    candidates = []
+    for w in ok_writes:
+        latest_other = ahead if w["invoke"] == latest_start else latest_start  # ... when w started last
+        if latest_other <= w["complete"]:
+            candidates.append(w)
+    if not candidates:
+        return
     read_values = {r["value"] for r in reads}
     by_invoke = sorted(reads, key=_by_invoke)
     read_invokes = [r["invoke"] for r in by_invoke]
-    for w in ok_writes:
+    for w in candidates:
         if w["value"] in read_values:
             continue
         done = w["complete"]
-        last_other = invokes[-1] if invokes[-1][1] != w["id"] else (invokes[-2] if len(invokes) > 1 else None)
-        if last_other is not None and last_other[0] > done:
-            continue
         later = by_invoke[bisect_right(read_invokes, done) :]
         if not later:
             continue
