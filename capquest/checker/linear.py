@@ -102,7 +102,8 @@ def _span(a: Op, b: Op | None) -> tuple[int, int]:
     b_end = b["complete"]
     if b_end is None:
         b_end = b["invoke"]
-    return min(a["invoke"], b["invoke"]), max(a_end, b_end)
+    a_start, b_start = a["invoke"], b["invoke"]  # conditionals, not min/max: this runs per anomaly
+    return (a_start if a_start < b_start else b_start), (a_end if a_end > b_end else b_end)
 
 
 def _session_sweep(
@@ -118,17 +119,21 @@ def _session_sweep(
     invoke..completion; a read missing from `rank` is skipped); without `rank`, a number read is as new
     as sign * value. A read is older than one already read -- one of its session that completed before
     it began -- when its hi is below that one's lo."""
+    sessions_of = list(map(_session, reads))
+    if len(set(sessions_of)) == len(sessions_of):
+        return  # no session read this key twice: nothing to compare (common: many keys, many sessions)
     invokes = list(map(_invoke, reads))
     if not all(map(lt, invokes, invokes[1:])):  # not already in strict time order: sort (ties by id)
         sort_by(reads, _invoke)
         invokes = list(map(_invoke, reads))
+        sessions_of = list(map(_session, reads))
     # session -> [best read so far, its lo, reads still in flight (one, unless they overlap)]
     sessions: dict[int, list[Any]] = {}
     if rank is None:
         his = [sign * v for v in map(_value, reads)]
     else:
         his = [rank[i][2] if i in rank else None for i in map(_id, reads)]
-    for r, session, inv, hi in zip(reads, map(_session, reads), invokes, his, strict=True):
+    for r, session, inv, hi in zip(reads, sessions_of, invokes, his, strict=True):
         if hi is None:
             continue
         state = sessions.get(session)
@@ -246,7 +251,15 @@ def check_stock(
             expected = initial - sold[k]
             value = r[field]
             if value > expected and value > 0:
-                _stale_stock(out, key, r, value, max(0, expected), orders[k - 1] if k else None, template)
+                _stale_stock(
+                    out,
+                    key,
+                    r,
+                    value,
+                    expected if expected > 0 else 0,
+                    orders[k - 1] if k else None,
+                    template,
+                )
 
     # Monotonic reads: stock only goes down, so a session must not read more than it already read.
     _session_sweep(key, reads, None, "monotonic_stock", out, sign=-1)
