@@ -79,6 +79,8 @@ class WhyScreen(Screen):
         self.window: tuple[int, int] = (0, 1)
         self.zoom = "anomaly"  # "anomaly", "whole" or "custom"
         self.lags: dict[str, tuple[list[int], list[float]]] = {}
+        self._whole: tuple[int, int] | None = None
+        self._kind_cache: dict[str | None, tuple[Anomaly, ...]] = {}
 
     # ------------------------------------------------------------------------------------- settings
     @property
@@ -192,7 +194,9 @@ class WhyScreen(Screen):
 
     # ------------------------------------------------------------------------------------- time window
     def _span(self) -> tuple[int, int]:
-        return history_span(self.history)
+        if self._whole is None:
+            self._whole = history_span(self.history)
+        return self._whole
 
     def _focus_window(self) -> None:
         a = self.current
@@ -207,20 +211,27 @@ class WhyScreen(Screen):
 
     # ------------------------------------------------------------------------------------- painting
     def _sessions(self, a: Anomaly | None) -> list[int]:
-        """The sessions of the anomaly's operations, then of the other anomalies in the window."""
+        """The sessions of the anomaly's operations, then of the other anomalies of its kind in the window,
+        then of the other updates of its key in the window (the other buyers of an oversold item)."""
         limit = 6 if self.app.size.height >= 30 else 3
-        chosen: list[int] = []
-        if a is not None:
-            chosen += [self.ops[i]["session"] for i in a.ops if i in self.ops]
-        if self.report is not None:
-            start, end = self.window
+        if a is None or self.report is None:
+            return sorted({op["session"] for op in self.history["ops"]})[:limit]
+        start, end = self.window
+        chosen = [self.ops[i]["session"] for i in a.ops if i in self.ops]
+        chosen += [
+            x.session
+            for x in self._of_kind(a.kind)
+            if x.session is not None and x.end >= start and x.start <= end
+        ][: limit * 4]
+        if len(set(chosen)) < limit:
             chosen += [
-                x.session
-                for x in self.report.anomalies
-                if x.session is not None and x.end >= start and x.start <= end
-            ][: limit * 4]
-        if not chosen:
-            chosen = sorted({op["session"] for op in self.history["ops"]})
+                op["session"]
+                for op in self.history["ops"]
+                if op["key"] == a.key
+                and op["f"] != "read"
+                and op["invoke"] <= end
+                and (op["complete"] or op["invoke"]) >= start
+            ]
         return list(dict.fromkeys(chosen))[:limit]
 
     def _paint(self) -> None:
@@ -231,7 +242,7 @@ class WhyScreen(Screen):
         self.query_one("#why-explanation", Static).update(self._explanation(a))
         self.query_one(AnomalyTimeline).show(
             self.history,
-            self.report.anomalies,
+            self._of_kind(a.kind if a is not None else None),
             window=self.window,
             sessions=self._sessions(a),
             focus=a,
@@ -245,6 +256,14 @@ class WhyScreen(Screen):
         listing.show(self.report.anomalies, self.picked, self.cursor)
         for button in self.query("#why-actions Button"):
             button.disabled = not has_any and button.id not in ("zoom-in", "zoom-out", "whole")
+
+    def _of_kind(self, kind: str | None) -> tuple[Anomaly, ...]:
+        """The anomalies the timeline marks: those of the kind explained (a run's thousands of stale reads
+        would otherwise paint every node red around its two oversells)."""
+        assert self.report is not None
+        if kind not in self._kind_cache:
+            self._kind_cache[kind] = tuple(a for a in self.report.anomalies if a.kind == kind)
+        return self._kind_cache[kind]
 
     def _paint_summary(self) -> None:
         assert self.report is not None

@@ -24,6 +24,7 @@ def _results(session):
     return ResultsScreen(session, session.runs[-1])
 
 
+
 def _compare(session):
     return CompareScreen(session, session.runs[0])
 
