@@ -288,3 +288,18 @@ async def test_the_title_hosts_the_guided_course_and_leaving_it_comes_back(build
                 break
             await pilot.pause(0.02)
         assert type(app.screen).__name__ == "TitleScreen" and app.tutorial_flow is None
+
+
+async def test_the_mouse_works_too(build_app, passed_two) -> None:
+    app = build_app(records=passed_two)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        menu = app.screen.query_one("#menu", OptionList)
+        # Click the "Settings" line of the menu (border row + five entries above it).
+        await pilot.click(menu, offset=(4, 1 + 4))
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "SettingsScreen"
+        settings = app.screen.query_one("#settings", OptionList)
+        await pilot.click(settings, offset=(4, 1 + 1))  # the theme row: a click changes it
+        await _ready(pilot)
+        assert app.theme == "capquest-light"
