@@ -72,6 +72,23 @@ class CapQuestApp(App[int]):
         # Textual's ctrl+c copies text by default; here it leaves the game, as in any terminal program.
         Binding("ctrl+c", "quit", "shell.bind.quit", id="quit-ctrl-c", show=False, priority=True),
         Binding("q", "quit", "shell.bind.quit", id="quit-q", show=False),
+        # The guided course's keys (capquest.tui.tutorial.flow.TUTORIAL_BINDINGS): no play screen uses them.
+        Binding(
+            "left_square_bracket",
+            "tutorial_back",
+            "shell.bind.tutorial_back",
+            id="tutorial-back",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "right_square_bracket",
+            "tutorial_skip",
+            "shell.bind.tutorial_skip",
+            id="tutorial-skip",
+            show=False,
+            priority=True,
+        ),
     ]
 
     language: reactive[str] = reactive("en", init=False)
@@ -119,6 +136,7 @@ class CapQuestApp(App[int]):
         self.notices: list[Any] = []  # what the player must be told about their save file
         self.settings: dict[str, Any] = settings_of(None)
         self.revealed_concepts: list[str] = []  # glossary cards shown this session (saved as seen too)
+        self.tutorial_flow: Any = None  # capquest.tui.tutorial.flow.TutorialFlow while the course runs
         self.last_level: str | None = None  # the level opened last (the map comes back to it)
         self._run_started: tuple[str | None, dict[str, str] | None] = (None, None)
         if hasattr(type(store), "load"):  # a store, not a function that opens one
@@ -408,15 +426,53 @@ class CapQuestApp(App[int]):
         self.push_screen(LevelScreen(slot.level, self.pack, **kwargs))
 
     def open_tutorial(self) -> None:
-        """The tutorial is the first level with guided steps."""
-        if self.pack is None:
-            self.notify(t("shell.pack_loading"))
+        """The guided course (capquest.tui.tutorial), hosted in this app over the title: its position is
+        kept in the save file, and leaving it comes back here."""
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
             return
-        level = next((lv for lv in self.pack.levels if getattr(lv, "tutorial", ())), None)
-        if level is None:
-            self.notify(t("shell.no_tutorial"), severity="warning")
+        try:
+            from capquest.tui.screens.level import play_runner
+            from capquest.tui.tutorial.flow import TutorialFlow
+            from capquest.tutorial.course import load_course
+
+            course = load_course()
+        except Exception as exc:  # a missing or broken course: say so, stay on the title
+            self.notify(t("shell.no_tutorial", reason=str(exc)), severity="warning", timeout=8)
             return
-        self.open_level(level.id, tutorial=True)
+        self.tutorial_flow = TutorialFlow(
+            self,
+            course,
+            lang=self.language,
+            runner=self.runner or play_runner,
+            store=self.store,
+            saved=getattr(self.progress, "tutorial", None),
+            clock=self.clock,
+            replay_clock=self.clock,
+            ascii_borders=self.ascii_borders,
+            reduced_motion=True if self.reduced_motion else None,
+            on_exit=self._tutorial_left,
+        )
+        self.tutorial_flow.start()
+
+    def _tutorial_left(self) -> None:
+        self.tutorial_flow = None
+        if self.store is not None:
+            self.progress = self.store.progress
+        self._broadcast_state()
+
+    def _tutorial_act(self, kind: str, **fields: Any) -> None:
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            from capquest.tutorial.controller import PlayerAction
+
+            self.tutorial_flow.act(PlayerAction(kind, **fields))
+
+    def action_tutorial_back(self) -> None:
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            self.tutorial_flow.back()
+
+    def action_tutorial_skip(self) -> None:
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            self.tutorial_flow.skip()
 
     def open_settings(self) -> None:
         from capquest.tui.screens.settings import SettingsScreen
@@ -437,6 +493,7 @@ class CapQuestApp(App[int]):
             return
         extra = tuple(c.id for c in self.concepts_on_screen(self.screen))
         self.push_screen(GlossaryScreen(self.seen_concepts(extra)))
+        self._tutorial_act("open_glossary")
 
     def concepts_on_screen(self, screen: Any) -> list[Any]:
         """The glossary concepts of what `screen` shows: its own `help_concepts()`, else those of the
@@ -459,7 +516,23 @@ class CapQuestApp(App[int]):
     def on_level_screen_run_finished(self, event: Any) -> None:
         card, assign = self._run_started
         self._run_started = (None, None)
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            self.tutorial_flow.run_finished(event.result)  # a course level: the course keeps its own record
+            return
         self.record_run(event.result, card, assign)
+
+    # What the guided course listens for (capquest.tui.tutorial.flow.TutorialHost's handlers).
+    def on_level_screen_card_chosen(self, event: Any) -> None:
+        self._tutorial_act("choose_card", card=event.card_id)
+
+    def on_level_screen_class_assigned(self, event: Any) -> None:
+        self._tutorial_act("assign_class", card=event.card_id, data_class=event.data_class)
+
+    def on_level_screen_glossary_requested(self, event: Any) -> None:
+        self._tutorial_act("open_glossary")
+
+    def on_results_screen_chart_opened(self, event: Any) -> None:
+        self._tutorial_act("open_chart")
 
     def on_results_screen_next_level_requested(self, event: Any) -> None:
         state = self.campaign()
@@ -472,12 +545,13 @@ class CapQuestApp(App[int]):
             self.open_level(following.id)
 
     def on_results_screen_why_requested(self, event: Any) -> None:
+        self._tutorial_act("open_why")
         try:
             from capquest.tui.screens.why import WhyScreen  # the checker's "why" view, when it lands
         except ImportError:
             self.notify(t("shell.why_missing"), severity="warning")
             return
-        self.push_screen(WhyScreen(event.result))
+        self.push_screen(WhyScreen(event.result, session=getattr(self.screen, "session", None)))
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
