@@ -11,6 +11,7 @@ from capquest.tutorial.controller import (
     CoursePosition,
     PlayerAction,
     PositionStore,
+    SavedPosition,
     StepView,
     TutorialController,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "CoursePosition",
     "PlayerAction",
     "PositionStore",
+    "SavedPosition",
     "StepView",
     "TutorialController",
 ]

@@ -60,12 +60,20 @@ class CoursePosition:
     step: int  # index in that level's `tutorial`; len(tutorial) of the last level = finished
 
 
+class SavedPosition(Protocol):
+    """A saved position: `CoursePosition`, or the save format's `TutorialPosition`."""
+
+    pack_id: str
+    level_id: str
+    step: int
+
+
 class PositionStore(Protocol):
-    """What the course needs from the save store (`ProgressStore` on the saves branch)."""
+    """What the course needs from the save store: `capquest.saves.ProgressStore` fits as it is."""
 
-    def tutorial_position(self) -> CoursePosition | None: ...
+    def set_tutorial_position(self, pack_id: str, level_id: str, step: int) -> None: ...
 
-    def set_tutorial_position(self, position: CoursePosition | None) -> None: ...
+    def mark_concept_seen(self, concept_id: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -145,7 +153,7 @@ class TutorialController:
         li, si = self._steps[self._index]
         return CoursePosition(self.pack_id, self.levels[li].id, si)
 
-    def resume(self, position: CoursePosition | None) -> bool:
+    def resume(self, position: SavedPosition | None) -> bool:
         """Go to a saved position; False (and stay) if it does not fit this course any more."""
         if position is None or position.pack_id != self.pack_id:
             return False
@@ -182,7 +190,11 @@ class TutorialController:
         self._index = max(0, min(index, len(self._steps)))
         self._enter_step()
         if self._store is not None:
-            self._store.set_tutorial_position(self.position)
+            pos = self.position
+            self._store.set_tutorial_position(pos.pack_id, pos.level_id, pos.step)
+            view = self.current
+            if view is not None and view.step.kind == "concept" and view.step.concept:
+                self._store.mark_concept_seen(view.step.concept)
 
     def _enter_step(self) -> None:
         self._hint_level = 0
@@ -269,7 +281,8 @@ class TutorialController:
         if step.card is not None:
             titles = {c.id: c.title.get(self.lang) for c in view.level.cards}
             card = titles.get(step.card, step.card)
-        data_class = t(f"tutorial.class_{step.data_class}", self.lang) if step.data_class else ""
+        # the row label the play screen's assignment table shows
+        data_class = t(f"play.dc_{step.data_class}", self.lang) if step.data_class else ""
         exact_card = step.card is not None and step.action in ("run", "assign_class")
         key = f"tutorial.do_{step.action}" + ("_card" if exact_card else "")
         return t(key, self.lang, card=card, data_class=data_class)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 import pytest
 
@@ -22,17 +23,22 @@ class FakeClock:
 
 @dataclass
 class FakeStore:
-    """Stands in for the save store's tutorial position until `ProgressStore` is merged."""
+    """Stands in for `capquest.saves.ProgressStore` (same method names and arguments)."""
 
     saved: CoursePosition | None = None
-    writes: list[CoursePosition | None] = field(default_factory=list)
+    writes: list[CoursePosition] = field(default_factory=list)
+    concepts: list[str] = field(default_factory=list)
 
-    def tutorial_position(self) -> CoursePosition | None:
-        return self.saved
+    def set_tutorial_position(self, pack_id: str, level_id: str, step: int) -> None:
+        self.saved = CoursePosition(pack_id, level_id, step)
+        self.writes.append(self.saved)
 
-    def set_tutorial_position(self, position: CoursePosition | None) -> None:
-        self.saved = position
-        self.writes.append(position)
+    def mark_concept_seen(self, concept_id: str) -> None:
+        self.concepts.append(concept_id)
+
+    @property
+    def progress(self) -> SimpleNamespace:  # as ProgressStore.progress.tutorial
+        return SimpleNamespace(tutorial=self.saved)
 
 
 @dataclass(frozen=True)

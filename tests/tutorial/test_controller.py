@@ -154,7 +154,7 @@ def test_every_move_saves_the_position_and_resume_returns_to_it(level: LevelFile
     c.skip()
     assert store.saved == CoursePosition("tutorial", "demo", 2)
     again = TutorialController([level], store=store)
-    assert again.resume(store.tutorial_position())
+    assert again.resume(store.saved)
     assert again.current is not None and again.current.step.kind == "question"
     assert not again.resume(CoursePosition("tutorial", "demo", 99))  # stale position: start over
     assert not again.resume(CoursePosition("other-pack", "demo", 1))
@@ -167,6 +167,7 @@ def test_finishing_saves_a_position_past_the_last_step(level: LevelFile) -> None
     for _ in range(4):
         c.skip()
     assert c.finished and store.saved == CoursePosition("tutorial", "demo", 4)
+    assert store.concepts == ["cap"]  # the concept step marked its glossary card as seen
     assert not TutorialController([level]).resume(store.saved)  # finished: the next visit starts over
 
 

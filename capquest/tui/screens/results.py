@@ -59,7 +59,7 @@ class ResultsScreen(Screen):
     ]
 
     class WhyRequested(Message):
-        """The player asked why (the results screen opens the Why view itself; this is for the record)."""
+        """The player asked why: the app opens the Why view (`capquest.tui.screens.why`) of `result`."""
 
         def __init__(self, result: Any) -> None:
             super().__init__()
@@ -137,11 +137,7 @@ class ResultsScreen(Screen):
             event.button.id or "compare"]()
 
     def action_why(self) -> None:
-        """Open the Why view; the message tells the app (and the tutorial) it was asked for."""
-        from capquest.tui.screens.why import WhyScreen
-
         self.post_message(self.WhyRequested(self.result))
-        self.app.push_screen(WhyScreen(self.session, self.result))
 
     def action_chart(self) -> None:
         chart = self.query_one(TradeoffChart)

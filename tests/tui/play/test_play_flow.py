@@ -9,7 +9,6 @@ from capquest.tui.screens.compare import CompareScreen
 from capquest.tui.screens.level import LevelScreen
 from capquest.tui.screens.replay import ReplayScreen
 from capquest.tui.screens.results import ResultsScreen
-from capquest.tui.screens.why import WhyScreen
 from capquest.tui.widgets.card_hand import CardHand
 from capquest.tui.widgets.metric_table import MetricTable
 from capquest.tui.widgets.strategy_card import StrategyCard
@@ -184,11 +183,7 @@ async def test_results_post_why_chart_and_next_only_when_passed(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         results = app.screen
         assert not results.result.score.passed
-        await pilot.press("w")
-        await _wait_for(pilot, WhyScreen)
-        await pilot.press("escape")
-        await _wait_for(pilot, ResultsScreen)
-        await pilot.press("t", "n")
+        await pilot.press("w", "t", "n")  # the app opens the Why view; this host only records
         kinds = [type(m).__name__ for m in app.posted]
         assert kinds == ["WhyRequested", "ChartOpened"]
         assert app.posted[0].result is results.result
@@ -222,44 +217,6 @@ async def test_the_hand_keeps_focus_and_moves_with_arrows(make_app):
         assert app.screen.focused is hand
         await pilot.press("up")  # wraps around to the last card
         assert hand.cursor_card.id == fake_level().cards[-1].id
-
-
-async def test_why_steps_through_the_checkers_anomalies(make_app):
-    def start(session):
-        return WhyScreen(session, session.runs[-1])
-
-    app = make_app(tried=("replica-read",), start=start)
-    async with app.run_test(size=(100, 30)) as pilot:
-        why = app.screen
-        for _ in range(50):
-            if why.report is not None:
-                break
-            await pilot.pause(0.02)
-        anomalies = why.anomalies
-        assert any(a.kind == "oversold" for a in anomalies)  # the fake history oversells stock/0
-        explain = why.query_one("#why-explain")
-        assert anomalies[0].explain("en") in str(explain.render())
-        await pilot.press("n")
-        assert why.index == 1 and anomalies[1].explain("en") in str(explain.render())
-        await pilot.press("p", "p")
-        assert why.index == len(anomalies) - 1  # wraps around
-
-
-async def test_why_lists_the_oversell_first_and_jumps_between_kinds(make_app):
-    def start(session):
-        return WhyScreen(session, session.runs[-1])
-
-    app = make_app(tried=("replica-read",), start=start)
-    async with app.run_test(size=(100, 30)) as pilot:
-        why = app.screen
-        for _ in range(50):
-            if why.report is not None:
-                break
-            await pilot.pause(0.02)
-        kinds = [a.kind for a in why.anomalies]
-        assert kinds[0] == "oversold" and "stale_read" in kinds
-        await pilot.press("k")
-        assert why.anomalies[why.index].kind == kinds[kinds.index("oversold") + kinds.count("oversold")]
 
 
 async def test_a_live_language_switch_keeps_the_choice(make_app):

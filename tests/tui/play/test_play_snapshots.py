@@ -10,7 +10,6 @@ from play_fakes import fake_run
 from capquest.tui.screens.compare import CompareScreen
 from capquest.tui.screens.replay import ReplayScreen
 from capquest.tui.screens.results import ResultsScreen
-from capquest.tui.screens.why import WhyScreen
 
 SIZES = {"80x24": (80, 24), "120x36": (120, 36)}
 LANGS = ("en", "ko")
@@ -23,10 +22,6 @@ def _replay(session):
 
 def _results(session):
     return ResultsScreen(session, session.runs[-1])
-
-
-def _why(session):
-    return WhyScreen(session, session.runs[-1])
 
 
 def _compare(session):
@@ -65,21 +60,6 @@ def test_results_with_three_cards_tried(snap_compare, shell_app, lang, size):
 def test_compare_two_cards(snap_compare, shell_app, lang, size):
     app, run_before = shell_app(_compare, lang=lang, tried=("replica-read", "conditional"))
     assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
-
-
-async def _checked(pilot):
-    why = pilot.app.screen
-    for _ in range(100):
-        if why.report is not None:
-            break
-        await pilot.pause(0.02)
-    await pilot.press("n")  # the second anomaly
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_why_second_anomaly(snap_compare, shell_app, lang):
-    app, run_before = shell_app(_why, lang=lang, tried=("replica-read",), then=_checked)
-    assert snap_compare(app, terminal_size=(100, 30), run_before=run_before)
 
 
 def test_hybrid_level_ascii_korean(snap_compare, shell_app):

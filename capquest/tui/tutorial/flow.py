@@ -1,0 +1,292 @@
+"""Drives the play screens through the course: opens each step's level, docks the narrator's panel on
+every play screen, highlights the step's widget, and turns what the player does into `PlayerAction`s.
+
+The play screens post messages up to the app (`LevelScreen.CardChosen`, `ResultsScreen.ChartOpened`...);
+an app that hosts the tutorial mixes in `TutorialHost`, whose handlers pass them to the running flow.
+Textual calls a message's handlers on every class of the app's MRO, so the host's own handlers for the
+same messages (recording progress, opening the glossary) still run.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+
+from capquest.i18n import t
+from capquest.tui.screens.level import LevelScreen, PlaySession, Runner, play_runner
+from capquest.tui.screens.replay import ReplayScreen
+from capquest.tui.screens.results import ResultsScreen
+from capquest.tui.tutorial.panel import NarrationPanel, highlight, install_highlight_css
+from capquest.tutorial.controller import (
+    HINT_DELAY_S,
+    PlayerAction,
+    PositionStore,
+    SavedPosition,
+    TutorialController,
+)
+from capquest.tutorial.course import Course
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+POLL_S = 1.0  # how often the delay-based hint is checked
+
+
+class TutorialFlow:
+    def __init__(
+        self,
+        app: App,
+        course: Course,
+        *,
+        lang: str,
+        runner: Runner = play_runner,
+        store: PositionStore | None = None,
+        saved: SavedPosition | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        replay_clock: Callable[[], float] = time.monotonic,
+        hint_delay_s: float = HINT_DELAY_S,
+        ascii_borders: bool = False,
+        reduced_motion: bool | None = None,
+        on_exit: Callable[[], None] | None = None,
+    ) -> None:
+        self.app = app
+        self.course = course
+        self.concepts = course.concepts
+        self.controller = TutorialController(
+            course.levels, pack_id=course.manifest.id, lang=lang, clock=clock, hint_delay_s=hint_delay_s,
+            store=store)
+        self.resumed = self.controller.resume(saved)
+        self.runner = runner
+        self.replay_clock = replay_clock
+        self.ascii_borders = ascii_borders
+        self.reduced_motion = reduced_motion
+        self.on_exit = on_exit
+        self.session: PlaySession | None = None
+        self.active = False
+        self._base_depth = 0
+        self._timer: Timer | None = None
+        self._navigating = False  # True while the flow itself pushes or pops screens
+
+    # ------------------------------------------------------------------------------------- start/stop
+    def start(self) -> None:
+        self.active = True
+        install_highlight_css(self.app)
+        self._base_depth = len(self.app.screen_stack)
+        # Subscribe through the screen we started on, not the app: a signal keeps one callback per node,
+        # and the host app may have its own.
+        self.app.screen_change_signal.subscribe(self.app.screen, self._screen_changed)
+        self._timer = self.app.set_interval(POLL_S, self.poll)
+        if self.controller.finished:
+            self._show_recap()
+            return
+        self._open_level()
+        if self.resumed:
+            self.app.notify(t("tutorial.resumed", self.controller.lang), timeout=4)
+
+    def quit(self) -> None:
+        """Leave the course (its position is already saved) and return to where it was started."""
+        self.active = False
+        if self._timer is not None:
+            self._timer.stop()
+        self._pop_to_base()
+        if self.on_exit is not None:
+            self.on_exit()
+
+    def restart(self) -> None:
+        self.controller.restart()
+        self.session = None
+        self._open_level()
+
+    # ---------------------------------------------------------------------------------------- screens
+    def _pop_to_base(self) -> None:
+        self._navigating = True
+        try:
+            while len(self.app.screen_stack) > max(self._base_depth, 1):
+                self.app.pop_screen()
+        finally:
+            self._navigating = False
+
+    def _open_level(self) -> None:
+        view = self.controller.current
+        if view is None:
+            return
+        if self.session is not None and self.session.level.id == view.level.id:
+            return
+        self.session = PlaySession(view.level, runner=self.runner, clock=self.replay_clock,
+                                   ascii_borders=self.ascii_borders, reduced_motion=self.reduced_motion)
+        self._pop_to_base()
+        self._navigating = True
+        try:
+            self.app.push_screen(LevelScreen(self.session))
+        finally:
+            self._navigating = False
+
+    def _show_recap(self) -> None:
+        from capquest.tui.tutorial.recap import RecapScreen
+
+        self._pop_to_base()
+        self.session = None
+        self._navigating = True
+        try:
+            self.app.push_screen(RecapScreen(self))
+        finally:
+            self._navigating = False
+
+    def _screen_changed(self, screen: Screen) -> None:
+        if not self.active or self._navigating:
+            return
+        if len(self.app.screen_stack) <= self._base_depth:
+            self.quit()  # the player backed out of the level screen (Esc): leave, position kept
+            return
+        self.app.call_after_refresh(self.refresh)
+
+    def _play_screen(self) -> Screen | None:
+        screen = self.app.screen
+        return screen if isinstance(screen, LevelScreen | ReplayScreen | ResultsScreen) else None
+
+    def panel(self) -> NarrationPanel | None:
+        screen = self._play_screen()
+        if screen is None:
+            return None
+        found = screen.query(NarrationPanel)
+        if found:
+            return found.first()
+        panel = NarrationPanel(self, ascii_borders=self.ascii_borders)
+        screen.mount(panel)
+        self.app.call_after_refresh(self.refresh)  # draw it once its children exist
+        return None
+
+    def refresh(self) -> None:
+        """Redraw the panel and the highlight on the current screen for the current step."""
+        if not self.active or self.controller.current is None:
+            return
+        screen = self._play_screen()
+        panel = self.panel()
+        if screen is None or panel is None:
+            return
+        panel.show()
+        step = self.controller.current.step
+        target: Widget | None = highlight(screen, step.target)
+        if isinstance(screen, ReplayScreen):
+            return  # the replay's own keys (Enter: results) stay with the replay
+        wanted: Widget | None = panel
+        if step.kind == "await" and not self.controller.satisfied:
+            wanted = target if target is not None and target.focusable else None
+            if wanted is None and target is not None:
+                wanted = next((w for w in target.query("*") if w.focusable), None)
+        # Only on a change: every focus change makes the footer rebuild its keys.
+        if wanted is not None and self.app.focused is not wanted:
+            wanted.focus()
+
+    def keys_line(self) -> str:
+        c, lang = self.controller, self.controller.lang
+        view = c.current
+        if view is None:
+            return ""
+        if isinstance(self.app.screen, ReplayScreen):
+            return t("tutorial.keys_replay", lang)
+        if view.step.kind == "question" and not c.satisfied:
+            return t("tutorial.keys_question", lang, n=len(view.step.choices))
+        if view.step.kind == "await" and not c.satisfied:
+            return t("tutorial.keys_await", lang)
+        return t("tutorial.keys_next", lang)
+
+    # ---------------------------------------------------------------------------------------- moving
+    def _moved(self) -> None:
+        if self.controller.finished:
+            self._show_recap()
+            return
+        self._open_level()
+        self.refresh()
+
+    def next(self) -> None:
+        if self.controller.advance():
+            self._moved()
+
+    def back(self) -> None:
+        if self.controller.back():
+            self._moved()
+
+    def skip(self) -> None:
+        self.controller.skip()
+        self._moved()
+
+    def answer(self, index: int) -> None:
+        view = self.controller.current
+        if view is None or view.step.kind != "question" or index >= len(view.step.choices):
+            return
+        self.controller.answer(index)
+        self.refresh()
+
+    def poll(self) -> None:
+        if self.active and self.controller.poll() is not None:
+            self.refresh()
+
+    # ------------------------------------------------------------------------------ what the player did
+    def act(self, action: PlayerAction) -> None:
+        if not self.active:
+            return
+        verdict = self.controller.act(action)
+        if verdict.matched:
+            self.controller.advance()  # done: on to the next step at once
+            self._moved()
+        elif verdict.relevant:
+            self.refresh()
+
+    def run_finished(self, result: Any) -> None:
+        if not self.active:
+            return
+        self.controller.record_run(result)
+        self.act(PlayerAction("run", card=result.card))
+
+
+# The course's keys that work on every screen, even while the player acts on a play screen: bound with
+# priority by the host app (`BINDINGS = [*TUTORIAL_BINDINGS, ...]`). Brackets: no play screen uses them.
+TUTORIAL_BINDINGS = [
+    Binding("left_square_bracket", "tutorial_back", "Tutorial: back", show=False, priority=True),
+    Binding("right_square_bracket", "tutorial_skip", "Tutorial: skip", show=False, priority=True),
+]
+
+
+class TutorialHost:
+    """Mix into the App that hosts the tutorial: passes the play screens' messages to the flow, and
+    gives the course's bracket keys their actions."""
+
+    tutorial_flow: TutorialFlow | None = None
+
+    def action_tutorial_back(self) -> None:
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            self.tutorial_flow.back()
+
+    def action_tutorial_skip(self) -> None:
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            self.tutorial_flow.skip()
+
+    def _tutorial_act(self, action: PlayerAction) -> None:
+        if self.tutorial_flow is not None:
+            self.tutorial_flow.act(action)
+
+    def on_level_screen_card_chosen(self, message: LevelScreen.CardChosen) -> None:
+        self._tutorial_act(PlayerAction("choose_card", card=message.card_id))
+
+    def on_level_screen_class_assigned(self, message: LevelScreen.ClassAssigned) -> None:
+        self._tutorial_act(PlayerAction("assign_class", card=message.card_id, data_class=message.data_class))
+
+    def on_level_screen_run_finished(self, message: LevelScreen.RunFinished) -> None:
+        if self.tutorial_flow is not None:
+            self.tutorial_flow.run_finished(message.result)
+
+    def on_level_screen_glossary_requested(self, message: LevelScreen.GlossaryRequested) -> None:
+        self._tutorial_act(PlayerAction("open_glossary"))
+
+    def on_results_screen_chart_opened(self, message: ResultsScreen.ChartOpened) -> None:
+        self._tutorial_act(PlayerAction("open_chart"))
+
+    def on_results_screen_why_requested(self, message: ResultsScreen.WhyRequested) -> None:
+        self._tutorial_act(PlayerAction("open_why"))

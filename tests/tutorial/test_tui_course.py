@@ -1,0 +1,176 @@
+"""The whole course in the terminal, played with the keyboard as a newcomer would, in both languages:
+every step followed, a wrong action answered by a hint, a wrong answer by its explanation.
+
+The play screens' fake engine stands in for the simulator (deterministic, fast); the course logic and
+the screens are the real ones."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+
+from capquest.i18n import t
+from capquest.tui.screens.level import LevelScreen
+from capquest.tui.screens.replay import ReplayScreen
+from capquest.tui.screens.results import ResultsScreen
+from capquest.tui.tutorial.app import TutorialApp
+from capquest.tui.tutorial.recap import RecapScreen
+from capquest.tui.widgets.class_assignment import ClassAssignment
+
+from .conftest import FakeClock, FakeStore
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "tui" / "play"))
+from play_fakes import fake_run
+
+
+def panel_text(app: TutorialApp) -> str:
+    panel = app.screen.query_one("#tutorial-panel")
+    return "\n".join(str(s.render()) for s in panel.query("Static"))
+
+
+async def settle(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def until(pilot: Pilot, condition: Callable[[], bool]) -> None:
+    """Let the app work until `condition` holds (the flow redraws after the screen it waits for)."""
+    for _ in range(100):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError("the app never got there")
+
+
+def panel_ready(app: TutorialApp) -> bool:
+    panel = app.screen.query("#tutorial-panel")
+    return bool(panel) and bool(panel.first().children)
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    for key in keys:
+        await pilot.press(key)
+        if key == "r":
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def to_level_screen(pilot: Pilot) -> None:
+    while not isinstance(pilot.app.screen, LevelScreen):
+        await press(pilot, "enter" if isinstance(pilot.app.screen, ReplayScreen) else "escape")
+
+
+async def to_results(pilot: Pilot) -> None:
+    while isinstance(pilot.app.screen, ReplayScreen):
+        await press(pilot, "enter")
+    assert isinstance(pilot.app.screen, ResultsScreen)
+
+
+async def follow(pilot: Pilot, app: TutorialApp) -> dict[str, str]:
+    """Do what each step asks until the recap; returns what the wrong action and answer showed."""
+    c = app.tutorial_flow.controller
+    seen: dict[str, str] = {}
+    while not c.finished:
+        view = c.current
+        step, level = view.step, view.level
+        cards = [card.id for card in level.cards]
+        if isinstance(app.screen, ReplayScreen):
+            await press(pilot, "enter")  # the replay's own key: on to the results
+            continue
+        if step.kind == "await" and step.action in ("choose_card", "run"):
+            await to_level_screen(pilot)
+            if "hint" not in seen and step.card and len(cards) > 1:
+                wrong = next(i for i, card in enumerate(cards) if card != step.card)
+                await press(pilot, str(wrong + 1))  # a newcomer picks the wrong card first
+                seen["hint"] = panel_text(app)
+                seen["expected_hint"] = t("tutorial.hint", c.lang, text=c.hints()[0])
+            if step.card:
+                await press(pilot, str(cards.index(step.card) + 1))
+            if step.action == "run":
+                await press(pilot, "r")
+        elif step.kind == "await" and step.action in ("open_chart", "open_why"):
+            await to_results(pilot)
+            await press(pilot, "t" if step.action == "open_chart" else "w")
+        elif step.kind == "await" and step.action == "assign_class":
+            await to_level_screen(pilot)
+            table = app.screen.query_one(ClassAssignment)
+            assert app.focused is table  # the step put the player on the highlighted table
+            row = table.data_classes.index(step.data_class)
+            await press(pilot, *["down"] * ((row - table.row) % len(table.data_classes)))
+            while table.assignment[step.data_class] != step.card:
+                await press(pilot, "right")
+        elif step.kind == "question":
+            wrong = next(i for i, ch in enumerate(step.choices) if not ch.correct)
+            await press(pilot, str(wrong + 1))
+            if "explanation" not in seen:
+                seen["explanation"] = panel_text(app)
+                seen["expected_explanation"] = step.choices[wrong].explanation.get(c.lang)
+            right = next(i for i, ch in enumerate(step.choices) if ch.correct)
+            await press(pilot, str(right + 1), "enter")
+        else:
+            await until(pilot, lambda: app.focused is app.screen.query_one("#tutorial-panel"))
+            await press(pilot, "enter")
+        await until(pilot, lambda v=view: c.current is None or c.current.number > v.number)
+    return seen
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+def test_a_newcomer_completes_the_course_by_following_the_steps(lang: str) -> None:
+    asyncio.run(_complete_the_course(lang))
+
+
+async def _complete_the_course(lang: str) -> None:
+    store = FakeStore()
+    app = TutorialApp(lang=lang, runner=fake_run, store=store, clock=FakeClock(),
+                      replay_clock=FakeClock(), reduced_motion=True)
+    async with app.run_test(size=(90, 28)) as pilot:
+        await until(pilot, lambda: panel_ready(app))
+        seen = await follow(pilot, app)
+        # the wrong card got the first, gentle hint; the wrong answer its own explanation
+        assert seen["expected_hint"] in seen["hint"]
+        assert seen["expected_explanation"] in seen["explanation"]
+        assert t("tutorial.wrong", lang, text="").strip() in seen["explanation"]
+        assert isinstance(app.screen, RecapScreen)
+        recap = str(app.screen.query_one("#recap-text").render())
+        assert "2.4 s" in recap or "2.2 s" in recap or "2.6 s" in recap  # the player's own p99 figures
+        assert t("tutorial.recap_not_run", lang) not in recap  # every level was run
+        assert store.saved is not None and store.saved.step == len(app.course.levels[-1].tutorial)
+        assert len(store.concepts) == 11
+        await press(pilot, "enter")
+    assert app.return_code == 0
+
+
+def test_a_delay_brings_a_hint_and_back_skip_and_resume_work() -> None:
+    asyncio.run(_delay_back_skip_resume())
+
+
+async def _delay_back_skip_resume() -> None:
+    clock, store = FakeClock(), FakeStore()
+    app = TutorialApp(lang="en", runner=fake_run, store=store, clock=clock, replay_clock=FakeClock(),
+                      reduced_motion=True, hint_delay_s=20)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: panel_ready(app))
+        c = app.tutorial_flow.controller
+        await press(pilot, "enter", "enter")  # to the first await step: choose the card
+        assert c.current.step.kind == "await" and "Hint" not in panel_text(app)
+        clock.now = 25
+        app.tutorial_flow.poll()  # what the app's interval timer does every second
+        await settle(pilot)
+        assert "Hint: The cards are in the highlighted hand." in panel_text(app)
+        await press(pilot, "right_square_bracket")  # skip, while the hand has the focus
+        assert c.current.number == 4
+        await press(pilot, "left_square_bracket")
+        assert c.current.number == 3
+        await press(pilot, "q")
+    assert store.saved is not None and store.saved.step == 2
+    again = TutorialApp(lang="en", runner=fake_run, store=store, reduced_motion=True)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert again.tutorial_flow.resumed
+        assert again.tutorial_flow.controller.position == store.saved
+        assert again.tutorial_flow.controller.current.number == 3
