@@ -183,8 +183,7 @@ async def test_results_post_why_chart_and_next_only_when_passed(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         results = app.screen
         assert not results.result.score.passed
-        await pilot.press("w")  # the app opens the Why view (tests/tui/why); this app only records
-        await pilot.press("t", "n")
+        await pilot.press("w", "t", "n")  # the app opens the Why view; this host only records
         kinds = [type(m).__name__ for m in app.posted]
         assert kinds == ["WhyRequested", "ChartOpened"]
         assert app.posted[0].result is results.result
