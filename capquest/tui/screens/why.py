@@ -218,11 +218,15 @@ class WhyScreen(Screen):
             return sorted({op["session"] for op in self.history["ops"]})[:limit]
         start, end = self.window
         chosen = [self.ops[i]["session"] for i in a.ops if i in self.ops]
-        chosen += [
-            x.session
-            for x in self._of_kind(a.kind)
-            if x.session is not None and x.end >= start and x.start <= end
-        ][: limit * 4]
+        for x in self._of_kind(a.kind):
+            if x.end < start or x.start > end:
+                continue
+            for op_id in x.ops:  # only operations that show in the window: no empty lanes
+                op = self.ops.get(op_id)
+                if op is not None and op["invoke"] <= end and (op["complete"] or op["invoke"]) >= start:
+                    chosen.append(op["session"])
+            if len(set(chosen)) >= limit:
+                break
         if len(set(chosen)) < limit:
             chosen += [
                 op["session"]
