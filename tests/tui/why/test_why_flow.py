@@ -222,3 +222,24 @@ def test_lag_series_reads_the_trace():
     series = lag_series(frames, ["primary", "r"])
     assert list(series) == ["r"]
     assert lag_at(series["r"], 50) == 5.0 and lag_at(series["r"], 100) == 9.0 and lag_at(series["r"], -1) == 5.0
+
+
+async def test_a_click_on_the_timeline_explains_the_nearest_anomaly():
+    from histories import five_to_six
+
+    from capquest.checker.timeline import LABEL_WIDTH
+
+    result = five_to_six()
+    report = check(result.outcome.history)
+    app = WhyTestApp(result, start="why")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await checked(pilot)
+        screen = app.screen
+        await pilot.press("r")  # the whole run: a column per slice of time
+        timeline = screen.query_one(AnomalyTimeline)
+        start, end = screen.window
+        target = report.anomalies[0]  # the first anomaly in time: near the left edge
+        column = (target.time - start) * timeline.cells // (end - start)
+        await pilot.click(AnomalyTimeline, offset=(LABEL_WIDTH + 1 + column, 2))
+        await pilot.pause()
+        assert screen.current == target
