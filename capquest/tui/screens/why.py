@@ -40,6 +40,17 @@ SEARCH_BUDGET = 1_000  # linearizability search states per key: a CP run's keys 
 MIN_WINDOW_US = 200  # zooming in stops at 0.2 ms across the whole width
 
 
+EMPTY_HISTORY: Any = {
+    "format": "capquest-history",
+    "version": 1,
+    "time_unit": "us",
+    "initial": {},
+    "nodes": [],
+    "faults": [],
+    "ops": [],
+}
+
+
 def _count(n: int) -> str:
     return f"{n:,}"
 
@@ -158,6 +169,8 @@ class WhyScreen(Screen):
         if event.state == WorkerState.ERROR:
             self.error = str(event.worker.error)
             self.report = Report(anomalies=())
+            self.history = EMPTY_HISTORY  # nothing of an unreadable history is drawn
+            self._whole = None
         else:
             self.report = event.worker.result
             self._index()
