@@ -388,6 +388,10 @@ class WhyScreen(Screen):
         text = Text()
         if a is None or self.report is None:
             return text
+        if a.kind == "oversold" and "total" in a.facts and "initial" in a.facts:
+            text.append(
+                t("why.sale_count", total=a.facts["total"], initial=a.facts["initial"]) + "\n", style="bold"
+            )
         lag = self._lag_line(a)
         if lag:
             text.append(lag + "\n", style="magenta")

@@ -53,6 +53,9 @@ async def test_why_opens_from_results_on_the_first_oversell():
             assert f"#{op} " in details
         order = next(op for op in result.outcome.history["ops"] if op["id"] == first.ops[0])
         assert f"({t('why.op_order').split('(')[1].split('{')[0]}{order['seen']})" in details
+        total = first.facts["total"]  # the sale that went past the stock: the seed's sixth of five
+        assert t("why.sale_count", "en", total=total, initial=first.facts["initial"]) in details
+        assert total > first.facts["initial"]
         summary = _text(screen, "#why-summary")
         assert f"{len(report.anomalies):,}" in summary
         for kind, count in report.counts.items():
