@@ -320,7 +320,11 @@ class LevelScreen(Screen):
         if event.worker.group != "run" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.running = False
-        self.query_one("#run", Button).disabled = False
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        run_button = self.query_one("#run", Button)
+        run_button.loading = False
+        run_button.disabled = False
         if event.state == WorkerState.ERROR:
             self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error",
                         timeout=8)
