@@ -67,7 +67,7 @@ class PlaySession:
     clock: Callable[[], float] = time.monotonic  # the replay's time source (a fake one in tests)
     ascii_borders: bool | None = None  # None: follow the app's `ascii_borders` setting
     reduced_motion: bool | None = None  # None: follow TEXTUAL_ANIMATIONS / the app's animation level
-    speed: int = 1  # the replay's starting speed (1, 2 or 4)
+    speed: float = 1  # the replay's starting speed (1, 2 or 4; the shell's setting may also say 0.5)
     runs: list[Any] = field(default_factory=list)  # RunResults of this visit, oldest first
     custom_assign: dict[str, str] | None = None  # the hybrid assignment last run as "custom"
 
@@ -80,8 +80,8 @@ class PlaySession:
         if self.ascii_borders is None:
             self.ascii_borders = bool(getattr(app, "ascii_borders", False))
         speed = getattr(app, "replay_speed", None)
-        if isinstance(speed, int | float) and int(speed) in (1, 2, 4) and speed == int(speed):
-            self.speed = int(speed)
+        if speed in (0.5, 1, 2, 4):
+            self.speed = speed
 
     def motion_reduced(self, app_animation_level: str | None = None) -> bool:
         if self.reduced_motion is not None:
@@ -320,7 +320,11 @@ class LevelScreen(Screen):
         if event.worker.group != "run" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.running = False
-        self.query_one("#run", Button).disabled = False
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        run_button = self.query_one("#run", Button)
+        run_button.loading = False
+        run_button.disabled = False
         if event.state == WorkerState.ERROR:
             self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error",
                         timeout=8)

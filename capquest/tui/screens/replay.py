@@ -136,12 +136,13 @@ class ReplayScreen(Screen):
         self.position = float(max(0, min(self.last_index, int(self.position) + step)))
         self._draw()
 
-    def action_speed(self, speed: int) -> None:
+    def action_speed(self, speed: float) -> None:
         self.speed = speed
         self._draw()
 
     def action_cycle_speed(self) -> None:
-        self.action_speed(SPEEDS[(SPEEDS.index(self.speed) + 1) % len(SPEEDS)])
+        following = [s for s in SPEEDS if s > self.speed]
+        self.action_speed(following[0] if following else SPEEDS[0])
 
     def action_again(self) -> None:
         if self.reduced:

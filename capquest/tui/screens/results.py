@@ -59,7 +59,7 @@ class ResultsScreen(Screen):
     ]
 
     class WhyRequested(Message):
-        """The player asked why: the app opens the anomaly timeline of `result`."""
+        """The player asked why: the app opens the Why view (`capquest.tui.screens.why`) of `result`."""
 
         def __init__(self, result: Any) -> None:
             super().__init__()

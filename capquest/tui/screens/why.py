@@ -40,6 +40,17 @@ SEARCH_BUDGET = 1_000  # linearizability search states per key: a CP run's keys 
 MIN_WINDOW_US = 200  # zooming in stops at 0.2 ms across the whole width
 
 
+EMPTY_HISTORY: Any = {
+    "format": "capquest-history",
+    "version": 1,
+    "time_unit": "us",
+    "initial": {},
+    "nodes": [],
+    "faults": [],
+    "ops": [],
+}
+
+
 def _count(n: int) -> str:
     return f"{n:,}"
 
@@ -79,6 +90,8 @@ class WhyScreen(Screen):
         self.window: tuple[int, int] = (0, 1)
         self.zoom = "anomaly"  # "anomaly", "whole" or "custom"
         self.lags: dict[str, tuple[list[int], list[float]]] = {}
+        self._whole: tuple[int, int] | None = None
+        self._kind_cache: dict[str | None, tuple[Anomaly, ...]] = {}
 
     # ------------------------------------------------------------------------------------- settings
     @property
@@ -156,6 +169,8 @@ class WhyScreen(Screen):
         if event.state == WorkerState.ERROR:
             self.error = str(event.worker.error)
             self.report = Report(anomalies=())
+            self.history = EMPTY_HISTORY  # nothing of an unreadable history is drawn
+            self._whole = None
         else:
             self.report = event.worker.result
             self._index()
@@ -192,7 +207,9 @@ class WhyScreen(Screen):
 
     # ------------------------------------------------------------------------------------- time window
     def _span(self) -> tuple[int, int]:
-        return history_span(self.history)
+        if self._whole is None:
+            self._whole = history_span(self.history)
+        return self._whole
 
     def _focus_window(self) -> None:
         a = self.current
@@ -207,20 +224,31 @@ class WhyScreen(Screen):
 
     # ------------------------------------------------------------------------------------- painting
     def _sessions(self, a: Anomaly | None) -> list[int]:
-        """The sessions of the anomaly's operations, then of the other anomalies in the window."""
+        """The sessions of the anomaly's operations, then of the other anomalies of its kind in the window,
+        then of the other updates of its key in the window (the other buyers of an oversold item)."""
         limit = 6 if self.app.size.height >= 30 else 3
-        chosen: list[int] = []
-        if a is not None:
-            chosen += [self.ops[i]["session"] for i in a.ops if i in self.ops]
-        if self.report is not None:
-            start, end = self.window
+        if a is None or self.report is None:
+            return sorted({op["session"] for op in self.history["ops"]})[:limit]
+        start, end = self.window
+        chosen = [self.ops[i]["session"] for i in a.ops if i in self.ops]
+        for x in self._of_kind(a.kind):
+            if x.end < start or x.start > end:
+                continue
+            for op_id in x.ops:  # only operations that show in the window: no empty lanes
+                op = self.ops.get(op_id)
+                if op is not None and op["invoke"] <= end and (op["complete"] or op["invoke"]) >= start:
+                    chosen.append(op["session"])
+            if len(set(chosen)) >= limit:
+                break
+        if len(set(chosen)) < limit:
             chosen += [
-                x.session
-                for x in self.report.anomalies
-                if x.session is not None and x.end >= start and x.start <= end
-            ][: limit * 4]
-        if not chosen:
-            chosen = sorted({op["session"] for op in self.history["ops"]})
+                op["session"]
+                for op in self.history["ops"]
+                if op["key"] == a.key
+                and op["f"] != "read"
+                and op["invoke"] <= end
+                and (op["complete"] or op["invoke"]) >= start
+            ]
         return list(dict.fromkeys(chosen))[:limit]
 
     def _paint(self) -> None:
@@ -231,7 +259,7 @@ class WhyScreen(Screen):
         self.query_one("#why-explanation", Static).update(self._explanation(a))
         self.query_one(AnomalyTimeline).show(
             self.history,
-            self.report.anomalies,
+            self._of_kind(a.kind if a is not None else None),
             window=self.window,
             sessions=self._sessions(a),
             focus=a,
@@ -245,6 +273,14 @@ class WhyScreen(Screen):
         listing.show(self.report.anomalies, self.picked, self.cursor)
         for button in self.query("#why-actions Button"):
             button.disabled = not has_any and button.id not in ("zoom-in", "zoom-out", "whole")
+
+    def _of_kind(self, kind: str | None) -> tuple[Anomaly, ...]:
+        """The anomalies the timeline marks: those of the kind explained (a run's thousands of stale reads
+        would otherwise paint every node red around its two oversells)."""
+        assert self.report is not None
+        if kind not in self._kind_cache:
+            self._kind_cache[kind] = tuple(a for a in self.report.anomalies if a.kind == kind)
+        return self._kind_cache[kind]
 
     def _paint_summary(self) -> None:
         assert self.report is not None

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from capquest.checker import Anomaly, format_time
 from capquest.i18n import t
 
-LIMIT = 200
+LIMIT = 100
 KIND_CELLS = 16  # kind names are cut to line the columns up (the explanation names them in full)
 KEY_CELLS = 12
 
@@ -28,13 +28,21 @@ class AnomalyList(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, markup=False)
         self.shown: tuple[int, ...] = ()
+        self.first = 0
 
     def show(self, anomalies: Sequence[Anomaly], indices: Sequence[int], cursor: int) -> None:
         """List `indices` (into `anomalies`), `LIMIT` of them around position `cursor`, highlighting it."""
-        first = max(0, min(cursor - LIMIT // 2, len(indices) - LIMIT))
+        if (
+            indices
+            and indices[cursor] in self.shown
+            and tuple(indices[self.first : self.first + LIMIT]) == self.shown
+        ):
+            first = self.first  # still on the page shown: only the highlight moves
+        else:
+            first = max(0, min(cursor - LIMIT // 2, len(indices) - LIMIT))
         window = tuple(indices[first : first + LIMIT])
         if window != self.shown:
-            self.shown = window
+            self.shown, self.first = window, first
             options: list[Option | None] = []
             for index in window:
                 a = anomalies[index]

@@ -7,7 +7,7 @@ posts the time under the mouse, so the screen can jump to the nearest anomaly.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from typing import Any
 
@@ -53,6 +53,9 @@ def lag_at(series: tuple[list[int], list[float]], t_us: int) -> float:
 
 
 def format_lag(ms: float, lang: str | None = None) -> str:
+    """A lag for people: "340 ms" under a second, "3.21s" above."""
+    if ms < 1000:
+        return t("why.lag_ms", lang, ms=round(ms))
     return t("why.lag_value", lang, s=ms / 1000)
 
 
@@ -81,6 +84,10 @@ class AnomalyTimeline(Widget):
         self.sessions: list[int] = []
         self.lags: dict[str, tuple[list[int], list[float]]] = {}
         self.peak_lag = 0.0
+        self._lane_nodes: list[str] = []
+        self._op_invokes: list[int] = []
+        self._op_longest = 0
+        self._drawn: tuple[tuple[Any, ...], list[Text]] | None = None
 
     def show(
         self,
@@ -92,6 +99,11 @@ class AnomalyTimeline(Widget):
         focus: Anomaly | None,
         lags: dict[str, tuple[list[int], list[float]]],
     ) -> None:
+        if history is not self.history:
+            self._lane_nodes = history_nodes(history)
+            ops = history["ops"]  # sorted by invocation (the format says so)
+            self._op_invokes = [op["invoke"] for op in ops]
+            self._op_longest = max(((op["complete"] or op["invoke"]) - op["invoke"] for op in ops), default=0)
         self.history, self.anomalies, self.focus_anomaly = history, anomalies, focus
         self.window, self.sessions, self.lags = window, sessions, lags
         self.peak_lag = max((max(v) for _, v in lags.values()), default=0.0)
@@ -139,13 +151,36 @@ class AnomalyTimeline(Widget):
             lines.append(Text(t(key, None, **values), style="on grey30"))
         return lines or [Text(t("why.no_faults"), style="dim")]
 
+    def _window_history(self) -> History:
+        """The history cut to the operations that can reach the window: drawing a close-up then costs
+        what the window holds, not what the whole run holds."""
+        assert self.history is not None
+        start, end = self.window
+        lo = bisect_left(self._op_invokes, start - self._op_longest)
+        hi = bisect_right(self._op_invokes, end)
+        return {**self.history, "nodes": self._lane_nodes, "ops": self.history["ops"][lo:hi]}  # type: ignore[typeddict-item]
+
     def render(self) -> Group:
         if self.history is None:
             return Group(Text(""))
+        key = (
+            self.window,
+            self.cells,
+            id(self.focus_anomaly),
+            tuple(self.sessions),
+            id(self.anomalies),
+            t("why.legend"),
+        )
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._lines())
+        return Group(*self._drawn[1])
+
+    def _lines(self) -> list[Text]:
+        assert self.history is not None
         width = self.cells
         start, end = self.window
         _, _, lanes = build_lanes(
-            self.history,
+            self._window_history(),
             self.anomalies,
             start=start,
             end=end,
@@ -153,7 +188,7 @@ class AnomalyTimeline(Widget):
             sessions=self.sessions,
             focus=self.focus_anomaly,
         )
-        nodes = history_nodes(self.history)
+        nodes = self._lane_nodes
         lines: list[Text] = [axis_text(start, end, width)]
         for i, lane in enumerate(lanes):
             lines.append(lane_text(lane))
@@ -168,7 +203,7 @@ class AnomalyTimeline(Widget):
                 Text(t("why.lag_scale", None, peak=format_lag(self.peak_lag)), style=f"dim {LAG_STYLE}")
             )
         lines.append(Text(t("why.legend"), style="dim"))
-        return Group(*lines)
+        return lines
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)

@@ -32,6 +32,8 @@ ROWS = (
     MetricRow("errors", lambda r: r.outcome.metrics.error_rate, fmt_pct, axis="errors"),
     MetricRow("cost", lambda r: r.outcome.metrics.cost_units, fmt_num, axis="cost"),
     MetricRow("stale", lambda r: r.outcome.metrics.stale_reads, lambda v: f"{v:,.0f}"),
+    MetricRow("session", lambda r: r.outcome.metrics.ryw_violations + r.outcome.metrics.monotonic_violations,
+              lambda v: f"{v:,.0f}"),
     MetricRow("compensated", lambda r: r.outcome.metrics.compensated_orders, lambda v: f"{v:,.0f}"),
     MetricRow("score", lambda r: r.score.score, fmt_num, lower_is_better=False),
 )
@@ -76,6 +78,10 @@ class MetricTable(Static):
             table.add_row(t(f"play.metric_{row.key}"), row.show(row.value(result)),
                           Text(f"-{penalty:,.1f}" if penalty else "0", style="red" if penalty else "dim")
                           if penalty is not None else "")
+        anomalies = result.score.breakdown.get("anomalies")
+        if anomalies is not None:  # levels that weigh stale reads and session violations
+            table.add_row(t("play.metric_anomalies"), "",
+                          Text(f"-{anomalies:,.1f}" if anomalies else "0", style="red" if anomalies else "dim"))
         table.add_section()
         table.add_row(Text(t("play.metric_score"), style="bold"), Text(fmt_num(result.score.score), style="bold"),
                       stars(result.score.stars, self.glyphs))

@@ -97,7 +97,7 @@ class ReplayView(Vertical):
                     crashed.add(f.node)
         return partitions, crashed
 
-    def show_frame(self, index: int, *, phase: int, speed: int, paused: bool, flash: bool) -> None:
+    def show_frame(self, index: int, *, phase: int, speed: float, paused: bool, flash: bool) -> None:
         """Draw frame `index`; `phase` moves the packets (0 under reduced motion), `flash` highlights an
         oversell that happened since the previous frame drawn."""
         if not self.frames:
@@ -111,7 +111,7 @@ class ReplayView(Vertical):
         clock = Text()
         clock.append(f"{g.pause if paused else g.play} ", style="bold")
         clock.append(f"{frame.t_us / 1e6:5.2f} s / {self.duration_us / 1e6:.1f} s  ", style="bold")
-        clock.append(f"{speed}x  ", style="cyan")
+        clock.append(f"{speed:g}x  ", style="cyan")
         bar_w = max(width - clock.cell_len - 2, 8)
         done = round(bar_w * frame.t_us / self.duration_us)
         clock.append(g.bar * done, style="cyan")
@@ -191,5 +191,6 @@ class ReplayView(Vertical):
         for f in self.frames[: index + 1]:
             for event in f.events:
                 seen.append(f"{f.t_us / 1e6:5.2f} s  {event_text(event)}")
-        log = Text("\n".join(seen[-MAX_EVENT_ROWS:]) or t("play.replay_no_events"))
+        quiet = t("play.replay_no_events_end" if index == len(self.frames) - 1 else "play.replay_no_events")
+        log = Text("\n".join(seen[-MAX_EVENT_ROWS:]) or quiet)
         self.query_one("#replay-events", Static).update(log)
