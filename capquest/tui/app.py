@@ -34,6 +34,7 @@ from capquest.tui.progress import (
 )
 from capquest.tui.screens.base import localise_bindings
 from capquest.tui.theme import THEME_NAMES, THEMES, border_kind
+from capquest.tui.tutorial.host import TUTORIAL_BINDINGS, TutorialHost
 
 Start = Literal["title", "campaign", "tutorial"]
 PackSource = Pack | Callable[[], Pack] | None
@@ -45,7 +46,7 @@ def _builtin_pack() -> Pack:
     return builtin_pack()
 
 
-class CapQuestApp(App[int]):
+class CapQuestApp(TutorialHost, App[int]):
     """The capquest game."""
 
     TITLE = "capquest"
@@ -61,6 +62,7 @@ class CapQuestApp(App[int]):
         # Textual's ctrl+c copies text by default; here it leaves the game, as in any terminal program.
         Binding("ctrl+c", "quit", "shell.bind.quit", id="quit-ctrl-c", show=False, priority=True),
         Binding("q", "quit", "shell.bind.quit", id="quit-q", show=False),
+        *TUTORIAL_BINDINGS,  # [ and ]: back and skip in the guided tutorial (no-ops outside it)
     ]
 
     language: reactive[str] = reactive("en", init=False)
@@ -310,15 +312,20 @@ class CapQuestApp(App[int]):
         self.push_screen(LevelScreen(slot.level, self.pack))
 
     def open_tutorial(self) -> None:
-        """The tutorial is the first level with guided steps."""
-        if self.pack is None:
-            self.notify(t("shell.pack_loading"))
-            return
-        level = next((lv for lv in self.pack.levels if getattr(lv, "tutorial", ())), None)
-        if level is None:
-            self.notify(t("shell.no_tutorial"), severity="warning")
-            return
-        self.open_level(level.id, tutorial=True)
+        """The guided course (`levels/tutorial`), resumed where the player left it."""
+        from capquest.tui.tutorial.app import saved_position
+        from capquest.tui.tutorial.flow import TutorialFlow
+        from capquest.tutorial.course import load_course
+
+        store = self.store if hasattr(self.store, "set_tutorial_position") else None
+
+        def done() -> None:
+            self.tutorial_flow = None
+
+        self.tutorial_flow = TutorialFlow(
+            self, load_course(), lang=self.language, store=store, saved=saved_position(store),  # type: ignore[arg-type]
+            ascii_borders=self.ascii_borders, reduced_motion=self.reduced_motion or None, on_exit=done)
+        self.tutorial_flow.start()
 
     def open_settings(self) -> None:
         from capquest.tui.screens.settings import SettingsScreen

@@ -105,6 +105,7 @@ async def follow(pilot: Pilot, app: TutorialApp) -> dict[str, str]:
             while table.assignment[step.data_class] != step.card:
                 await press(pilot, "right")
         elif step.kind == "question":
+            await until(pilot, lambda: app.tutorial_flow.accepts("tutorial_answer", (1,)))
             wrong = next(i for i, ch in enumerate(step.choices) if not ch.correct)
             await press(pilot, str(wrong + 1))
             if "explanation" not in seen:
@@ -113,7 +114,7 @@ async def follow(pilot: Pilot, app: TutorialApp) -> dict[str, str]:
             right = next(i for i, ch in enumerate(step.choices) if ch.correct)
             await press(pilot, str(right + 1), "enter")
         else:
-            await until(pilot, lambda: app.focused is app.screen.query_one("#tutorial-panel"))
+            await until(pilot, lambda: app.tutorial_flow.accepts("tutorial_next"))
             await press(pilot, "enter")
         await until(pilot, lambda v=view: c.current is None or c.current.number > v.number)
     return seen
