@@ -175,3 +175,5 @@ async def _delay_back_skip_resume() -> None:
         assert again.tutorial_flow.resumed
         assert again.tutorial_flow.controller.position == store.saved
         assert again.tutorial_flow.controller.current.number == 3
+        await until(pilot, lambda: panel_ready(again))
+        assert "Welcome back" in panel_text(again)

@@ -70,6 +70,8 @@ class TutorialFlow:
         self._base_depth = 0
         self._timer: Timer | None = None
         self._navigating = False  # True while the flow itself pushes or pops screens
+        # shown in the panel until the player moves on (a toast would cover the panel's corner)
+        self.greeting = t("tutorial.resumed", lang) if self.resumed else ""
 
     # ------------------------------------------------------------------------------------- start/stop
     def start(self) -> None:
@@ -84,8 +86,6 @@ class TutorialFlow:
             self._show_recap()
             return
         self._open_level()
-        if self.resumed:
-            self.app.notify(t("tutorial.resumed", self.controller.lang), timeout=4)
 
     def quit(self) -> None:
         """Leave the course (its position is already saved) and return to where it was started."""
@@ -215,6 +215,7 @@ class TutorialFlow:
 
     # ---------------------------------------------------------------------------------------- moving
     def _moved(self) -> None:
+        self.greeting = ""
         if self.controller.finished:
             self._show_recap()
             return

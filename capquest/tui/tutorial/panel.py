@@ -138,8 +138,10 @@ class NarrationPanel(Vertical):
         chosen_widget.update(choices)
         chosen_widget.display = bool(choices)
 
-        feedback = Text()
+        feedback = Text(self.flow.greeting, style="cyan")
         if step.kind == "question" and c.chosen is not None:
+            if feedback:
+                feedback.append("\n")
             picked = step.choices[c.chosen]
             key = "tutorial.right" if picked.correct else "tutorial.wrong"
             feedback.append(t(key, lang, text=c.text(picked.explanation.get(lang))),
@@ -149,6 +151,8 @@ class NarrationPanel(Vertical):
                 feedback.append("\n")
             feedback.append(t("tutorial.hint", lang, text=c.hint), style="yellow")
         if step.kind == "await" and c.satisfied:
+            if feedback:
+                feedback.append("\n")
             feedback.append(t("tutorial.done", lang), style="green")
         fb = self.query_one("#tutorial-feedback", Static)
         fb.update(feedback)
