@@ -129,7 +129,7 @@ async def _complete_the_course(lang: str) -> None:
     store = FakeStore()
     app = TutorialApp(lang=lang, runner=fake_run, store=store, clock=FakeClock(),
                       replay_clock=FakeClock(), reduced_motion=True)
-    async with app.run_test(size=(90, 28)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: panel_ready(app))
         seen = await follow(pilot, app)
         # the wrong card got the first, gentle hint; the wrong answer its own explanation
