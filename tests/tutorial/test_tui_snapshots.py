@@ -41,12 +41,26 @@ async def _ready(pilot) -> None:
     await pilot.pause()
 
 
+async def _until(pilot, condition) -> None:
+    for _ in range(200):
+        if condition():
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+def _feedback(pilot) -> str:
+    return str(pilot.app.screen.query_one("#tutorial-feedback").render())
+
+
 async def _go_to(pilot, number: int) -> None:
     """Jump to step `number` (1-based) the way a player can: skipping with ']'."""
     await _ready(pilot)
     flow = pilot.app.tutorial_flow
     while flow.controller.current.number < number:
+        before = flow.controller.current.number
         await pilot.press("right_square_bracket")
+        await _until(pilot, lambda b=before: flow.controller.current.number > b)
     await pilot.app.workers.wait_for_complete()
     await _ready(pilot)
 
@@ -65,9 +79,10 @@ def test_a_wrong_answer_shows_its_explanation_on_the_results(snap_compare) -> No
         await pilot.press("r")  # choose and run the one card
         await pilot.app.workers.wait_for_complete()
         await pilot.press("enter")  # replay -> results
+        await _until(pilot, lambda: type(pilot.app.screen).__name__ == "ResultsScreen")
         await _go_to(pilot, 7)
         await pilot.press("1")  # the network? no
-        await pilot.pause()
+        await _until(pilot, lambda: "Not quite" in _feedback(pilot))
 
     assert snap_compare(app("en"), terminal_size=SIZE, run_before=run_before)
 
@@ -77,7 +92,7 @@ def test_a_wrong_card_brings_the_first_hint_in_korean(snap_compare) -> None:
         level_3 = next(i for i, (li, _) in enumerate(pilot.app.tutorial_flow.controller._steps) if li == 2)
         await _go_to(pilot, level_3 + 2)  # t3's "choose the card that sends everything to the master"
         await pilot.press("1")  # the replica card: wrong
-        await pilot.pause()
+        await _until(pilot, lambda: "힌트" in _feedback(pilot))
 
     assert snap_compare(app("ko"), terminal_size=SIZE, run_before=run_before)
 
