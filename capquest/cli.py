@@ -144,8 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         from capquest.i18n import set_language
+        from capquest.saves.peek import saved_language
 
-        set_language(args.lang)
+        # The saved setting sits between CAPQUEST_LANG and the locale (architecture: "Language").
+        set_language(args.lang, saved_language())
         command = args.command or "play"
         if command == "pack" and not getattr(args, "pack_command", None):
             raise UsageError("pack needs a sub-command: validate, new, schema, solve, install, list, remove")

@@ -16,10 +16,14 @@ from capquest.i18n import language, t
 
 def _pack(args: argparse.Namespace):  # -> capquest.packs.Pack
     from capquest.packs import PackError, builtin_pack, load_pack
+    from capquest.packs.installed import locate_pack
 
     path = getattr(args, "pack", None)
     try:
-        return load_pack(Path(path)) if path else builtin_pack()
+        # --pack takes a folder, or the id of a pack installed with `capquest pack install`.
+        return load_pack(locate_pack(path)) if path else builtin_pack()
+    except LookupError as exc:
+        raise UsageError(str(exc)) from None
     except PackError as exc:
         raise UsageError(
             t(

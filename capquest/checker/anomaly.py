@@ -37,8 +37,8 @@ def format_time(us: int, lang: str | None = None) -> str:
     return t("checker.seconds", lang, s=f"{us / 1_000_000:.3f}")
 
 
-@dataclass(frozen=True)
-class Anomaly:
+@dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build, and a
+class Anomaly:  # history may hold tens of thousands of anomalies. Treat it as read-only.
     """One anomaly.
 
     `ops` holds the ids of the operations involved, the anomalous one first (the order that oversold,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 
 from capquest.checker.anomaly import ANOMALY_KINDS
@@ -41,12 +42,16 @@ def check(args: argparse.Namespace) -> int:
             reason = exc.strerror or str(exc)
             print(f"capquest: {t('checker.svg_failed', lang, path=args.svg, reason=reason)}", file=sys.stderr)
             return 2
-    if args.json:
-        print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
-    else:
-        _print_report(report, lang, len({op["key"] for op in history["ops"]}))
-        if args.svg:
-            print(t("checker.svg_written", lang, path=args.svg))
+    try:
+        if args.json:
+            print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
+        else:
+            _print_report(report, lang, len({op["key"] for op in history["ops"]}))
+            if args.svg:
+                print(t("checker.svg_written", lang, path=args.svg))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `capquest check ... | head`: the reader left; that is not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 1 if report.anomalies else 0
 
 

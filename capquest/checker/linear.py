@@ -17,7 +17,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import accumulate
-from operator import itemgetter
+from operator import eq, itemgetter, le, lt
 from typing import Any
 
 from capquest.checker.anomaly import Anomaly
@@ -28,7 +28,31 @@ BEFORE_ALL = -1  # the initial value's write: completed before every operation
 
 _by_complete = itemgetter("complete", "id")
 _by_invoke = itemgetter("invoke", "id")
-_by_session_invoke = itemgetter("session", "invoke", "id")
+_id = itemgetter("id")
+_invoke = itemgetter("invoke")
+_complete = itemgetter("complete")
+_value = itemgetter("value")
+_session = itemgetter("session")
+
+
+def sort_by(ops: list[Op], field: itemgetter) -> None:
+    """Sort in place by `field`, ties by id. Two stable sorts on plain ints: much cheaper than one sort
+    on (field, id) tuples, which allocates a tuple per operation."""
+    ops.sort(key=_id)
+    ops.sort(key=field)
+
+
+def in_time_order(ops: list[Op]) -> list[Op]:
+    """`ops` in (invoke, id) order: the list itself when it already is (as the format asks), else a
+    sorted copy. The test runs at C speed: invokes never decrease, and where two are equal the ids rise."""
+    invokes = list(map(_invoke, ops))
+    if all(map(le, invokes, invokes[1:])):
+        ids = list(map(_id, ops))
+        if all(map(le, map(eq, invokes, invokes[1:]), map(lt, ids, ids[1:]))):
+            return ops
+    copy = list(ops)
+    sort_by(copy, _invoke)
+    return copy
 
 
 def partition_by_key(ops: Iterable[Op]) -> dict[str, list[Op]]:
@@ -39,19 +63,25 @@ def partition_by_key(ops: Iterable[Op]) -> dict[str, list[Op]]:
     return dict(by_key)
 
 
-def split_reads(ops: Iterable[Op]) -> dict[str, tuple[list[Op], list[Op]]]:
-    """Per key: (its acknowledged reads, its other operations), in the order given; one pass."""
-    by_key: dict[str, tuple[list[Op], list[Op]]] = {}
+def split_reads(ops: Iterable[Op]) -> dict[str, tuple[list[Op], list[Op], list[Op]]]:
+    """Per key, in the order given: (its acknowledged reads, its acknowledged updates -- orders,
+    increments, writes --, everything else: failed updates, cancels). One pass: a history of 100k
+    operations does not fit in a CPU cache, so every pass over it costs."""
+    by_key: dict[str, tuple[list[Op], list[Op], list[Op]]] = {}
     for op in ops:
         key = op["key"]
         group = by_key.get(key)
         if group is None:
-            group = by_key[key] = ([], [])
-        if op["f"] == "read":
-            if op["outcome"] == "ok":
+            group = by_key[key] = ([], [], [])
+        if op["outcome"] == "ok":
+            if op["f"] == "read":
                 group[0].append(op)
-        else:
-            group[1].append(op)
+            elif op["f"] == "cancel":
+                group[2].append(op)
+            else:
+                group[1].append(op)
+        elif op["f"] != "read":
+            group[2].append(op)
     return by_key
 
 
@@ -76,42 +106,49 @@ def _span(a: Op, b: Op | None) -> tuple[int, int]:
 def _session_sweep(
     key: str,
     reads: list[Op],
-    rank: dict[int, tuple[int, int]] | None,
+    rank: dict[int, tuple[Any, int, int]] | None,
     template: str,
     out: list[Anomaly],
     sign: int = 1,
 ) -> None:
-    """Monotonic reads. `rank[id]` = (lo, hi): how new the value a read saw is, at least lo and at most
-    hi (a register read's value is as new as its write's invoke..completion; a read missing from `rank`
-    is skipped); without `rank`, a number read is as new as sign * value. A read is older than one
-    already read -- one that completed before it began -- when its hi is below that one's lo."""
-    session = None
-    best: Op | None = None
-    best_lo = 0
-    pending: list[Op] = []  # this session's reads not yet known to be done (one, unless they overlap)
-    for r in sorted(reads, key=_by_session_invoke):
-        if r["session"] != session:
-            session, best, pending = r["session"], None, []
-        inv = r["invoke"]
-        if pending:
+    """Monotonic reads, over `reads` in (invoke, id) order. `rank[id]` = (_, lo, hi): how new the value a
+    read saw is, at least lo and at most hi (a register read's value is as new as its write's
+    invoke..completion; a read missing from `rank` is skipped); without `rank`, a number read is as new
+    as sign * value. A read is older than one already read -- one of its session that completed before
+    it began -- when its hi is below that one's lo."""
+    # session -> [best read so far, its lo, reads still in flight (one, unless they overlap)]
+    sessions: dict[int, list[Any]] = {}
+    if rank is None:
+        his = [sign * v for v in map(_value, reads)]
+    else:
+        his = [rank[i][2] if i in rank else None for i in map(_id, reads)]
+    for r, session, inv, hi in zip(reads, map(_session, reads), map(_invoke, reads), his, strict=True):
+        if hi is None:
+            continue
+        state = sessions.get(session)
+        if state is None:
+            sessions[session] = [None, 0, [r]]
+            continue
+        pending = state[2]
+        if len(pending) == 1:
+            p = pending[0]
+            if p["complete"] < inv:
+                p_lo = sign * p["value"] if rank is None else rank[p["id"]][1]
+                if state[0] is None or p_lo > state[1]:
+                    state[0], state[1] = p, p_lo
+                pending.pop()
+        elif pending:
             keep = []
             for p in pending:
                 if p["complete"] < inv:
-                    lo = sign * p["value"] if rank is None else rank[p["id"]][0]
-                    if best is None or lo > best_lo:
-                        best, best_lo = p, lo
+                    p_lo = sign * p["value"] if rank is None else rank[p["id"]][1]
+                    if state[0] is None or p_lo > state[1]:
+                        state[0], state[1] = p, p_lo
                 else:
                     keep.append(p)
-            pending = keep
-        if rank is None:
-            hi = sign * r["value"]
-        else:
-            lo_hi = rank.get(r["id"])
-            if lo_hi is None:
-                continue
-            hi = lo_hi[1]
-        if best is not None and hi < best_lo:
-            _monotonic(out, key, r, best, template)
+            pending = state[2] = keep
+        if state[0] is not None and hi < state[1]:
+            _monotonic(out, key, r, state[0], template)
         pending.append(r)
 
 
@@ -141,10 +178,13 @@ def _monotonic(out: list[Anomaly], key: str, r: Op, earlier: Op, template: str) 
 
 
 # ------------------------------------------------------------------------------------------------- stock
-def check_stock(key: str, reads: list[Op], updates: list[Op], initial: int, out: list[Anomaly]) -> None:
-    """`reads`: the key's acknowledged reads; `updates`: every other op of the key."""
-    orders = [op for op in updates if op["outcome"] == "ok" and op["f"] == "order"]
-    orders.sort(key=_by_complete)
+def check_stock(
+    key: str, reads: list[Op], orders: list[Op], others: list[Op], initial: int, out: list[Anomaly]
+) -> None:
+    """`reads`, `orders`: the key's acknowledged reads and orders; `others`: its other ops."""
+    checks = [op for op in orders if op.get("seen") is not None]  # before sorting: keep time order
+    checks += [op for op in others if op["f"] == "order" and op.get("seen") is not None]
+    sort_by(orders, _complete)
     completes = [o["complete"] for o in orders]
     sold = list(accumulate((o["qty"] for o in orders), initial=0))
 
@@ -191,7 +231,6 @@ def check_stock(key: str, reads: list[Op], updates: list[Op], initial: int, out:
         )
 
     # Stale reads: reads, and orders' checks, that saw more stock than the sold state at their invoke.
-    checks = [op for op in updates if op.get("seen") is not None]
     for group, field, template in ((reads, "value", "stale_stock"), (checks, "seen", "stale_check")):
         for r in group:
             k = bisect_right(completes, r["invoke"])
@@ -232,9 +271,9 @@ def _stale_stock(
 
 
 # ----------------------------------------------------------------------------------------------- counter
-def check_counter(key: str, reads: list[Op], updates: list[Op], initial: int, out: list[Anomaly]) -> None:
-    incrs = [op for op in updates if op["outcome"] == "ok" and op["f"] == "incr"]
-    incrs.sort(key=_by_complete)
+def check_counter(key: str, reads: list[Op], incrs: list[Op], initial: int, out: list[Anomaly]) -> None:
+    incrs = list(incrs)
+    sort_by(incrs, _complete)
     completes = [o["complete"] for o in incrs]
     added = list(accumulate((o["value"] for o in incrs), initial=0))
     for r in reads:
@@ -268,7 +307,10 @@ def check_counter(key: str, reads: list[Op], updates: list[Op], initial: int, ou
 
 
 # ---------------------------------------------------------------------------------------------- register
-def check_register(key: str, reads: list[Op], updates: list[Op], initial: Any, out: list[Anomaly]) -> None:
+def check_register(
+    key: str, reads: list[Op], ok_writes: list[Op], others: list[Op], initial: Any, out: list[Anomaly]
+) -> None:
+    updates = ok_writes + [op for op in others if op["f"] == "write"]
     writes: dict[Any, Op] = {}
     ambiguous: set[Any] = set()  # values written twice: a read of one names no single write
     for op in updates:
@@ -276,10 +318,10 @@ def check_register(key: str, reads: list[Op], updates: list[Op], initial: Any, o
         if value in writes or value == initial:
             ambiguous.add(value)
         writes[value] = op
-    ok_writes = [op for op in updates if op["outcome"] == "ok"]
+    ok_writes = list(ok_writes)
     if not reads:
         return
-    ok_writes.sort(key=_by_complete)
+    sort_by(ok_writes, _complete)
     completes = [w["complete"] for w in ok_writes]
     # newest[k]: of the first k+1 acknowledged writes by completion, the one invoked last.
     newest: list[Op] = []
@@ -293,25 +335,25 @@ def check_register(key: str, reads: list[Op], updates: list[Op], initial: Any, o
         own.setdefault(w["session"], []).append(w)
     own_completes = {s: [w["complete"] for w in ws] for s, ws in own.items()}
 
-    # Per read: (write it read or None, that write's invoke, its completion) -- the real-time bounds of
-    # the value it saw. The initial value was "written" before everything.
-    source: dict[int, tuple[Op | None, int, int]] = {}
+    # The real-time bounds of each value: (its write or None, the write's invoke, its completion). The
+    # initial value was "written" before everything; a failed write may land any time after invoke.
+    bounds: dict[Any, tuple[Op | None, int, int]] = {initial: (None, BEFORE_ALL, BEFORE_ALL)}
+    for value, w in writes.items():
+        bounds[value] = (w, w["invoke"], w["complete"] if w["outcome"] == "ok" else NEVER)
+    for value in ambiguous:
+        del bounds[value]
+    newest_invoke = [w["invoke"] for w in newest]
+    source: dict[int, tuple[Op | None, int, int]] = {}  # read id -> bounds of the value it read
     for r in reads:
         value = r["value"]
-        if value in ambiguous:
-            continue
-        w = writes.get(value)
-        if w is None:
-            if value != initial:
-                continue  # a value nobody wrote: the linearizability check reports it
-            w_inv = w_done = BEFORE_ALL
-        else:
-            w_inv = w["invoke"]
-            w_done = w["complete"] if w["outcome"] == "ok" else NEVER
-        source[r["id"]] = (w, w_inv, w_done)
+        b = bounds.get(value)
+        if b is None:
+            continue  # ambiguous, or a value nobody wrote (the linearizability check reports that)
+        w, _, w_done = b
+        source[r["id"]] = b
         inv = r["invoke"]
         k = bisect_left(completes, inv)
-        if k and newest[k - 1]["invoke"] > w_done:
+        if k and newest_invoke[k - 1] > w_done:
             newer = newest[k - 1]
             start, end = _span(r, newer)
             out.append(
@@ -363,8 +405,7 @@ def check_register(key: str, reads: list[Op], updates: list[Op], initial: Any, o
                             },
                         )
                     )
-    rank = {rid: (lo, hi) for rid, (_, lo, hi) in source.items()}
-    _session_sweep(key, reads, rank, "monotonic_register", out)
+    _session_sweep(key, reads, source, "monotonic_register", out)
 
     _lost_updates(key, updates, ok_writes, reads, source, out)
 
@@ -378,10 +419,12 @@ def _lost_updates(
     out: list[Anomaly],
 ) -> None:
     """An acknowledged write w is lost when no read ever returned its value, no write of the key was
-    invoked after w completed (nothing legitimately replaced it), and every read invoked after w
-    completed -- at least one -- returned a value older than w (its write completed before w was
-    invoked). Then, from w's acknowledgement on, every client saw the state as if w never happened, and
-    no later write explains why: sound, with no guess about the system's internals."""
+    invoked after w completed (nothing legitimately replaced it), every read invoked after w completed
+    returned a value older than w (its write completed before w was invoked), and at least one of those
+    reads was served by the very node that acknowledged w. Then, from w's acknowledgement on, every
+    client saw the state as if w never happened -- even on the node that said "done" -- and no later
+    write explains why. A replica that merely lags (w acknowledged by the primary, later reads from the
+    replica) is stale, not lost: it is not counted here."""
     if not ok_writes or not reads:
         return
     invokes = sorted((op["invoke"], op["id"]) for op in ops)
@@ -397,6 +440,8 @@ def _lost_updates(
             continue
         later = by_invoke[bisect_right(read_invokes, done) :]
         if not later:
+            continue
+        if not w["node"] or not any(r["node"] == w["node"] for r in later):
             continue
         if all((b := source.get(r["id"])) is not None and b[2] < w["invoke"] for r in later):
             last = max(later, key=_by_complete)
@@ -434,17 +479,21 @@ def check_linear(history: History, kinds: dict[str, str] | None = None) -> list[
     initial = history["initial"]
     hints = history.get("kinds") or {}
     out: list[Anomaly] = []
-    for key, (reads, updates) in split_reads(history["ops"]).items():
+    # Time order first (cheap when the file is already sorted, as the format asks): the sweeps rely on
+    # it, and the result must not depend on the order of the file.
+    ops = in_time_order(history["ops"])
+    for key, (reads, acked, others) in split_reads(ops).items():
         start = initial.get(key)
         if kinds is not None:
             kind = kinds[key]
         else:
-            kind = data_kind(updates[0]["f"] if updates else None, start, hints.get(key))
+            first = acked[0]["f"] if acked else (others[0]["f"] if others else None)
+            kind = data_kind(first, start, hints.get(key))
         if kind == "stock":
-            check_stock(key, reads, updates, start, out)
+            check_stock(key, reads, acked, others, start, out)
         elif kind == "counter":
-            check_counter(key, reads, updates, start if start is not None else 0, out)
+            check_counter(key, reads, acked, start if start is not None else 0, out)
         else:
-            check_register(key, reads, updates, start, out)
+            check_register(key, reads, acked, others, start, out)
     out.sort(key=lambda a: (a.time, KIND_ORDER[a.kind], a.ops))
     return out

@@ -28,6 +28,7 @@ invocation -- except an order refused as out of stock, which did not):
 
 from __future__ import annotations
 
+import heapq
 import random
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -38,7 +39,7 @@ from capquest.checker.anomaly import Anomaly, KeyVerdict
 from capquest.history import Op
 
 NEVER = 1 << 62
-DEFAULT_BUDGET = 100_000  # search states per key before answering "unknown"
+DEFAULT_BUDGET = 20_000  # search states per key before answering "unknown"
 
 # Operation codes of the sequential specifications.
 READ, SET, ADD, TAKE, REFUSE = range(5)
@@ -404,6 +405,113 @@ def counting(key: str, data: str, ops: Sequence[Op], initial: int, n: int) -> Ke
     return None
 
 
+# ------------------------------------------------------------------------------------- unit schedule
+def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
+    """Try to *build* a linearization of a stock or counter whose updates all move it by the same amount
+    (unit orders, unit increments), then verify it; True when one was found (so the key is linearizable).
+    False says nothing: the caller searches.
+
+    With equal steps, the k-th update takes the value to initial +- k*step, so every read and refusal
+    says how many updates must precede it. The k-th update's instant D_k must then fall after every
+    read that saw fewer than k updates began and before every read (or refusal) that needs k or more
+    ended. Updates are placed one by one as early as possible, each time the released update with the
+    earliest deadline (an acknowledged one's completion); an unacknowledged one (it may not have
+    happened) only when an acknowledged one cannot serve. Every operation then gets an instant inside its
+    interval, and the sequence is replayed against the specification."""
+    stock = data == "stock"
+    update_f = "order" if stock else "incr"
+    amount = "qty" if stock else "value"
+    updates = [op for op in ops if op["f"] == update_f and not _is_refusal(op)]
+    if not updates:
+        return False
+    step = updates[0][amount]
+    if step <= 0 or any(op[amount] != step for op in updates):
+        return False
+    sign = -1 if stock else 1
+    needs: list[tuple[Op, int, bool]] = []  # (op, updates that must precede it, exactly that many?)
+    for op in ops:
+        if op["f"] == "read" and op["outcome"] == "ok":
+            delta = (op["value"] - initial) * sign
+            if delta < 0 or delta % step:
+                return False
+            needs.append((op, delta // step, True))
+        elif _is_refusal(op):
+            # Refused: fewer than qty left, so at least this many updates before it.
+            at_least = max(0, (initial - op["qty"]) // step + 1)
+            needs.append((op, at_least, False))
+    required = sorted((op for op in updates if op["outcome"] == "ok"), key=lambda op: op["invoke"])
+    optional = sorted((op for op in updates if op["outcome"] != "ok"), key=lambda op: op["invoke"])
+    top = max([n for _, n, _ in needs] + [len(required)])
+    if top > len(required) + len(optional):
+        return False
+    # lo[k]: D_k comes after the invocation of every read needing fewer than k updates;
+    # hi[k]: D_k comes before the completion of everything needing k or more.
+    lo = [-1] * (top + 2)
+    hi = [NEVER] * (top + 2)
+    for op, n, exact in needs:
+        if exact and n + 1 <= top:
+            lo[n + 1] = max(lo[n + 1], op["invoke"])
+        k = min(n, top)
+        hi[k] = min(hi[k], op["complete"])
+    for k in range(1, top + 1):
+        lo[k] = max(lo[k], lo[k - 1])
+    for k in range(top - 1, 0, -1):
+        hi[k] = min(hi[k], hi[k + 1])
+    heap: list[tuple[int, int, Op]] = []  # released acknowledged updates by deadline
+    ri = oi = 0
+    t = -1
+    points: list[tuple[int, float, Op]] = []
+    k = 0
+    while k < top:
+        k += 1
+        t = max(t, lo[k])
+        while ri < len(required) and required[ri]["invoke"] <= t:
+            heapq.heappush(heap, (required[ri]["complete"], required[ri]["id"], required[ri]))
+            ri += 1
+        if not heap and ri < len(required) and required[ri]["invoke"] <= hi[k]:
+            t = required[ri]["invoke"]
+            while ri < len(required) and required[ri]["invoke"] <= t:
+                heapq.heappush(heap, (required[ri]["complete"], required[ri]["id"], required[ri]))
+                ri += 1
+        if heap:
+            deadline, _, chosen = heapq.heappop(heap)
+            if t > deadline:
+                return False
+        else:
+            if oi >= len(optional) or optional[oi]["invoke"] > hi[k]:
+                return False
+            chosen = optional[oi]
+            oi += 1
+            t = max(t, chosen["invoke"])
+        if t > hi[k]:
+            return False
+        points.append((t, k - 0.5, chosen))
+    if heap or ri < len(required):
+        return False  # acknowledged updates left over: more than the reads allow
+    for op, n, _ in needs:
+        at = max(op["invoke"], points[n - 1][0] if n else -1)
+        if at > op["complete"]:
+            return False
+        points.append((at, n, op))
+    points.sort(key=lambda p: (p[0], p[1]))
+    state = initial
+    for _, _, op in points:  # replay: the certificate must satisfy the specification on its own
+        f = op["f"]
+        if f == "read":
+            if op["value"] != state:
+                return False
+        elif _is_refusal(op):
+            if state >= op["qty"]:
+                return False
+        elif stock:
+            if state < op["qty"]:
+                return False
+            state -= op["qty"]
+        else:
+            state += op["value"]
+    return True
+
+
 # ----------------------------------------------------------------------------------------------- per key
 def check_key(
     key: str, data: str, ops: Sequence[Op], initial: Any, budget: int = DEFAULT_BUDGET
@@ -418,6 +526,8 @@ def check_key(
     if result is not None:
         return result
     start = initial if initial is not None or data == "register" else 0
+    if data != "register" and unit_schedule(data, ops, start):
+        return _ok(key, data, "schedule", n)
     verdict, states, witness = search(ops, data, start, budget)
     if verdict == "ok":
         return _ok(key, data, "search", n, states)

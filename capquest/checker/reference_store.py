@@ -114,7 +114,11 @@ def reference_history(
                 times.append(point)
                 values.append(state[key])
         history_ops.append(op)  # type: ignore[arg-type]
+    # Number the operations in invocation order, as a client library would.
     history_ops.sort(key=lambda o: (o["invoke"], o["id"]))
+    renumber = {o["id"]: n for n, o in enumerate(history_ops)}
+    for o in history_ops:
+        o["id"] = renumber[o["id"]]
     return {
         "format": FORMAT,
         "version": VERSION,

@@ -16,7 +16,7 @@ from rich.cells import cell_len
 from rich.console import Group
 from rich.text import Text
 
-from capquest.checker.anomaly import Anomaly, format_time
+from capquest.checker.anomaly import ANOMALY_KINDS, Anomaly, format_time
 from capquest.history import History, Op
 
 # Cell classes, in increasing priority when several operations share a cell.
@@ -229,10 +229,13 @@ def timeline_picture(
     lang: str | None = None,
     listed: int = 12,
 ) -> Group:
-    """The whole run, then a close-up of the first anomaly, then the first `listed` anomalies explained:
-    what `capquest check --svg` draws."""
+    """The whole run, then a close-up of the headline anomaly (the first of the most serious kind, in the
+    lesson's order: an oversold unit before a stale read), then `listed` anomalies explained, in that
+    order too: what `capquest check --svg` draws."""
     parts: list[Text] = timeline_lines(history, anomalies, width=width, lang=lang)
     if anomalies:
+        rank = {kind: n for n, kind in enumerate(ANOMALY_KINDS)}
+        anomalies = sorted(anomalies, key=lambda a: (rank[a.kind], a.time))
         first = anomalies[0]
         a0, a1 = anomaly_window(first)
         involved = [first.session] if first.session is not None else []

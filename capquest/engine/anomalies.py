@@ -65,28 +65,45 @@ def _newer_done(table: tuple[list[int], list[int]] | None, after: float, before:
 def count_anomalies(history: History) -> AnomalyCounts:
     ops = history["ops"]
     initial = history["initial"]
-    kinds = _kinds(history)
     sold: dict[str, list[tuple[int, int, int]]] = {}
     incrs: dict[str, list[int]] = {}
     writes: dict[str, list[dict]] = {}
     reads: list[dict] = []
-    checks = []
+    checks: list[tuple[str, int, int]] = []
+    kinds: dict[str, str] = {}
     for op in ops:
         f = op["f"]
-        if f == "order" and op.get("seen") is not None:
-            checks.append(op)
         if f == "read":
             if op["outcome"] == "ok":
                 reads.append(op)
-        elif op["outcome"] != "ok":
-            if f == "write":
-                writes.setdefault(op["key"], []).append(op)
-        elif f == "order":
-            sold.setdefault(op["key"], []).append((op["complete"], op["id"], op["qty"]))
+            continue
+        key = op["key"]
+        if f == "order":
+            if key not in kinds:
+                kinds[key] = "stock"
+            seen = op.get("seen")
+            if seen is not None:
+                checks.append((key, op["invoke"], seen))
+            if op["outcome"] == "ok":
+                if key in sold:
+                    sold[key].append((op["complete"], op["id"], op["qty"]))
+                else:
+                    sold[key] = [(op["complete"], op["id"], op["qty"])]
         elif f == "incr":
-            incrs.setdefault(op["key"], []).append(op["complete"])
+            kinds.setdefault(key, "counter")
+            if op["outcome"] == "ok":
+                incrs.setdefault(key, []).append(op["complete"])
         elif f == "write":
-            writes.setdefault(op["key"], []).append(op)
+            kinds.setdefault(key, "register")
+            writes.setdefault(key, []).append(op)
+        elif f == "cancel":
+            kinds.setdefault(key, "stock")
+    # a key with no orders, increments, writes or cancels: only read (see `_kinds`)
+    for op in reads:
+        key = op["key"]
+        if key not in kinds:
+            value = initial.get(key)
+            kinds[key] = "register" if value is None or isinstance(value, str) else "counter"
 
     oversold = 0
     sold_curve: dict[str, tuple[list[int], list[int]]] = {}
@@ -141,8 +158,12 @@ def count_anomalies(history: History) -> AnomalyCounts:
                 j = bisect_left(own[0], t)
                 if j and own[2][j - 1] != value and complete < own[1][j - 1]:
                     ryw += 1
-    for op in checks:
-        if _stock_stale(sold_curve.get(op["key"]), initial.get(op["key"], 0), op["invoke"], op["seen"]):
+    empty: tuple[list[int], list[int]] = ([], [])
+    for key, t, seen in checks:
+        completes, cum = sold_curve.get(key, empty)
+        i = bisect_right(completes, t)
+        left = initial.get(key, 0) - (cum[i - 1] if i else 0)
+        if seen > (left if left > 0 else 0):
             stale += 1
 
     mono = 0

@@ -19,6 +19,7 @@ from collections import deque
 from heapq import heappop, heappush, heapreplace
 from itertools import count
 from math import ceil
+from math import log as _log
 
 from capquest.engine.model import OP_DATA_CLASS, OP_KINDS, Cache, Policy, Scenario, Server, Strategy
 from capquest.engine.quorum import QuorumStore, needed
@@ -93,9 +94,10 @@ class _Server:
             fixed = max(1, round(mean))
             self.draw = lambda: fixed
         else:
-            expo = rng.expovariate
+            rnd = rng.random
             lam = 1.0 / mean
-            self.draw = lambda: int(expo(lam)) + 1
+            # random.expovariate(lam), inlined: the same numbers, one call fewer per query
+            self.draw = lambda: int(-_log(1.0 - rnd()) / lam) + 1
         # processor sharing: virtual time, its last update, active count, (finish vt, op) heap, generation
         self.vt = 0.0
         self.last = 0
@@ -176,9 +178,9 @@ class Simulation:
                 one_way[ridx[link.a]][ridx[link.b]] = d
                 one_way[ridx[link.b]][ridx[link.a]] = d
         self.one_way = one_way
-        # A hop inside a region is delivered at once and its round trip added to the answer (an event
-        # saved per hop; the server still acts between invoke and complete). Across regions a request
-        # travels for real: an arrival event.
+        # A request's first hop inside a region is delivered at once and its round trip added to the
+        # answer (an event saved per request; the server still acts between invoke and complete). Later
+        # steps, and hops across regions, travel for real.
         self.req = [[0 if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))]
         self.resp = [[2 * local if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))]
         client_regions = [ridx[s.region] for s in w.client_regions] or [ridx[topo.primary_region]]
@@ -260,6 +262,8 @@ class Simulation:
         self.arr: Arrivals = draw_arrivals(w, seed, client_weights)
         self.arr.session_region = [client_regions[i] for i in self.arr.session_region]
         self.used_pols = used
+        self.simple_replicas = not self.partitions and not any(srv.crashes for srv in self.servers[1 : 1 + self.n_replicas])
+        self.track_marks = any(p.monotonic for p in used)  # freshness watermarks, for monotonic reads
         self.needs_cache = needs_cache
 
     # ------------------------------------------------------------------------------------------ faults
@@ -459,14 +463,14 @@ class Simulation:
 
     def _send_cache(self, t, i, op, step, cr, pol) -> None:
         srv = self.servers[self.cache_idx]
-        if self.cut_until(cr, srv.region, t) is not None:
+        if self.partitions and self.cut_until(cr, srv.region, t) is not None:
             self._fail(op, t + self.one_way[cr][cr] * 2, "unavailable")
             return
         self._to_server(t, i, srv, step, cr)
 
     def _send_primary_write(self, t, i, op, step, cr, pol) -> None:
         primary = self.servers[PRIMARY]
-        heal = self.cut_until(cr, primary.region, t)
+        heal = self.cut_until(cr, primary.region, t) if self.partitions else None
         if heal is None:
             self._to_server(t, i, primary, step, cr)
             return
@@ -520,7 +524,7 @@ class Simulation:
             self._quorum_read(t, i, op, cr, pol, kind)
             return
         primary = self.servers[PRIMARY]
-        primary_cut = self.cut_until(cr, primary.region, t) is not None
+        primary_cut = bool(self.partitions) and self.cut_until(cr, primary.region, t) is not None
         if primary_cut and pol.refuse:
             self._fail(op, t + self.one_way[cr][cr] * 2, "unavailable")
             return
@@ -553,6 +557,8 @@ class Simulation:
         nrep = self.n_replicas
         start = self.rr
         self.rr += 1
+        if self.simple_replicas and pol.max_stale_us is None and not pol.monotonic:
+            return self.servers[1 + start % nrep]
         log = self.log
         for k in range(nrep):
             r = (start + k) % nrep
@@ -740,12 +746,9 @@ class Simulation:
 
     def _chain(self, t: int, i: int, came_from: _Server, cr: int, step: int, dest: _Server) -> None:
         """The client's app got step k's answer and sends step k+1 to `dest`."""
-        resp = self.resp[came_from.region][cr]
-        if came_from.region == cr:
-            self.o_owe[i] += resp  # a local round trip: owed to the answer, the next hop goes now
-            self._to_server(t, i, dest, step, cr)
-        else:
-            self._to_server(t + resp, i, dest, step, cr)
+        # The app really waits for the answer before the next step: the time between the steps is the
+        # window in which other clients race (a GET then a DECR), so it is never folded away.
+        self._to_server(t + self.resp[came_from.region][cr], i, dest, step, cr)
 
     def _cache_stock(self, key: str, t: int) -> int:
         v = self.cache_ctr.get(key)
@@ -774,19 +777,25 @@ class Simulation:
 
     def _read_done(self, t: int, fin: int, i: int, op: dict, srv: _Server, back: int) -> None:
         key = op["key"]
-        value = self._read_value(srv, key, t)
-        if isinstance(value, int) and key[0] == "s":
-            value = max(0, value)  # stock is shown floored at 0
-        s = op["session"]
         idx = srv.idx
         if idx == PRIMARY:
-            mark = len(self.log.commit_t)
+            value = self.cur[key]
         elif idx == self.cache_idx:
-            mark = 0
+            value = self._read_value(srv, key, t)
         else:
-            mark = self.log.applied(idx - 1, t)
-        if mark > self.watermark[s]:
-            self.watermark[s] = mark
+            value = self.log.replica_value(idx - 1, key, t, self.arr.initial[key])
+        if key[0] == "s" and value < 0:  # type: ignore[operator]
+            value = 0  # stock is shown floored at 0
+        if self.track_marks:
+            s = op["session"]
+            if idx == PRIMARY:
+                mark = len(self.log.commit_t)
+            elif idx == self.cache_idx:
+                mark = 0
+            else:
+                mark = self.log.applied(idx - 1, t)
+            if mark > self.watermark[s]:
+                self.watermark[s] = mark
         if op["f"] == "order":
             self._order_checked(fin, back, i, op, value, srv)
             return
@@ -816,11 +825,8 @@ class Simulation:
         if pol.write_to == "quorum":
             self._quorum_write(at, i, op, cr, pol, seen - op["qty"])
             return
-        if srv is not None and srv.region == cr:
-            self.o_owe[i] = at - t  # owe the local round trip, send now
-            self._send_primary_write(t, i, op, ST_DECR, cr, pol)
-        else:
-            self._send_primary_write(at - self.o_owe[i], i, op, ST_DECR, cr, pol)
+        # the app sends the decrement once the check's answer is back (the race window is real time)
+        self._send_primary_write(at - self.o_owe[i], i, op, ST_DECR, cr, pol)
 
     # ---------------------------------------------------------------------------------------- worker
     def _enqueue(self, t: int, i: int) -> None:
@@ -1002,7 +1008,11 @@ class Simulation:
         if busy > primary.peak:
             primary.peak = busy
         values["primary.pool_busy"] = busy * scale
-        values["primary.pool_waiting"] = len(primary.waitq) * scale
+        waitq = primary.waitq
+        hist = self.hist
+        while waitq and hist[waitq[0]]["_dl"] < t:  # clients that gave up leave the count
+            primary.queued_at.pop(waitq.popleft(), None)
+        values["primary.pool_waiting"] = len(waitq) * scale
         values["lock_waiters"] = self.lock_waiters * scale
         for r in range(self.n_replicas):
             values[f"{self.servers[1 + r].name}.lag_ms"] = self.log.lag_us(r, t) / 1000.0

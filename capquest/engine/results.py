@@ -92,40 +92,47 @@ def _trace(sim: Simulation, history: History) -> tuple[TraceFrame, ...]:
     if not frames:
         return ()
     bounds = [t for t, _ in frames]
-    width_s = (bounds[0] if bounds else 1) / 1_000_000
-    arrivals = [0] * len(frames)
-    errors = [0] * len(frames)
+    width_s = bounds[0] / 1_000_000
+    nframes = len(frames)
+    arrivals = [0] * nframes
+    errors = [0] * nframes
     events: list[list[str]] = [[] for _ in frames]
-    accepted: dict[str, int] = {}
     initial = history["initial"]
-    flagged: set[str] = set()
     done_orders = []
-    for op in history["ops"]:
-        if op["f"] == "cancel":
+    k = 0
+    edge = bounds[0]
+    for op in history["ops"]:  # sorted by invoke: walk the frames alongside
+        f = op["f"]
+        if f == "cancel":
             continue
-        k = bisect_right(bounds, op["invoke"])
-        if k < len(frames):
+        invoke = op["invoke"]
+        while invoke >= edge and k < nframes:
+            k += 1
+            edge = bounds[k] if k < nframes else 1 << 62
+        if k < nframes:
             arrivals[k] += 1
-        if op["outcome"] == "fail" and op["error"] != "out_of_stock":
-            k = bisect_right(bounds, op["complete"])
-            if k < len(frames):
-                errors[k] += 1
-        if op["f"] == "order" and op["outcome"] == "ok":
-            done_orders.append((op["complete"], op["id"], op["key"], op["qty"]))
+        if op["outcome"] == "ok":
+            if f == "order":
+                done_orders.append((op["complete"], op["id"], op["key"], op["qty"]))
+        elif op["error"] != "out_of_stock":
+            j = bisect_right(bounds, op["complete"])
+            if j < nframes:
+                errors[j] += 1
     done_orders.sort()
+    accepted: dict[str, int] = {}
+    flagged: set[str] = set()
     for complete, _, key, qty in done_orders:
         total = accepted.get(key, 0) + qty
         accepted[key] = total
         if total > initial.get(key, 0) and key not in flagged:
             flagged.add(key)
-            k = min(len(frames) - 1, bisect_right(bounds, complete))
-            events[k].append(f"oversell:{key}")
+            events[min(nframes - 1, bisect_right(bounds, complete))].append(f"oversell:{key}")
     for fault in history["faults"]:
         label = fault["kind"] + (f":{fault['node']}" if fault["node"] else "")
         for when, what in ((fault["start"], "start"), (fault["end"], "end")):
-            k = bisect_right(bounds, when)
-            if k < len(frames):
-                events[k].append(f"{label}:{what}")
+            j = bisect_right(bounds, when)
+            if j < nframes:
+                events[j].append(f"{label}:{what}")
     out = []
     scale = sim.scale
     for k, (t, values) in enumerate(frames):

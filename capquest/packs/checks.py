@@ -318,38 +318,11 @@ def _check_scoring(report: Reporter, file: str, level: LevelFile) -> None:
         )
 
 
-# Which fields each kind of tutorial step uses: the rest is ignored (a warning, since it is likely a slip).
-_STEP_FIELDS: dict[str, frozenset[str]] = {
-    "narrate": frozenset({"kind", "text"}),
-    "highlight": frozenset({"kind", "text", "target"}),
-    "await": frozenset({"kind", "text", "action", "card", "data_class", "hints"}),
-    "question": frozenset({"kind", "text", "choices", "hints"}),
-    "concept": frozenset({"kind", "text", "concept"}),
-}
-_STEP_NEEDS: dict[str, tuple[str, ...]] = {
-    "narrate": ("text",),
-    "highlight": ("target", "text"),
-    "await": ("action",),
-    "question": ("text",),
-    "concept": ("concept",),
-}
-
-
 def _check_tutorial(report: Reporter, file: str, level: LevelFile, concepts: Sequence[str]) -> None:
-    ids = [c.id for c in level.cards]
-    for i, step in enumerate(level.tutorial):
-        loc: Loc = ("tutorial", i)
-        for field in _STEP_NEEDS[step.kind]:
-            if getattr(step, field) is None:
-                report.add(file, (*loc, field), say("step_needs", kind=step.kind, field=field))
-        for field in sorted(step.model_fields_set - _STEP_FIELDS[step.kind]):
-            report.add(file, (*loc, field), say("step_ignored", field=field, kind=step.kind), "warning")
-        if step.card is not None and step.card not in ids:
-            report.add(file, (*loc, "card"), _unknown("card", step.card, ids))
-        if step.kind == "question":
-            if len(step.choices) < 2:
-                report.add(file, (*loc, "choices"), say("question_choices", got=len(step.choices)))
-            elif not any(choice.correct for choice in step.choices):
-                report.add(file, (*loc, "choices"), say("question_correct"))
-        if step.kind == "concept" and step.concept is not None and step.concept not in concepts:
-            report.add(file, (*loc, "concept"), _unknown("concept", step.concept, concepts))
+    """The tutorial's own rules (capquest.tutorial.validate: what each kind of step needs, the screen
+    targets, cards, data classes, concepts and figures it names). Imported here, not at the top: the
+    tutorial package imports the pack format."""
+    from capquest.tutorial.validate import tutorial_problems
+
+    for loc, reason in tutorial_problems(level, concepts):
+        report.add(file, loc, reason)

@@ -87,6 +87,57 @@ def _outcome(result: Any, label: str, card: str | None, assign: dict[str, str]) 
     )
 
 
+@dataclass(frozen=True)
+class Task:
+    """One run to make: a card, or (card None) an assignment of cards to data classes."""
+
+    level: LevelFile
+    card: str | None
+    seed: int | None
+    assign: dict[str, str]
+    label: str
+
+
+def _run_task(task: Task, runner: Runner | None = None) -> Outcome | str:
+    """The task's outcome, or what went wrong (a string: it must cross a process boundary)."""
+    if runner is None:  # in a worker process
+        from capquest.play import run as runner
+    try:
+        if task.card is None:
+            result = runner(task.level, None, seed=task.seed, assign=task.assign)
+        else:
+            result = runner(task.level, task.card, seed=task.seed)
+    except Exception as exc:  # one bad run must not stop the others
+        return f"{type(exc).__name__}: {exc}"
+    return _outcome(result, task.label, task.card, dict(task.assign))
+
+
+def run_tasks(
+    tasks: Sequence[Task], runner: Runner, *, tick: Callable[[], None] | None = None, workers: int = 1
+) -> list[Outcome | str]:
+    """Every task's outcome, in order. With the engine's own runner and `workers` > 1, the runs are
+    spread over that many processes (each run is deterministic, so where it runs changes nothing)."""
+    if workers > 1 and len(tasks) >= 8 and runner is engine_runner():
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn, not fork: the parent may hold a progress bar's thread and its locks
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            results = []
+            for outcome in pool.map(_run_task, tasks, chunksize=1):
+                results.append(outcome)
+                if tick:
+                    tick()
+            return results
+    results = []
+    for task in tasks:
+        results.append(_run_task(task, runner))
+        if tick:
+            tick()
+    return results
+
+
 def dominated_by(outcomes: Sequence[Outcome], rivals: Sequence[Outcome] | None = None) -> dict[str, str]:
     """label -> the label of a rival no worse on every axis and better on at least one (Pareto dominance).
     `rivals` defaults to `outcomes`."""
@@ -108,10 +159,21 @@ def _card_lines(pack: Pack, level: LevelFile) -> tuple[str, KeyLines | None]:
 
 
 def design_warnings(
-    pack: Pack, runner: Runner, *, shown: str | None = None, tick: Callable[[], None] | None = None
+    pack: Pack,
+    runner: Runner,
+    *,
+    shown: str | None = None,
+    tick: Callable[[], None] | None = None,
+    workers: int = 1,
 ) -> list[Problem]:
-    """Warnings about a valid pack's design: a card dominated on every axis by another card of its level,
-    a par that no card reaches. Runs every card once, with the level's seed."""
+    """Warnings about a valid pack's design: a card dominated on every axis by another plain card of its
+    level, a par that no card reaches. Runs every card once, with the level's seed."""
+    tasks = [
+        Task(level, card.id, None, dict(card.assign), card.id)
+        for level in pack.levels
+        for card in level.cards
+    ]
+    results = iter(run_tasks(tasks, runner, tick=tick, workers=workers))
     problems: list[Problem] = []
     for level in pack.levels:
         path, lines = _card_lines(pack, level)
@@ -126,12 +188,11 @@ def design_warnings(
 
         outcomes: list[Outcome] = []
         for i, card in enumerate(level.cards):
-            try:
-                outcomes.append(_outcome(runner(level, card.id), card.id, card.id, dict(card.assign)))
-            except Exception as exc:  # a design check must never crash validation
-                at(("cards", i), say("run_failed", card=card.id, detail=f"{type(exc).__name__}: {exc}"))
-            if tick:
-                tick()
+            result = next(results)
+            if isinstance(result, str):  # a design check must never crash validation
+                at(("cards", i), say("run_failed", card=card.id, detail=result))
+            else:
+                outcomes.append(result)
         index = {card.id: i for i, card in enumerate(level.cards)}
         # A hybrid card is meant to beat the cards it combines: only plain cards count as rivals.
         plain = [o for o in outcomes if not o.assign]
@@ -199,38 +260,60 @@ def assignments(level: LevelFile, seed: int) -> tuple[int, list[dict[str, str]],
     return total, out, True
 
 
-def solve_level(
-    level: LevelFile, runner: Runner, *, seed: int | None = None, tick: Callable[[], None] | None = None
-) -> Solution:
-    """Run every card, then every hybrid assignment (or a seeded sample of them), and mark the Pareto
-    frontier of oversold units against p99 latency."""
-    from capquest.scoring import pareto_frontier
-
+def solve_tasks(level: LevelFile, seed: int | None = None) -> tuple[Solution, list[Task]]:
+    """The empty solution of a level and the runs that fill it: every card, then every hybrid assignment
+    (or a seeded sample of them)."""
     used_seed = level.seed if seed is None else seed
     total, picks, sampled = assignments(level, used_seed)
     solution = Solution(level.id, used_seed, level.scoring.stars, [], total, len(picks), sampled)
-    for card in level.cards:
-        try:
-            result = runner(level, card.id, seed=used_seed)
-            solution.outcomes.append(_outcome(result, card.id, card.id, dict(card.assign)))
-        except Exception as exc:
-            solution.failures.append(f"{card.id}: {type(exc).__name__}: {exc}")
-        if tick:
-            tick()
+    tasks = [Task(level, card.id, used_seed, dict(card.assign), card.id) for card in level.cards]
     for assign in picks:
         label = " ".join(f"{k}={v}" for k, v in assign.items())
-        try:
-            result = runner(level, None, seed=used_seed, assign=assign)
-            solution.outcomes.append(_outcome(result, label, None, assign))
-        except Exception as exc:
-            solution.failures.append(f"{label}: {type(exc).__name__}: {exc}")
-        if tick:
-            tick()
+        tasks.append(Task(level, None, used_seed, assign, label))
+    return solution, tasks
+
+
+def finish_solution(solution: Solution, tasks: Sequence[Task], results: Sequence[Outcome | str]) -> Solution:
+    """Fill a solution with its runs' results and mark the Pareto frontier of oversold units against p99."""
+    from capquest.scoring import pareto_frontier
+
+    for task, result in zip(tasks, results, strict=True):
+        if isinstance(result, str):
+            solution.failures.append(f"{task.label}: {result}")
+        else:
+            solution.outcomes.append(result)
     front = set(pareto_frontier([(o.oversold, o.p99_ms) for o in solution.outcomes]))
     solution.outcomes = [
         Outcome(**{**o.__dict__, "frontier": i in front}) for i, o in enumerate(solution.outcomes)
     ]
     return solution
+
+
+def solve_levels(
+    levels: Sequence[LevelFile],
+    runner: Runner,
+    *,
+    seed: int | None = None,
+    tick: Callable[[], None] | None = None,
+    workers: int = 1,
+) -> list[Solution]:
+    """`solve_level` for several levels, their runs spread over `workers` processes together."""
+    plans = [solve_tasks(level, seed) for level in levels]
+    every = [task for _, tasks in plans for task in tasks]
+    results = run_tasks(every, runner, tick=tick, workers=workers)
+    out, start = [], 0
+    for solution, tasks in plans:
+        out.append(finish_solution(solution, tasks, results[start : start + len(tasks)]))
+        start += len(tasks)
+    return out
+
+
+def solve_level(
+    level: LevelFile, runner: Runner, *, seed: int | None = None, tick: Callable[[], None] | None = None
+) -> Solution:
+    """Run every card, then every hybrid assignment (or a seeded sample of them), and mark the Pareto
+    frontier of oversold units against p99 latency."""
+    return solve_levels([level], runner, seed=seed, tick=tick)[0]
 
 
 def runs_needed(level: LevelFile) -> int:

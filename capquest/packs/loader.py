@@ -179,7 +179,8 @@ def _delete(data: Any, loc: tuple[str | int, ...]) -> None:
 
 
 def _folder(path: Path) -> Path:
-    return path.parent if path.is_file() and path.name == MANIFEST else path
+    """The pack folder: `path` itself, or the folder of a file in it (pack.toml or one of its levels)."""
+    return path.parent if path.is_file() and path.suffix == ".toml" else path
 
 
 def check_pack(path: str | Path, *, builtin: bool = False) -> PackReport:

@@ -157,19 +157,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "이 레벨은 약 {ops}개 연산을 시뮬레이션하게 됩니다(시간 x 요청률 / scale). 레벨당 한도는 {limit}개입니다: "
         "workload.scale을 {scale} 이상으로 올리거나, 실행 시간이나 요청률을 줄이세요",
     ),
-    "step_needs": ("a step of kind '{kind}' needs {field}", "'{kind}' 단계에는 {field}이(가) 필요합니다"),
-    "step_ignored": (
-        "'{field}' is ignored in a step of kind '{kind}'",
-        "'{kind}' 단계에서는 '{field}'이(가) 무시됩니다",
-    ),
-    "question_choices": (
-        "a question needs at least 2 choices, got {got}",
-        "질문에는 선택지가 2개 이상 필요합니다. 입력: {got}개",
-    ),
-    "question_correct": (
-        "a question needs at least one choice with correct = true",
-        "질문에는 correct = true인 선택지가 하나 이상 필요합니다",
-    ),
     "missing_translation": (
         "no '{lang}' text, but pack.toml declares languages = {langs}",
         "'{lang}' 글이 없는데 pack.toml은 languages = {langs}라고 선언합니다",

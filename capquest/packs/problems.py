@@ -39,7 +39,7 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         label = f"{say('label_warning')}: " if self.severity == "warning" else ""
         field = f"{self.field}: " if self.field else ""
-        return f"{where}: {label}{field}{self.reason}"
+        return printable(f"{where}: {label}{field}{self.reason}")
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -54,6 +54,14 @@ class PackError(Exception):
         shown = "\n".join(str(p) for p in errors[:20])
         more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
         super().__init__(f"{len(errors)} problem(s) in the pack:\n{shown}{more}")
+
+
+def printable(text: str) -> str:
+    """`text` with control characters written out (\\x1b, \\n): a hostile pack's names reach the
+    terminal as text, never as escape codes."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def field_path(loc: Iterable[str | int]) -> str:

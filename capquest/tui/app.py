@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar, Literal
 
 from textual import work
@@ -24,13 +24,13 @@ from capquest.tui.progress import (
     REPLAY_SPEEDS,
     Campaign,
     LevelRecord,
-    MemoryProgressStore,
     Pack,
     ProgressStore,
     campaign,
     level_records,
     seen_concepts,
     settings_of,
+    unlocked_ids,
 )
 from capquest.tui.screens.base import localise_bindings
 from capquest.tui.theme import THEME_NAMES, THEMES, border_kind
@@ -59,6 +59,17 @@ class CapQuestApp(TutorialHost, App[int]):
         Binding("g", "glossary", "shell.bind.glossary", id="glossary"),
         Binding("f2", "glossary", "shell.bind.glossary", id="glossary-f2", show=False),
         Binding("ctrl+q", "quit", "shell.bind.quit", id="quit", priority=True, key_display="^q"),
+        # Declared here (not left to Textual) so its description follows the language.
+        # The footer shows it at its right end already, hence show=False.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            "shell.bind.palette",
+            id="palette",
+            priority=True,
+            show=False,
+            key_display="^p",
+        ),
         # Textual's ctrl+c copies text by default; here it leaves the game, as in any terminal program.
         Binding("ctrl+c", "quit", "shell.bind.quit", id="quit-ctrl-c", show=False, priority=True),
         Binding("q", "quit", "shell.bind.quit", id="quit-q", show=False),
@@ -72,15 +83,18 @@ class CapQuestApp(TutorialHost, App[int]):
         self,
         *,
         pack: PackSource = None,
-        store: ProgressStore | None = None,
-        clock: Callable[[], float] = time.time,
+        store: ProgressStore | Callable[[], ProgressStore] | None = None,
+        clock: Callable[[], float] = time.monotonic,
         language: str | None = None,
         start: Start = "title",
+        runner: Callable[..., Any] | None = None,
     ) -> None:
         """`pack`: a loaded pack, or a function that loads one (run in a worker), or None for the
-        built-in campaign. `store`: the progress store (default: in memory, nothing saved). `clock`:
-        wall-clock seconds, for anything that shows or records time. `language`: forced language (from
-        `--lang`); None resolves it from CAPQUEST_LANG, the saved setting, then the locale."""
+        built-in campaign. `store`: the progress store, or a function that opens it (then it is read in a
+        worker after the first paint, like the pack); default in memory, nothing saved. `clock`:
+        seconds, for the replay's timing. `language`: forced language (from `--lang`); None resolves it
+        from CAPQUEST_LANG, the saved setting, then the locale. `runner`: how a level is run (the play
+        path by default; tests pass a fake)."""
         from capquest.tui.commands import CapQuestCommands
 
         self.COMMANDS = {CapQuestCommands}  # instance-level: the palette holds only the game's commands
@@ -88,19 +102,30 @@ class CapQuestApp(TutorialHost, App[int]):
         for theme in THEMES:
             self.register_theme(theme)
         self.clock = clock
-        self.store: ProgressStore = store if store is not None else MemoryProgressStore()
+        self.runner = runner
+        if store is None:
+            from capquest.tui.progress import MemoryProgressStore
+
+            store = MemoryProgressStore()
+        self._store_source = store
+        self.store: ProgressStore | None = None  # None while a store factory is opening it
+        self._pending_settings: list[tuple[str, Any]] = []  # changed before the store was open
+        self._explicit_language = language
         self.start = start
         self.pack: Pack | None = None
         self.pack_error: str | None = None
         self._pack_source: PackSource = pack
         if pack is not None and not callable(pack):
             self.pack = pack
-        self.progress: Any = {}
-        self.notices: list[str] = []
+        self.progress: Any = None
+        self.notices: list[Any] = []  # what the player must be told about their save file
         self.settings: dict[str, Any] = settings_of(None)
-        self.revealed_concepts: list[str] = []  # glossary cards shown by a tutorial step this session
-        self._explicit_language = language
-        self._load_progress()
+        self.revealed_concepts: list[str] = []  # glossary cards shown this session (saved as seen too)
+        self.last_level: str | None = None  # the level opened last (the map comes back to it)
+        self._run_started: tuple[str | None, dict[str, str] | None] = (None, None)
+        if hasattr(type(store), "load"):  # a store, not a function that opens one
+            self.store = store
+            self._load_progress()
         initial = detect_language(language, saved=self.settings.get("language"))
         set_language(initial)
         self.set_reactive(CapQuestApp.language, initial)
@@ -112,62 +137,96 @@ class CapQuestApp(TutorialHost, App[int]):
     # ------------------------------------------------------------------------------ state and store
     def _load_progress(self) -> None:
         try:
-            report = self.store.load()
-            self.progress = getattr(report, "progress", {}) or {}
-            self.notices = [str(n) for n in getattr(report, "notices", ()) or ()]
+            report = self.store.load()  # type: ignore[union-attr]
+            self.progress = report.progress
+            self.notices = list(report.notices)
         except Exception as exc:  # a store that cannot load must not stop the game; the player is told
-            self.progress = {}
+            self.progress = None
             self.notices = [t("shell.save_unreadable", reason=str(exc))]
-        stored = getattr(self.store, "settings", None)
-        self.settings = settings_of({"settings": stored} if isinstance(stored, dict) else self.progress)
+        self.settings = settings_of(self.progress)
+
+    def notice_text(self, notice: Any) -> str:
+        """A save-file notice in the current language (`capquest.saves.Notice.message`), or as given."""
+        message = getattr(notice, "message", None)
+        return message(self.language) if callable(message) else str(notice)
+
+    @property
+    def pack_id(self) -> str:
+        return self.pack.manifest.id if self.pack is not None else ""
 
     @property
     def records(self) -> dict[str, LevelRecord]:
-        return level_records(self.progress)
+        return level_records(self.progress, self.pack_id) if self.pack is not None else {}
 
     def campaign(self) -> Campaign | None:
-        return campaign(self.pack, self.records) if self.pack is not None else None
+        if self.pack is None:
+            return None
+        return campaign(self.pack, self.records, unlocked_ids(self.progress, self.pack_id))
 
     def seen_concepts(self, extra: tuple[str, ...] = ()) -> list[Any]:
         if self.pack is None:
             return []
-        return seen_concepts(self.pack, self.records, (*self.revealed_concepts, *extra))
+        saved = tuple(getattr(self.progress, "concepts_seen", ()) or ())
+        return seen_concepts(self.pack, self.records, (*saved, *self.revealed_concepts, *extra))
 
     def reveal_concept(self, concept_id: str) -> None:
-        """A tutorial step (or a level) showed this glossary card: it stays in the glossary."""
+        """A tutorial step (or a level) showed this glossary card: it stays in the glossary, and saved."""
         if concept_id not in self.revealed_concepts:
             self.revealed_concepts.append(concept_id)
+        if self.store is not None:
+            self._change(self.store.mark_concept_seen, concept_id)
 
-    def record_run(self, result: Any) -> None:
-        """Save a finished run (`capquest.play.RunResult`) and refresh every screen's view of progress."""
+    def record_run(
+        self, result: Any, card: str | None = None, assign: Mapping[str, str] | None = None
+    ) -> None:
+        """Save a finished run (`capquest.play.RunResult`; `card`/`assign` as passed to `play.run`), open
+        the next level when it passed, and refresh every screen's view of progress."""
+        if self.pack is None:
+            return
+        card_id = card if card is not None or assign else (None if result.card == "custom" else result.card)
+        self._change(
+            self.store.record_run,
+            self.pack_id,
+            result.level,
+            card_id,
+            dict(assign or {}),
+            result.seed,
+            result.score.score,
+            result.score.stars,
+            result.score.passed,
+            result.outcome.digest,
+        )
+        state = self.campaign()
+        following = state.after(result.level) if state else None
+        if result.score.passed and following is not None:
+            self._change(self.store.unlock, self.pack_id, following.id)  # type: ignore[union-attr]
+        self._broadcast_state()
+
+    def _change(self, method: Callable[..., Any], *args: Any) -> Any:
+        """Call a store method that changes progress; a save problem is told, never fatal."""
+        if self.store is None:
+            self.notify(t("shell.save_loading"), severity="warning")
+            return None
         try:
-            returned = self.store.record_run(
-                result.level,
-                score=result.score.score,
-                stars=result.score.stars,
-                passed=result.score.passed,
-                card=result.card,
-                seed=result.seed,
-            )
+            returned = method(*args)
         except Exception as exc:  # never lose the game over a save problem: say so, keep playing
             self.notify(t("shell.save_failed", reason=str(exc)), severity="error", timeout=8)
-            return
-        self._refresh_progress(returned)
-
-    def _refresh_progress(self, returned: Any = None) -> None:
-        if returned is not None and (isinstance(returned, dict) or hasattr(returned, "levels")):
-            self.progress = returned
-        else:
-            self._load_progress()
-        self._broadcast_state()
+            return None
+        try:
+            self.progress = self.store.progress
+            for notice in self.store.take_notices():
+                self.notify(self.notice_text(notice), severity="warning", timeout=10)
+        except Exception as exc:
+            self.notify(t("shell.save_failed", reason=str(exc)), severity="error", timeout=8)
+        return returned
 
     def set_setting(self, key: str, value: Any) -> None:
         """Change a setting, apply it at once and save it."""
         self.settings[key] = value
-        try:
-            self.store.set_setting(key, value)
-        except Exception as exc:
-            self.notify(t("shell.save_failed", reason=str(exc)), severity="error", timeout=8)
+        if self.store is None:
+            self._pending_settings.append((key, value))  # saved once the store is open
+        else:
+            self._change(self.store.set_setting, key, value)
         if key == "language" and value in LANGS:
             self.language = value
         elif key == "theme":
@@ -178,15 +237,14 @@ class CapQuestApp(TutorialHost, App[int]):
             self._apply_motion()
 
     def reset_progress(self) -> None:
-        """Start over; the store keeps the old progress as a backup."""
-        try:
-            returned = self.store.reset()
-        except Exception as exc:
-            self.notify(t("shell.save_failed", reason=str(exc)), severity="error", timeout=8)
+        """Start over; the store keeps the old progress as a backup file."""
+        if self.store is None:
+            self.notify(t("shell.save_loading"), severity="warning")
             return
+        kept = self._change(self.store.reset)
         self.revealed_concepts.clear()
-        self._refresh_progress(returned)
-        self.notify(t("shell.reset_done"))
+        self._broadcast_state()
+        self.notify(t("shell.reset_done_file", path=str(kept)) if kept else t("shell.reset_done"))
 
     # ------------------------------------------------------------------------------ settings effects
     @property
@@ -241,10 +299,15 @@ class CapQuestApp(TutorialHost, App[int]):
         self.screen.refresh_bindings()
 
     def _broadcast_state(self) -> None:
+        from textual.css.query import NoMatches
+
         for screen in self.screen_stack:
             hook = getattr(screen, "state_changed", None)
             if hook is not None:
-                hook()
+                try:
+                    hook()
+                except NoMatches:  # the screen is being rebuilt (a language switch): it reads the state then
+                    pass
 
     # ------------------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
@@ -252,12 +315,41 @@ class CapQuestApp(TutorialHost, App[int]):
         from capquest.tui.screens.title import TitleScreen
 
         self.push_screen(TitleScreen())
-        if self.pack is None:
-            self.call_after_refresh(self._load_pack)
+        if self.store is None or self.pack is None:
+            self.call_after_refresh(self._load_data)  # after the title is painted
         else:
             self._after_pack()
 
-    @work(thread=True, exclusive=True, group="pack")
+    @work(thread=True, exclusive=True, group="load")
+    def _load_data(self) -> None:
+        """Open the save file, then load the pack, off the UI thread (both import pydantic)."""
+        if self.store is None:
+            try:
+                store = self._store_source()  # type: ignore[operator]
+            except Exception as exc:  # no save folder: play on in memory, and say so
+                from capquest.tui.progress import MemoryProgressStore
+
+                store = MemoryProgressStore(notices=[t("shell.save_unreadable", reason=str(exc))])
+            self.call_from_thread(self._store_ready, store)
+        if self.pack is None:
+            self._load_pack()
+
+    def _store_ready(self, store: ProgressStore) -> None:
+        self.store = store
+        self._load_progress()
+        for key, value in self._pending_settings:
+            self.settings[key] = value
+            self._change(store.set_setting, key, value)
+        self._pending_settings.clear()
+        saved = self.settings.get("language")
+        if self._explicit_language is None and not os.environ.get("CAPQUEST_LANG") and saved in LANGS:
+            self.language = saved
+        if self.settings["theme"] in THEME_NAMES:
+            self.theme = self.settings["theme"]
+        self.ascii_borders = bool(self.settings["ascii_borders"])
+        self._apply_motion()
+        self._broadcast_state()
+
     def _load_pack(self) -> None:
         source = self._pack_source
         try:
@@ -309,7 +401,13 @@ class CapQuestApp(TutorialHost, App[int]):
         except ImportError:
             self.notify(t("shell.level_screen_missing"), severity="warning")
             return
-        self.push_screen(LevelScreen(slot.level, self.pack))
+        kwargs: dict[str, Any] = {"clock": self.clock}
+        if self.runner is not None:
+            kwargs["runner"] = self.runner
+        self.last_level = slot.id
+        for concept_id in slot.level.concepts:  # the briefing names them: they join the glossary
+            self.reveal_concept(concept_id)
+        self.push_screen(LevelScreen(slot.level, self.pack, **kwargs))
 
     def open_tutorial(self) -> None:
         """The guided course (`levels/tutorial`), resumed where the player left it."""
@@ -344,8 +442,57 @@ class CapQuestApp(TutorialHost, App[int]):
 
         if isinstance(self.screen, GlossaryScreen):
             return
-        extra = tuple(getattr(c, "id", "") for c in getattr(self.screen, "help_concepts", list)())
+        extra = tuple(c.id for c in self.concepts_on_screen(self.screen))
         self.push_screen(GlossaryScreen(self.seen_concepts(extra)))
+
+    def concepts_on_screen(self, screen: Any) -> list[Any]:
+        """The glossary concepts of what `screen` shows: its own `help_concepts()`, else those of the
+        level it plays (the play screens carry a `session.level`)."""
+        own = getattr(screen, "help_concepts", None)
+        if own is not None and (concepts := list(own())):
+            return concepts
+        level = getattr(getattr(screen, "session", None), "level", None) or getattr(screen, "level", None)
+        ids = tuple(getattr(level, "concepts", ()) or ())
+        if not ids or self.pack is None:
+            return []
+        return [c for c in self.pack.concepts if c.id in ids]
+
+    # ------------------------------------------------------------------------------ play screens
+    # The play screens post these up; the shell records progress and moves between levels.
+    def on_level_screen_run_started(self, event: Any) -> None:
+        # What was asked for (the card, or the per-class assignment): the save keeps it to replay the run.
+        self._run_started = (event.card_id, dict(event.assign) if event.assign else None)
+
+    def on_level_screen_run_finished(self, event: Any) -> None:
+        card, assign = self._run_started
+        self._run_started = (None, None)
+        self.record_run(event.result, card, assign)
+
+    def on_results_screen_next_level_requested(self, event: Any) -> None:
+        state = self.campaign()
+        following = state.after(event.level_id) if state else None
+        from capquest.tui.screens.campaign_map import CampaignMapScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, CampaignMapScreen):
+            self.pop_screen()
+        if following is not None:
+            self.open_level(following.id)
+
+    def on_results_screen_why_requested(self, event: Any) -> None:
+        try:
+            from capquest.tui.screens.why import WhyScreen  # the checker's "why" view, when it lands
+        except ImportError:
+            self.notify(t("shell.why_missing"), severity="warning")
+            return
+        self.push_screen(WhyScreen(event.result))
+
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=t("shell.palette_placeholder"))
+            )
 
     def action_back(self) -> None:
         if len(self.screen_stack) > 2:  # never pop the title (the default screen sits under it)

@@ -10,13 +10,9 @@ from typing import Any
 
 
 def _store() -> Any:
-    """The save file; in memory (with a notice) if the save layer is not available."""
-    try:
-        from capquest.saves import ProgressStore
-    except ImportError:
-        from capquest.tui.progress import MemoryProgressStore
+    """The save file (CAPQUEST_HOME, else the per-user data folder)."""
+    from capquest.saves import ProgressStore
 
-        return MemoryProgressStore()
     return ProgressStore()
 
 
@@ -34,10 +30,17 @@ def _pack_loader(args: argparse.Namespace) -> Any:
 
 
 def _run(args: argparse.Namespace, start: str) -> int:
+    from capquest.i18n import language
     from capquest.tui.app import CapQuestApp
 
     app = CapQuestApp(
-        pack=_pack_loader(args), store=_store(), language=getattr(args, "lang", None), start=start
+        # The store and the pack are opened in a worker once the title is painted (both import pydantic).
+        pack=_pack_loader(args),
+        store=_store,
+        # cli.main resolved it (--lang, CAPQUEST_LANG, the saved setting, the locale): the first frame
+        # is painted in the right language even though the save file is opened later.
+        language=language(),
+        start=start,
     )  # type: ignore[arg-type]
     result = app.run()
     return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)

@@ -1,14 +1,15 @@
 """What the game shell needs from a level pack and a progress store, and the campaign state derived
-from them — headless (no Textual), so it is tested on its own and imported before the first paint.
+from them — headless (no Textual, no pydantic at import), so it is tested on its own and imported
+before the first paint.
 
-`capquest.packs` and `capquest.saves` provide the real objects; the shell only relies on the small
-protocols below, so tests (and the other screens) can hand the app an in-memory pack and store.
+`capquest.packs.Pack` and `capquest.saves.ProgressStore` are the real objects; the shell relies only on
+the protocols below, so tests hand the app an in-memory pack and `MemoryProgressStore`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 SETTINGS_DEFAULTS: dict[str, Any] = {
@@ -18,7 +19,7 @@ SETTINGS_DEFAULTS: dict[str, Any] = {
     "reduced_motion": False,
     "replay_speed": 1.0,
 }
-REPLAY_SPEEDS = (0.5, 1.0, 2.0, 4.0)
+REPLAY_SPEEDS = (1.0, 2.0, 4.0)  # the speeds the replay screen offers
 
 
 class Pack(Protocol):
@@ -31,6 +32,39 @@ class Pack(Protocol):
     def level(self, level_id: str) -> Any: ...
 
 
+@runtime_checkable
+class ProgressStore(Protocol):
+    """The save file (`capquest.saves.ProgressStore`): what the shell calls."""
+
+    @property
+    def progress(self) -> Any: ...  # capquest.saves.Progress
+
+    def load(self) -> Any: ...  # LoadReport: `.progress` and `.notices`
+
+    def record_run(
+        self,
+        pack_id: str,
+        level_id: str,
+        card: str | None,
+        assign: Mapping[str, str] | None,
+        seed: int,
+        score: float,
+        stars: int,
+        passed: bool,
+        digest: str,
+    ) -> Any: ...
+
+    def unlock(self, pack_id: str, level_id: str) -> None: ...
+
+    def set_setting(self, key: str, value: Any) -> None: ...
+
+    def mark_concept_seen(self, concept_id: str) -> None: ...
+
+    def reset(self) -> Any: ...
+
+    def take_notices(self) -> list[Any]: ...
+
+
 @dataclass(frozen=True)
 class LevelRecord:
     """A player's record on one level, as the shell reads it."""
@@ -41,55 +75,50 @@ class LevelRecord:
     passed: bool = False
 
 
-@runtime_checkable
-class ProgressStore(Protocol):
-    """The save file (`capquest.saves.ProgressStore`): what the shell calls."""
-
-    def load(self) -> Any: ...  # a report: `.progress` and `.notices`
-
-    def record_run(
-        self, level_id: str, *, score: float, stars: int, passed: bool, card: str, seed: int
-    ) -> Any: ...
-
-    def set_setting(self, key: str, value: Any) -> Any: ...
-
-    def reset(self) -> Any: ...
+def _field(obj: Any, name: str, default: Any) -> Any:
+    if isinstance(obj, Mapping):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
 
 
-def level_records(progress: Any) -> dict[str, LevelRecord]:
-    """Per-level records from whatever progress object the store returned (mapping or attributes),
-    read defensively: a field the store does not have counts as "not yet"."""
-    if progress is None:
-        return {}
-    levels = progress.get("levels", {}) if isinstance(progress, Mapping) else getattr(progress, "levels", {})
+def _pack_progress(progress: Any, pack_id: str) -> Any:
+    packs = _field(progress, "packs", None) or {}
+    return packs.get(pack_id) if isinstance(packs, Mapping) else None
+
+
+def level_records(progress: Any, pack_id: str) -> dict[str, LevelRecord]:
+    """Per-level records of one pack from the store's progress (`Progress.packs[pack_id].levels`), read
+    defensively: a missing field counts as "not yet"."""
+    pack = _pack_progress(progress, pack_id)
+    levels = _field(pack, "levels", None) or {}
     records: dict[str, LevelRecord] = {}
-    for level_id, raw in dict(levels or {}).items():
-
-        def pick(name: str, default: Any, raw: Any = raw) -> Any:
-            if isinstance(raw, Mapping):
-                return raw.get(name, default)
-            return getattr(raw, name, default)
-
-        best = pick("best_score", None)
-        stars = int(pick("stars", 0) or 0)
+    for level_id, raw in dict(levels).items():
+        best = _field(raw, "best_score", None)
+        stars = int(_field(raw, "stars", 0) or 0)
         records[str(level_id)] = LevelRecord(
             best_score=None if best is None else float(best),
             stars=max(0, min(3, stars)),
-            attempts=int(pick("attempts", 0) or 0),
-            passed=bool(pick("passed", stars >= 1)),
+            attempts=int(_field(raw, "attempts", 0) or 0),
+            passed=bool(_field(raw, "passed", stars >= 1)),
         )
     return records
 
 
+def unlocked_ids(progress: Any, pack_id: str) -> set[str]:
+    """Levels the save file says are unlocked (a level played is a level unlocked)."""
+    return {str(i) for i in (_field(_pack_progress(progress, pack_id), "unlocked", None) or ())}
+
+
 def settings_of(progress: Any) -> dict[str, Any]:
-    """Settings with defaults filled in."""
-    raw: Any = {}
-    if isinstance(progress, Mapping):
-        raw = progress.get("settings", {})
-    elif progress is not None:
-        raw = getattr(progress, "settings", {})
+    """The settings the shell uses, defaults filled in (the store's theme "default" is ours)."""
+    raw = _field(progress, "settings", None) if progress is not None else None
     merged = dict(SETTINGS_DEFAULTS)
-    merged.update({k: v for k, v in dict(raw or {}).items() if k in SETTINGS_DEFAULTS})
+    for key in SETTINGS_DEFAULTS:
+        value = _field(raw, key, None) if raw is not None else None
+        if value is not None:
+            merged[key] = value
+    if merged["theme"] == "default":
+        merged["theme"] = SETTINGS_DEFAULTS["theme"]
     return merged
 
 
@@ -110,7 +139,7 @@ class LevelSlot:
 
 @dataclass(frozen=True)
 class ChapterSlots:
-    chapter: Any  # capquest.packs.model.Chapter (or None for levels naming an unknown chapter)
+    chapter: Any  # capquest.packs.model.Chapter (None for levels naming an unknown chapter)
     slots: tuple[LevelSlot, ...]
 
 
@@ -127,6 +156,9 @@ class Campaign:
     def started(self) -> bool:
         return any(s.record.attempts or s.record.passed for s in self.slots)
 
+    def slot(self, level_id: str) -> LevelSlot | None:
+        return next((s for s in self.slots if s.id == level_id), None)
+
     def next_level(self) -> LevelSlot | None:
         """Where "Continue" goes: the first unlocked level not yet passed, else the last one."""
         for slot in self.slots:
@@ -134,16 +166,24 @@ class Campaign:
                 return slot
         return self.slots[-1] if self.slots else None
 
+    def after(self, level_id: str) -> LevelSlot | None:
+        """The level that follows `level_id` in unlock order."""
+        ids = [s.id for s in self.slots]
+        if level_id in ids and ids.index(level_id) + 1 < len(ids):
+            return self.slots[ids.index(level_id) + 1]
+        return None
 
-def campaign(pack: Pack, records: Mapping[str, LevelRecord]) -> Campaign:
+
+def campaign(pack: Pack, records: Mapping[str, LevelRecord], unlocked: Iterable[str] = ()) -> Campaign:
     """Locks follow unlock order: the first level is open, and each next one opens when the one before
-    it has been passed (a passed level stays open even if an earlier record went missing)."""
+    it has been passed. A level the save file lists as unlocked, or has passed, stays open."""
+    opened = set(unlocked)
     slots: list[LevelSlot] = []
     previous_passed = True
     for index, level in enumerate(pack.levels, start=1):
         record = records.get(level.id, LevelRecord())
-        unlocked = previous_passed or record.passed
-        slots.append(LevelSlot(index=index, level=level, record=record, unlocked=unlocked))
+        is_open = previous_passed or record.passed or level.id in opened
+        slots.append(LevelSlot(index=index, level=level, record=record, unlocked=is_open))
         previous_passed = record.passed
     chapters: list[ChapterSlots] = []
     known = {c.id for c in pack.manifest.chapters}
@@ -157,9 +197,9 @@ def campaign(pack: Pack, records: Mapping[str, LevelRecord]) -> Campaign:
     return Campaign(chapters=tuple(chapters), slots=tuple(slots))
 
 
-def seen_concepts(pack: Pack, records: Mapping[str, LevelRecord], extra: Sequence[str] = ()) -> list[Any]:
-    """Glossary cards met so far: those of levels the player has tried, plus `extra` ids (revealed by a
-    tutorial step or the level on screen), in the pack's order."""
+def seen_concepts(pack: Pack, records: Mapping[str, LevelRecord], extra: Iterable[str] = ()) -> list[Any]:
+    """Glossary cards met so far: those of levels the player has tried, plus `extra` ids (cards the save
+    file lists as seen, revealed by a tutorial step, or of the level on screen), in the pack's order."""
     ids: set[str] = set(extra)
     for level in pack.levels:
         record = records.get(level.id)
@@ -170,51 +210,95 @@ def seen_concepts(pack: Pack, records: Mapping[str, LevelRecord], extra: Sequenc
 
 # ------------------------------------------------------------------------------- in-memory store
 @dataclass
-class LoadReport:
-    progress: dict[str, Any]
-    notices: list[str] = field(default_factory=list)
-
-
-@dataclass
 class MemoryProgressStore:
-    """A progress store that keeps everything in memory: the fallback when no save file can be used,
-    and the fake the tests hand the app. `backups` keeps what `reset` replaced, as the real store keeps a
-    backup file."""
+    """`capquest.saves.ProgressStore`'s API, kept in memory on the same `Progress` model: the fake the
+    tests hand the app. `backups` keeps what `reset` replaced, as the real store keeps a file."""
 
-    levels: dict[str, LevelRecord] = field(default_factory=dict)
-    settings: dict[str, Any] = field(default_factory=dict)
-    notices: list[str] = field(default_factory=list)
-    backups: list[dict[str, Any]] = field(default_factory=list)
+    initial: Any = None  # a capquest.saves.Progress (or None: empty)
+    notices: list[Any] = field(default_factory=list)
+    backups: list[Any] = field(default_factory=list)
     runs: list[dict[str, Any]] = field(default_factory=list)
+    pending_notices: list[Any] = field(default_factory=list)
 
-    def _progress(self) -> dict[str, Any]:
-        return {"levels": dict(self.levels), "settings": dict(self.settings)}
+    def __post_init__(self) -> None:
+        from capquest.saves.model import Progress
 
-    def load(self) -> LoadReport:
-        return LoadReport(progress=self._progress(), notices=list(self.notices))
+        self._progress = self.initial.model_copy(deep=True) if self.initial is not None else Progress()
+
+    @property
+    def progress(self) -> Any:
+        return self._progress.model_copy(deep=True)
+
+    @property
+    def settings(self) -> Any:
+        return self._progress.settings
+
+    def load(self) -> Any:
+        from capquest.saves import LoadReport
+
+        return LoadReport(progress=self.progress, notices=tuple(self.notices))
 
     def record_run(
-        self, level_id: str, *, score: float, stars: int, passed: bool, card: str, seed: int
-    ) -> dict:
+        self,
+        pack_id: str,
+        level_id: str,
+        card: str | None,
+        assign: Mapping[str, str] | None,
+        seed: int,
+        score: float,
+        stars: int,
+        passed: bool,
+        digest: str,
+    ) -> Any:
+        from capquest.saves.model import BestRun, LevelProgress, PackProgress
+
         self.runs.append(
-            {"level": level_id, "score": score, "stars": stars, "passed": passed, "card": card, "seed": seed}
+            {
+                "pack": pack_id,
+                "level": level_id,
+                "card": card,
+                "assign": dict(assign or {}),
+                "seed": seed,
+                "score": score,
+                "stars": stars,
+                "passed": passed,
+                "digest": digest,
+            }
         )
-        old = self.levels.get(level_id, LevelRecord())
-        best = score if old.best_score is None else max(old.best_score, score)
-        self.levels[level_id] = replace(
-            old,
-            best_score=best,
-            stars=max(old.stars, stars),
-            attempts=old.attempts + 1,
-            passed=old.passed or passed,
-        )
-        return self._progress()
+        pack = self._progress.packs.setdefault(pack_id, PackProgress())
+        level = pack.levels.setdefault(level_id, LevelProgress())
+        level.attempts += 1
+        level.stars = max(level.stars, stars)
+        level.passed = level.passed or passed
+        if level.best_score is None or score > level.best_score:
+            level.best_score = float(score)
+            level.best_run = BestRun(
+                card=card, assign=dict(assign or {}), seed=seed, score=float(score), digest=digest
+            )
+        if level_id not in pack.unlocked:
+            pack.unlocked.append(level_id)
+        return level
 
-    def set_setting(self, key: str, value: Any) -> dict:
-        self.settings[key] = value
-        return self._progress()
+    def unlock(self, pack_id: str, level_id: str) -> None:
+        from capquest.saves.model import PackProgress
 
-    def reset(self) -> dict:
-        self.backups.append(self._progress())
-        self.levels.clear()
-        return self._progress()
+        pack = self._progress.packs.setdefault(pack_id, PackProgress())
+        if level_id not in pack.unlocked:
+            pack.unlocked.append(level_id)
+
+    def set_setting(self, key: str, value: Any) -> None:
+        setattr(self._progress.settings, key, value)  # validated by the model, as in the real store
+
+    def mark_concept_seen(self, concept_id: str) -> None:
+        if concept_id not in self._progress.concepts_seen:
+            self._progress.concepts_seen.append(concept_id)
+
+    def reset(self) -> None:
+        from capquest.saves.model import Progress
+
+        self.backups.append(self.progress)
+        self._progress = Progress(settings=self._progress.settings.model_copy(deep=True))
+
+    def take_notices(self) -> list[Any]:
+        taken, self.pending_notices = self.pending_notices, []
+        return taken

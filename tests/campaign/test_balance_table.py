@@ -2,15 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-try:  # until the engine is merged into this branch (remove once it is)
-    import capquest.engine as _engine
-
-    _engine.simulate  # noqa: B018
-except (ImportError, AttributeError):
-    pytest.skip("the engine is not on this branch yet", allow_module_level=True)
-
 from .balance_table import README, render
 
 

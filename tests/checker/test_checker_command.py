@@ -14,6 +14,8 @@ from capquest.checker.reference_store import client_op as op
 from capquest.checker.reference_store import history_of, reference_history
 from capquest.cli import main
 
+from .test_checker_linearizability import gave_up_history
+
 HISTORIES = Path(__file__).parent / "histories"
 
 
@@ -52,8 +54,7 @@ def test_json_lists_every_anomaly_with_its_ops(capsys):
 
 
 def test_a_key_the_search_gave_up_on_is_unknown_not_an_anomaly(tmp_path, capsys, monkeypatch):
-    ops = [op(i, "incr", "v", 0, 1000, value=1) for i in range(1, 12)]
-    ops += [op(100 + i, "read", "v", 10 + i, 990, session=i, value=i) for i in range(1, 12)]
+    ops = gave_up_history()
     monkeypatch.setattr(command, "SEARCH_BUDGET", 5)
     path = write(tmp_path, history_of({"v": 0}, ops))
     assert main(["check", path, "--json"]) == 0

@@ -88,3 +88,16 @@ def test_renaming_a_card_and_its_class_leaves_the_digest_unchanged():
     assert digest_a == digest_b
     # and the policies do matter: the level's other card gives another history
     assert simulate(a.scenario, strategy_for(a, "other"), 5).digest != digest_a
+
+
+def test_the_engine_imports_neither_textual_nor_rich():
+    code = (
+        "import sys\n"
+        f"sys.path.insert(0, {str(HERE)!r})\n"
+        "import scenes\n"
+        "from capquest.engine import simulate\n"
+        "simulate(scenes.partition_scene(duration_s=1), scenes.REPLICA_READS, 1)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

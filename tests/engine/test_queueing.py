@@ -14,13 +14,16 @@ from capquest.engine.model import OpMix, RatePoint, Scenario, Server, Strategy, 
 
 from . import scenes
 
+# Little's law is about a stationary system: overloaded runs last long enough for the queue to reach the
+# clients' 5 s timeout (after which the number in the system stops growing), and are measured after that;
+# the hot item never sells out (selling out changes the regime).
 RUNS = [
     ("black_friday_1k", lambda: scenes.black_friday(1000, duration_s=3), scenes.PRIMARY_ONLY),
-    ("black_friday_20k", lambda: scenes.black_friday(20000, duration_s=3), scenes.PRIMARY_ONLY),
+    ("black_friday_20k", lambda: scenes.black_friday(20000, duration_s=24, scale=50), scenes.PRIMARY_ONLY),
     ("replica", lambda: scenes.replica_oversell(rps=800, duration_s=3), scenes.REPLICA_READS),
-    ("cp_flash_sale", lambda: scenes.flash_sale(duration_s=2), scenes.CP_FOR_UPDATE),
+    ("cp_flash_sale", lambda: scenes.flash_sale(hot_stock=10**6, duration_s=24, scale=50), scenes.CP_FOR_UPDATE),
     ("ap_flash_sale", lambda: scenes.flash_sale(hot_stock=50, duration_s=2), scenes.AP_CACHE_QUEUE),
-    ("hybrid", lambda: scenes.flash_sale(duration_s=2), scenes.HYBRID),
+    ("hybrid", lambda: scenes.flash_sale(rps=2000, hot_stock=10**6, duration_s=4, scale=2), scenes.HYBRID),
     ("sessions", lambda: scenes.sessions_scene(duration_s=3), scenes.REPLICA_READS),
     ("quorum", lambda: scenes.quorum_scene(lagging_ms=200, duration_s=3), scenes.quorum_strategy("QUORUM", "ONE")),
     ("partition", lambda: scenes.partition_scene(duration_s=4), scenes.REPLICA_READS),
@@ -54,10 +57,9 @@ def test_littles_law_holds_on_every_run(name, scenario, strategy):
     sc = scenario()
     outcome = simulate(sc, strategy, 3)
     duration = int(sc.workload.duration_s * 1_000_000)
-    longest = max(op["complete"] - op["invoke"] for op in outcome.history["ops"])
-    # a window far from both ends, so requests crossing its edges are few against those inside
-    margin = min(duration // 4, longest)
-    L, lam_w = _littles_law(outcome.history, margin, duration - margin)
+    timed_out = any(op["error"] == "timeout" for op in outcome.history["ops"])
+    start = 5 * duration // 8 if timed_out else duration // 4
+    L, lam_w = _littles_law(outcome.history, start, duration - duration // 8)
     assert L == pytest.approx(lam_w, rel=0.05, abs=0.05)
 
 
@@ -70,6 +72,7 @@ def _erlang_c_wait(c: int, lam: float, mu: float) -> float:
     return top / (below + top) / (c * mu - lam)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("rho,seconds", [(0.5, 120), (0.8, 200), (0.9, 300)])
 def test_pool_without_cpu_contention_is_erlang_c(rho, seconds):
     c, service_s = 3, 0.005
@@ -111,7 +114,8 @@ def test_more_replica_lag_never_lowers_oversell():
 
 def test_more_stock_never_raises_oversell():
     means = []
-    for stock in (1, 5, 20, 80, 320):
+    # oversell ~ hot-item order rate x lag once the item sells out; more stock sells out later or never
+    for stock in (5, 120, 150, 300):
         sc = scenes.replica_oversell(lag_ms=1500.0, stock=stock, rps=60.0, duration_s=6)
         means.append(_mean([simulate(sc, scenes.REPLICA_READS, s).metrics.oversold_units for s in range(10)]))
     assert means == sorted(means, reverse=True)
@@ -121,7 +125,7 @@ def test_more_stock_never_raises_oversell():
 def test_higher_rate_at_fixed_capacity_never_lowers_p99():
     means = []
     for rps in (300.0, 900.0, 1500.0, 2100.0):
-        sc = scenes.black_friday(rps, duration_s=2, scale=1)
+        sc = scenes.black_friday(rps, duration_s=1, scale=1)
         sc = replace(sc, topology=replace(sc.topology, primary=Server(pool=200, cores=4, service_ms=2.0)))
         means.append(_mean([simulate(sc, scenes.PRIMARY_ONLY, s).metrics.latency_ms.p99 for s in range(10)]))
     assert means == sorted(means)
@@ -129,7 +133,8 @@ def test_higher_rate_at_fixed_capacity_never_lowers_p99():
 
 def test_black_friday_melts_a_single_primary():
     normal = simulate(scenes.black_friday(1000, duration_s=5), scenes.PRIMARY_ONLY, 1).metrics
-    friday = simulate(scenes.black_friday(20000, duration_s=5), scenes.PRIMARY_ONLY, 1).metrics
+    # long enough for requests queued at the start to reach their 5 s timeout
+    friday = simulate(scenes.black_friday(20000, duration_s=10), scenes.PRIMARY_ONLY, 1).metrics
     assert normal.error_rate < 0.001 and normal.timeouts == 0
     assert normal.extra["primary.pool_peak"] < 0.1 * normal.extra["primary.pool_size"]
     assert friday.latency_ms.p99 > 50 * normal.latency_ms.p99  # two orders of magnitude, as in the seed

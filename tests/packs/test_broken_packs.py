@@ -144,3 +144,16 @@ def test_a_manifest_that_fails_still_lets_the_levels_be_checked(tmp_path):
     (pack / "one.toml").write_text(level.replace("[scoring]", "[scoring]\nbudget = -1"), encoding="utf-8")
     fields = {(Path(p.file).name, p.field) for p in check_pack(pack).problems}
     assert fields == {("pack.toml", "version"), ("one.toml", "scoring.budget")}
+
+
+def test_names_from_a_hostile_pack_reach_the_terminal_as_text(tmp_path, capsys):
+    pack = _copy_pack(FIXTURE, tmp_path / "escape")
+    level = (pack / "one.toml").read_text(encoding="utf-8")
+    hostile = level.replace(
+        "[[cards]]", '[scenario.topology]\nprimary_region = "\\u001b[2J\\u0007"\n\n[[cards]]'
+    )
+    (pack / "one.toml").write_text(hostile, encoding="utf-8")
+    assert main(["pack", "validate", str(pack)]) == 1
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "unknown region '\\x1b[2J\\x07'" in out

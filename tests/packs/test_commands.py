@@ -171,3 +171,17 @@ def test_combined_schema_validates_every_file_of_the_example(capsys):
     for path in EXAMPLE.glob("*.toml"):
         with path.open("rb") as f:
             check.validate(tomllib.load(f))
+
+
+def test_validate_holds_the_builtin_campaign_to_both_languages(tmp_path, capsys, monkeypatch):
+    import capquest.packs.loader as loader
+
+    campaign = tmp_path / "levels" / "campaign"
+    shutil.copytree(HERE / "fixtures" / "only-en", campaign)
+    text = (campaign / "pack.toml").read_text(encoding="utf-8")
+    (campaign / "pack.toml").write_text(text.replace('["en"]', '["en", "ko"]'), encoding="utf-8")
+    code, _, _ = run(capsys, "pack", "validate", str(campaign), "--no-design")
+    assert code == 0  # an instructor pack: missing Korean is a warning
+    monkeypatch.setattr(loader, "builtin_levels_dir", lambda: tmp_path / "levels")
+    code, out, _ = run(capsys, "pack", "validate", str(campaign), "--no-design")
+    assert code == 1 and "no 'ko' text" in out

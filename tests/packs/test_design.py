@@ -178,6 +178,9 @@ def test_solve_the_example_pack(capsys):
         by_label["split"]["p99_ms"],
         by_label["split"]["score"],
     )
+    # The command spreads the runs over processes; in one process they come out the same.
+    alone = solve_level(load_pack(EXAMPLE).level("last-copies"), engine_runner())
+    assert [o.to_json() for o in alone.outcomes] == levels["last-copies"]["runs"]
 
 
 @needs_engine

@@ -65,8 +65,9 @@ def test_declaring_a_language_the_texts_lack_warns_an_instructor_but_fails_a_bui
         load_pack(pack, builtin=True)
 
 
-def test_load_pack_accepts_the_manifest_path_too():
+def test_load_pack_accepts_the_path_of_a_file_in_the_pack_too():
     assert load_pack(EXAMPLE / "pack.toml").id == "bookstore"
+    assert load_pack(EXAMPLE / "last-copies.toml").id == "bookstore"
 
 
 def test_unknown_level_lookup_names_the_levels_and_the_nearest():

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import os
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,6 +23,7 @@ from capquest.packs.model import Concept, LevelFile, Manifest
 from capquest.tui.progress import LevelRecord, MemoryProgressStore
 
 SIZES = {"small": (80, 24), "large": (120, 36)}
+PACK_ID = "test-campaign"
 FROZEN_TIME = 1_764_000_000.0  # 2025-11-24, a few days before Black Friday
 
 
@@ -123,7 +127,7 @@ def make_fake_pack(levels: int = len(LEVELS)) -> FakePack:
     """A small two-chapter campaign in English and Korean, valid by the real pack models."""
     manifest = Manifest.model_validate(
         {
-            "id": "test-campaign",
+            "id": PACK_ID,
             "title": _text("Black Friday", "블랙 프라이데이"),
             "author": "capquest tests",
             "version": "1.0",
@@ -147,6 +151,8 @@ def make_fake_pack(levels: int = len(LEVELS)) -> FakePack:
                 ),
                 "debrief": _text("What happened.", "무슨 일이 있었나."),
                 "concepts": list(concepts),
+                # Small, so a real run through the engine takes milliseconds in a test.
+                "scenario": {"workload": {"duration_s": 1.0, "rate": [{"at_s": 0.0, "rps": 300.0}]}},
                 "cards": [
                     _card("primary-only", "cp", "Everything on the primary", "모두 주 서버로"),
                     _card("cache-and-queue", "ap", "Cache and queue", "캐시와 큐"),
@@ -165,15 +171,29 @@ def make_fake_pack(levels: int = len(LEVELS)) -> FakePack:
 def make_memory_store(
     records: Mapping[str, LevelRecord | Mapping[str, Any]] | None = None,
     settings: Mapping[str, Any] | None = None,
-    notices: Iterable[str] = (),
+    notices: Iterable[Any] = (),
+    *,
+    pack_id: str = PACK_ID,
+    concepts_seen: Iterable[str] = (),
 ) -> MemoryProgressStore:
-    levels = {k: v if isinstance(v, LevelRecord) else LevelRecord(**v) for k, v in (records or {}).items()}
-    return MemoryProgressStore(levels=levels, settings=dict(settings or {}), notices=list(notices))
+    """An in-memory store holding `records` (level id -> LevelRecord or its fields) for `pack_id`."""
+    from capquest.saves.model import LevelProgress, PackProgress, Progress, Settings
+
+    levels = {}
+    for level_id, record in (records or {}).items():
+        fields = record.__dict__ if isinstance(record, LevelRecord) else dict(record)
+        levels[level_id] = LevelProgress(**fields)
+    progress = Progress(
+        packs={pack_id: PackProgress(levels=levels, unlocked=list(levels))} if levels else {},
+        settings=Settings(**dict(settings or {})),
+        concepts_seen=list(concepts_seen),
+    )
+    return MemoryProgressStore(initial=progress, notices=list(notices))
 
 
 PASSED_TWO = {
-    "black-friday": LevelRecord(best_score=912, stars=3, attempts=2, passed=True),
-    "the-replica": LevelRecord(best_score=640, stars=1, attempts=4, passed=True),
+    "black-friday": LevelRecord(best_score=912.0, stars=3, attempts=2, passed=True),
+    "the-replica": LevelRecord(best_score=640.0, stars=1, attempts=4, passed=True),
 }
 
 
@@ -247,3 +267,34 @@ def _tui_env(tmp_path, monkeypatch):
     monkeypatch.setenv("CAPQUEST_HOME", str(tmp_path / "home"))
     monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
     monkeypatch.delenv("CAPQUEST_LANG", raising=False)
+
+
+@pytest.fixture
+def spawn_capquest(tmp_path: Path):
+    """`spawn_capquest(*args, size=(rows, cols))`: the real `capquest` command in a pseudo-terminal
+    (pexpect, utf-8), its data under a temporary CAPQUEST_HOME; the built-in campaign."""
+    import pexpect
+
+    script = Path(sys.executable).with_name("capquest")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "capquest"]
+    children: list[pexpect.spawn] = []
+
+    def spawn(*args: str, size: tuple[int, int] = (24, 80)) -> pexpect.spawn:
+        env = {
+            **os.environ,
+            "CAPQUEST_HOME": str(tmp_path / "home"),
+            "TERM": "xterm-256color",
+            "COLORTERM": "truecolor",
+            "TEXTUAL_ANIMATIONS": "none",
+        }
+        env.pop("CAPQUEST_LANG", None)
+        child = pexpect.spawn(
+            command[0], [*command[1:], *args], env=env, dimensions=size, encoding="utf-8", timeout=30
+        )
+        children.append(child)
+        return child
+
+    yield spawn
+    for child in children:
+        if child.isalive():
+            child.terminate(force=True)

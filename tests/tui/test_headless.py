@@ -13,6 +13,7 @@ from capquest.tui.progress import (
     level_records,
     seen_concepts,
     settings_of,
+    unlocked_ids,
 )
 
 
@@ -67,30 +68,50 @@ def test_glossary_holds_the_concepts_of_levels_tried_and_revealed(fake_pack) -> 
     assert seen_concepts(pack, {}) == []
 
 
-def test_records_are_read_from_mappings_and_objects_and_clamped() -> None:
-    progress = {
-        "levels": {"a": {"best_score": 10, "stars": 7, "attempts": 2}, "b": LevelRecord(stars=1, passed=True)}
+def test_records_are_read_per_pack_from_the_save_model_and_from_mappings() -> None:
+    from capquest.saves.model import LevelProgress, PackProgress, Progress
+
+    progress = Progress(
+        packs={
+            "p": PackProgress(
+                levels={"a": LevelProgress(stars=2, best_score=10.0, attempts=2, passed=True)},
+                unlocked=["a", "b"],
+            )
+        }
+    )
+    assert level_records(progress, "p") == {
+        "a": LevelRecord(best_score=10.0, stars=2, attempts=2, passed=True)
     }
-    records = level_records(progress)
-    assert records["a"] == LevelRecord(best_score=10.0, stars=3, attempts=2, passed=True)
-    assert records["b"].passed
-    assert level_records(None) == {}
+    assert level_records(progress, "other") == {}
+    assert unlocked_ids(progress, "p") == {"a", "b"}
+    raw = {"packs": {"p": {"levels": {"a": {"stars": 7, "attempts": 1}}}}}
+    assert level_records(raw, "p")["a"] == LevelRecord(best_score=None, stars=3, attempts=1, passed=True)
+    assert level_records(None, "p") == {}
 
 
-def test_unknown_settings_are_ignored_and_defaults_filled() -> None:
-    settings = settings_of({"settings": {"theme": "capquest-light", "bogus": 1}})
-    assert settings["theme"] == "capquest-light"
-    assert "bogus" not in settings
-    assert settings["replay_speed"] == 1.0
+def test_a_level_the_save_lists_as_unlocked_is_open(fake_pack) -> None:
+    state = campaign(fake_pack(), {}, unlocked={"the-partition"})
+    assert [s.unlocked for s in state.slots] == [True, False, False, False, True]
+
+
+def test_settings_defaults_and_the_stores_default_theme() -> None:
+    from capquest.saves.model import Progress, Settings
+
+    assert settings_of(Progress())["theme"] == "capquest"
+    settings = settings_of(Progress(settings=Settings(theme="capquest-light", replay_speed=2.0)))
+    assert settings["theme"] == "capquest-light" and settings["replay_speed"] == 2.0
+    assert settings_of(None)["ascii_borders"] is False
 
 
 def test_memory_store_keeps_the_best_and_backs_up_on_reset() -> None:
     store = MemoryProgressStore()
-    store.record_run("a", score=500, stars=1, passed=True, card="x", seed=1)
-    store.record_run("a", score=300, stars=0, passed=False, card="y", seed=1)
-    assert store.levels["a"] == LevelRecord(best_score=500, stars=1, attempts=2, passed=True)
+    store.record_run("p", "a", "x", None, 1, 500.0, 1, True, "d1")
+    store.record_run("p", "a", "y", None, 1, 300.0, 0, False, "d2")
+    level = store.progress.packs["p"].levels["a"]
+    assert (level.best_score, level.stars, level.attempts, level.passed) == (500.0, 1, 2, True)
+    assert level.best_run.card == "x"
     store.set_setting("language", "ko")
     store.reset()
-    assert store.levels == {}
-    assert store.settings == {"language": "ko"}
-    assert store.backups[0]["levels"]["a"].best_score == 500
+    assert store.progress.packs == {}
+    assert store.progress.settings.language == "ko"
+    assert store.backups[0].packs["p"].levels["a"].best_score == 500.0

@@ -73,7 +73,7 @@ async def test_language_switch_is_live_in_screens_and_footer_and_saved(build_app
         await pilot.press("enter")
         await _ready(pilot)
         assert app.language == "ko"
-        assert store.settings["language"] == "ko"
+        assert store.settings.language == "ko"
         assert "도움말" in _footer_text(app)
         assert "설정" in str(app.screen.query_one("#settings-title", Static).render())
         await pilot.press("escape")
@@ -102,16 +102,16 @@ async def test_settings_change_with_arrows_apply_and_persist(build_app, memory_s
         await pilot.press("5")
         await _ready(pilot)
         await pilot.press("down", "right")  # theme
-        assert app.theme == "capquest-light" == store.settings["theme"]
+        assert app.theme == "capquest-light" == store.settings.theme
         await pilot.press("left")
-        assert app.theme == "capquest" == store.settings["theme"]
+        assert app.theme == "capquest" == store.settings.theme
         await pilot.press("down", "space")  # ASCII borders
-        assert app.ascii_borders and store.settings["ascii_borders"] is True
+        assert app.ascii_borders and store.settings.ascii_borders is True
         assert app.has_class("-ascii")
         await pilot.press("down", "enter")  # reduced motion
-        assert store.settings["reduced_motion"] is True and app.reduced_motion
+        assert store.settings.reduced_motion is True and app.reduced_motion
         await pilot.press("down", "right")  # replay speed 1x -> 2x
-        assert store.settings["replay_speed"] == 2.0 == app.replay_speed
+        assert store.settings.replay_speed == 2.0 == app.replay_speed
     # A new app on the same store starts with what was saved.
     app = build_app(store=store)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -132,13 +132,13 @@ async def test_reset_asks_first_and_no_keeps_everything(build_app, memory_store,
         await pilot.press("enter")  # the focus is on "no": a stray Enter destroys nothing
         await _ready(pilot)
         assert type(app.screen).__name__ == "SettingsScreen"
-        assert store.levels == passed_two and store.backups == []
+        assert app.records == passed_two and store.backups == []
         await pilot.press("enter")
         await _ready(pilot)
         await pilot.press("y")
         await _ready(pilot)
-        assert store.levels == {}
-        assert store.backups and store.backups[0]["levels"]["black-friday"].stars == 3
+        assert store.progress.packs == {}
+        assert store.backups and store.backups[0].packs["test-campaign"].levels["black-friday"].stars == 3
         assert app.records == {}
 
 
@@ -151,13 +151,13 @@ async def test_new_game_over_progress_confirms_then_starts_over(build_app, memor
         await _ready(pilot)
         await pilot.press("escape")  # changed my mind
         await _ready(pilot)
-        assert store.levels == passed_two
+        assert app.records == passed_two
         await pilot.press("1")
         await _ready(pilot)
         await pilot.press("y")
         await _ready(pilot)
         assert type(app.screen).__name__ == "CampaignMapScreen"
-        assert store.levels == {} and store.backups
+        assert store.progress.packs == {} and store.backups
 
 
 async def test_help_lists_the_screens_own_bindings_and_the_levels_concept(build_app, passed_two) -> None:
@@ -230,3 +230,37 @@ async def test_quit_keys_exit_from_anywhere(build_app) -> None:
             await pilot.press(key)
             await pilot.pause()
         assert app.return_code == 0, key
+
+
+async def test_the_real_save_is_opened_after_the_first_paint_and_its_settings_applied(
+    build_app, tmp_path
+) -> None:
+    from capquest.saves import ProgressStore
+
+    home = tmp_path / "save"
+    ProgressStore(home).set_setting("language", "ko")
+    ProgressStore(home).set_setting("ascii_borders", True)
+    app = build_app(lang=None, store=lambda: ProgressStore(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        assert app.language == "ko" and app.ascii_borders
+        menu = app.screen.query_one("#menu", OptionList)
+        assert "새 게임" in str(menu.get_option_at_index(0).prompt)
+        await pilot.press("5")
+        await _ready(pilot)
+        await pilot.press("down", "right")  # theme, saved in the real file
+    assert ProgressStore(home).settings.theme == "capquest-light"
+
+
+async def test_a_damaged_save_is_set_aside_and_the_title_says_so(build_app, tmp_path) -> None:
+    from capquest.saves import ProgressStore
+
+    home = tmp_path / "save"
+    home.mkdir()
+    (home / "progress.msgpack").write_bytes(b"not a save file")
+    app = build_app(store=lambda: ProgressStore(home))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        notice = app.screen.query_one("#title-notice", Static)
+        assert notice.display and "progress.corrupt-1.msgpack" in str(notice.render())
+    assert (home / "progress.corrupt-1.msgpack").read_bytes() == b"not a save file"

@@ -21,25 +21,21 @@ from capquest.tui.widgets.stars import stars_text
 if TYPE_CHECKING:
     from capquest.tui.app import CapQuestApp
 
-TITLE_CELLS = 24  # level titles are cut or padded to this many terminal cells, so columns line up
-
 
 def level_row(slot: LevelSlot, lang: str, *, ascii_only: bool, colour: str) -> Text:
-    """One line of the map: number, stars, title, best score — aligned by terminal cells, not
-    characters, so Korean titles (two cells per syllable) line up with English ones."""
-    title = slot.level.title.get(lang)
-    row = Text()
+    """One line of the map: number, stars (or "locked"), best score, title. The fixed columns come
+    first and are padded by terminal cells (a Hangul syllable is two), so Korean rows line up with
+    English ones; the title comes last and is cut with an ellipsis at whatever width the list has."""
+    row = Text(no_wrap=True, overflow="ellipsis")
     row.append(f"{slot.index:>2} ", style="bold")
     if slot.unlocked:
         row.append_text(stars_text(slot.record.stars, ascii_only=ascii_only, colour=colour))
+        row.append(" ")
     else:
-        row.append("   ", style="dim")
-    row.append(" ")
-    row.append(set_cell_size(title, TITLE_CELLS), style="" if slot.unlocked else "dim")
-    if not slot.unlocked:
-        row.append(" " + t("shell.map.locked"), style="dim italic")
-    elif slot.record.best_score is not None:
-        row.append(f" {slot.record.best_score:>6.0f}")
+        row.append(set_cell_size(t("shell.map.locked_short"), 4), style="dim italic")
+    best = slot.record.best_score
+    row.append(f"{best:>5.0f}  " if slot.unlocked and best is not None else " " * 7)
+    row.append(slot.level.title.get(lang), style="" if slot.unlocked else "dim")
     return row
 
 
@@ -126,6 +122,7 @@ class CampaignMapScreen(CapQuestScreen):
         self._show_detail()
 
     def on_screen_resume(self) -> None:
+        self.focus_level = self.app.last_level  # back from a level: stay on the one just played
         self.state_changed()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -40,21 +39,16 @@ class GlossaryScreen(CapQuestModal):
                 yield Static(t("shell.glossary.empty"), id="glossary-empty", markup=False)
             else:
                 with Horizontal(id="glossary-body"):
-                    width = max(cell_len(c.term.get("en")) for c in self.concepts)
-                    yield OptionList(
-                        *(Option(self._term_row(c, width), id=c.id) for c in self.concepts), id="terms"
-                    )
+                    yield OptionList(*(Option(self._term_row(c), id=c.id) for c in self.concepts), id="terms")
                     with VerticalScroll(id="card"):
                         yield Static("", id="card-text")
         yield Footer()
 
-    def _term_row(self, concept: Any, width: int) -> Text:
-        # English and Korean side by side in two columns, whatever the language of the game; padded by
-        # terminal cells so the Korean column lines up.
-        english = concept.term.get("en")
-        text = Text(english + " " * (width - cell_len(english)), style="bold")
-        if concept.term.ko:
-            text.append("  " + concept.term.ko)
+    def _term_row(self, concept: Any) -> Text:
+        # English over Korean, whatever the language of the game (the card beside puts them on one line).
+        text = Text(concept.term.get("en"), style="bold")
+        if concept.term.ko and concept.term.ko != concept.term.en:
+            text.append("\n" + concept.term.ko)
         return text
 
     def on_mount(self) -> None:

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Markdown, Static
 
 from capquest.i18n import t
 from capquest.tui.screens.base import CapQuestModal
@@ -37,6 +37,10 @@ class HelpScreen(CapQuestModal):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-panel") as panel:
             panel.border_title = t("shell.help.heading")
+            about = getattr(self.for_screen, "help_text", lambda: "")()
+            if about:
+                # Screens may write their help in Markdown (the play screens do); plain text reads the same.
+                yield Markdown(about, id="help-about")
             yield Static(self.body(), id="help-body")
         yield Footer()
 
@@ -60,16 +64,13 @@ class HelpScreen(CapQuestModal):
 
     def body(self) -> Text:
         text = Text()
-        about = getattr(self.for_screen, "help_text", lambda: "")()
-        if about:
-            text.append(about + "\n\n")
         text.append(t("shell.help.keys") + "\n", style="bold")
         rows = self.key_rows()
         width = max((cell_len(keys) for keys, _ in rows), default=0)
         for keys, description in rows:
             text.append("  " + keys + " " * (width - cell_len(keys)) + "  ", style="bold")
             text.append(description + "\n")
-        concepts: list[Any] = getattr(self.for_screen, "help_concepts", list)()
+        concepts: list[Any] = self.app.concepts_on_screen(self.for_screen)
         if concepts:
             lang = self.app.language
             text.append("\n" + t("shell.help.concepts") + "\n", style="bold")

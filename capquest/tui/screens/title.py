@@ -57,7 +57,9 @@ class TitleScreen(CapQuestScreen):
         state = self.app.campaign()
         if state is not None:
             return state.started
-        return bool(self.app.records)
+        # The levels are still loading: any progress saved counts, so Continue works at once.
+        packs = getattr(self.app.progress, "packs", None) or {}
+        return any(getattr(p, "levels", None) for p in packs.values())
 
     def on_mount(self) -> None:
         self._show_notices()
@@ -66,7 +68,7 @@ class TitleScreen(CapQuestScreen):
         menu.focus()
 
     def _show_notices(self) -> None:
-        lines = [t("shell.save_damaged", detail=n) for n in self.app.notices]
+        lines = [self.app.notice_text(n) for n in self.app.notices]
         if self.app.pack_error:
             lines.append(t("shell.pack_failed", reason=self.app.pack_error))
         notice = self.query_one("#title-notice", Static)
@@ -79,7 +81,10 @@ class TitleScreen(CapQuestScreen):
         menu = self.query_one("#menu", OptionList)
         highlighted = menu.highlighted
         menu.set_options(self._options())
-        menu.highlighted = highlighted
+        menu.highlighted = highlighted if highlighted is not None else (1 if self._started() else 0)
+        if highlighted == 0 and self._started():
+            menu.highlighted = 1  # progress just loaded: Continue is the likely choice
+        self.query_one("#banner", Banner).ascii_only = self.app.ascii_borders
         self._show_notices()
 
     async def retranslate(self) -> None:
@@ -146,7 +151,14 @@ class TitleScreen(CapQuestScreen):
                 version=manifest.version,
                 levels=len(pack.levels),
             )
-        return f"{current}\n\n{t('shell.packs_how')}"
+        try:
+            from capquest.packs import installed_packs
+
+            installed = [f"  {p.id}  ({p.path})" for p in installed_packs()]
+        except Exception:  # a broken install folder must not stop this dialog
+            installed = []
+        listing = t("shell.packs_installed") + "\n" + ("\n".join(installed) or "  " + t("shell.packs_none"))
+        return f"{current}\n\n{listing}\n\n{t('shell.packs_how')}"
 
     def help_text(self) -> str:
         return t("shell.help.title")

@@ -40,7 +40,7 @@ ROWS = (
 def better_side(row: MetricRow, a: Any, b: Any) -> int:
     """-1 when run a is better on this metric, 1 when b is, 0 when they tie."""
     va, vb = row.value(a), row.value(b)
-    if va == vb:
+    if va == vb or row.show(va) == row.show(vb):  # a difference the table cannot show is no win
         return 0
     a_wins = va < vb if row.lower_is_better else va > vb
     return -1 if a_wins else 1
@@ -51,8 +51,9 @@ _PLAIN_HEAD = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=
 
 
 def _table(box_ascii: bool) -> Table:
-    return Table(box=_PLAIN_HEAD if box_ascii else box.SIMPLE_HEAD, expand=True, pad_edge=False,
-                 show_edge=False)
+    return Table(
+        box=_PLAIN_HEAD if box_ascii else box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False
+    )
 
 
 class MetricTable(Static):
@@ -73,12 +74,19 @@ class MetricTable(Static):
             if row.key == "score":
                 continue
             penalty = result.score.breakdown.get(row.axis) if row.axis else None
-            table.add_row(t(f"play.metric_{row.key}"), row.show(row.value(result)),
-                          Text(f"-{penalty:,.1f}" if penalty else "0", style="red" if penalty else "dim")
-                          if penalty is not None else "")
+            table.add_row(
+                t(f"play.metric_{row.key}"),
+                row.show(row.value(result)),
+                Text(f"-{penalty:,.1f}" if penalty else "0", style="red" if penalty else "dim")
+                if penalty is not None
+                else "",
+            )
         table.add_section()
-        table.add_row(Text(t("play.metric_score"), style="bold"), Text(fmt_num(result.score.score), style="bold"),
-                      stars(result.score.stars, self.glyphs))
+        table.add_row(
+            Text(t("play.metric_score"), style="bold"),
+            Text(fmt_num(result.score.score), style="bold"),
+            stars(result.score.stars, self.glyphs),
+        )
         self.update(table)
 
     def show_compare(self, a: Any, b: Any, a_label: str, b_label: str) -> None:

@@ -25,7 +25,7 @@ from capquest.tui.widgets.topology import TopologyDiagram, cut_links
 
 _STOCK_KEY = re.compile(r"^stock/(\d+)$")
 MAX_STOCK_ROWS = 3
-MAX_EVENT_ROWS = 4
+MAX_EVENT_ROWS = 6
 
 
 def stock_keys(frames: Sequence[TraceFrame]) -> list[str]:
@@ -49,28 +49,40 @@ class ReplayView(Vertical):
     SCOPED_CSS = False  # the ASCII-borders rules match an ancestor (the app or screen) with "-ascii"
     DEFAULT_CSS = """
     ReplayView { height: auto; }
-    ReplayView > Static { height: auto; }
+    ReplayView > Static { height: auto; text-wrap: nowrap; text-overflow: ellipsis; }
     ReplayView #replay-stock { border: round $panel-lighten-2; padding: 0 1; }
     ReplayView #replay-stock.-flash { border: heavy $error; background: $error 20%; }
     .-ascii ReplayView #replay-stock { border: ascii $panel-lighten-2; }
     .-ascii ReplayView #replay-stock.-flash { border: ascii $error; }
-    ReplayView #replay-events { color: $text-muted; }
+    ReplayView #replay-events { color: $text-muted; border: round $panel-lighten-2; padding: 0 1; }
+    .-ascii ReplayView #replay-events { border: ascii $panel-lighten-2; }
     """
 
-    def __init__(self, scenario: Scenario, frames: Sequence[TraceFrame], *, glyphs: Glyphs = FANCY,
-                 ascii_borders: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        frames: Sequence[TraceFrame],
+        *,
+        glyphs: Glyphs = FANCY,
+        ascii_borders: bool = False,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.scenario = scenario
         self.frames = tuple(frames)
         self.glyphs = glyphs
         self.keys = stock_keys(self.frames)
         w = scenario.workload
-        initial = {k: float(w.hot_item_stock if k == "stock/0" and w.hot_item_stock is not None else w.stock)
-                   for k in self.keys}
-        self.full_stock = {k: max(initial[k], *(f.values.get(k, 0.0) for f in self.frames), 1.0)
-                           for k in self.keys}
-        self.duration_us = max(int(scenario.workload.duration_s * 1_000_000),
-                               self.frames[-1].t_us if self.frames else 1)
+        initial = {
+            k: float(w.hot_item_stock if k == "stock/0" and w.hot_item_stock is not None else w.stock)
+            for k in self.keys
+        }
+        self.full_stock = {
+            k: max(initial[k], *(f.values.get(k, 0.0) for f in self.frames), 1.0) for k in self.keys
+        }
+        self.duration_us = max(
+            int(scenario.workload.duration_s * 1_000_000), self.frames[-1].t_us if self.frames else 1
+        )
         self.set_class(ascii_borders, "-ascii")
         self.index = 0
         self.show_queue = any(f.values.get("worker.queue", 0.0) > 0 for f in self.frames)
@@ -84,6 +96,7 @@ class ReplayView(Vertical):
 
     def on_mount(self) -> None:
         self.query_one("#replay-stock", Static).border_title = t("play.replay_stock")
+        self.query_one("#replay-events", Static).border_title = t("play.replay_events")
 
     def _active(self, t_us: int) -> tuple[list[tuple[tuple[str, ...], ...]], set[str]]:
         partitions, crashed = [], set()
@@ -129,19 +142,40 @@ class ReplayView(Vertical):
         errors = frame.values.get("errors")
         if errors is not None:
             rate = min(1.0, errors / rps[-1]) if rps[-1] else 0.0
-            traffic.append(f"  {t('play.replay_errors')} {fmt_pct(rate)}", style="bold red" if rate else "dim")
+            traffic.append(
+                f"  {t('play.replay_errors')} {fmt_pct(rate)}", style="bold red" if rate else "dim"
+            )
         if self.show_queue:
-            traffic.append(f"  {t('play.replay_queue')} {frame.values.get('worker.queue', 0.0):,.0f}",
-                           style="yellow")
+            traffic.append(
+                f"  {t('play.replay_queue')} {frame.values.get('worker.queue', 0.0):,.0f}", style="yellow"
+            )
         p99 = frame.values.get("p99_ms")
         if p99 is not None:
             traffic.append(f"  p99 {fmt_ms(p99)}", style="dim")
+        busy = frame.values.get("primary.pool_busy")
+        if busy is not None:  # the seed's 995/1000 connections: the primary's pool filling up
+            pool = self.scenario.topology.primary.pool
+            traffic.append("\n")
+            traffic.append(pad(t("play.replay_pool"), 8), style="bold")
+            gauge_w = max(min(width - 50, 30), 8)
+            filled = min(gauge_w, round(gauge_w * busy / pool))
+            hot = busy >= 0.9 * pool
+            traffic.append(g.bar * filled, style="red" if hot else "yellow")
+            traffic.append(g.bar_empty * (gauge_w - filled), style="dim")
+            traffic.append(f" {busy:,.0f}/{pool:,}", style="bold red" if hot else "")
+            waiting = frame.values.get("primary.pool_waiting", 0.0)
+            locks = frame.values.get("lock_waiters", 0.0)
+            if waiting:
+                traffic.append(f"  {t('play.replay_waiting', n=f'{waiting:,.0f}')}", style="red")
+            if locks:
+                traffic.append(f"  {t('play.replay_locks', n=f'{locks:,.0f}')}", style="yellow")
         self.query_one("#replay-traffic", Static).update(traffic)
 
         partitions, crashed = self._active(frame.t_us)
         topo = self.scenario.topology
         self.query_one(TopologyDiagram).show_state(
-            frame.values, cut=cut_links(topo, partitions), crashed=crashed, phase=phase)
+            frame.values, cut=cut_links(topo, partitions), crashed=crashed, phase=phase
+        )
 
         # stock counters
         stock = Text()

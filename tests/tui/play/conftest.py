@@ -1,5 +1,7 @@
-"""Fixtures for the play screens' tests: the fake level and runner, a fake clock, and a small host app
-(until the shell's shared builder in tests/tui/conftest.py can host the play screens)."""
+"""Fixtures for the play screens' tests: the fake level and runner, a fake clock, a small host app that
+records the messages the screens post up (Pilot tests), and the real shell from the shared builder in
+tests/tui/conftest.py with a play screen pushed over it (snapshots). Async tests run through the shared
+conftest's hook."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from play_app import PlayTestApp
 from play_fakes import FakeClock, fake_level, fake_run
 
 from capquest import i18n
-from capquest.tui.screens.level import PlaySession
+from capquest.tui.screens.level import LevelScreen, PlaySession
 
 
 @pytest.fixture(autouse=True)
@@ -36,14 +38,29 @@ def make_app() -> Callable[..., PlayTestApp]:
     return build
 
 
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
-    """Run `async def` tests in a fresh event loop (no asyncio plugin is a dependency)."""
-    import asyncio
-    import inspect
 
-    if inspect.iscoroutinefunction(pyfuncitem.obj):
-        args = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-        asyncio.run(pyfuncitem.obj(**args))
-        return True
-    return None
+@pytest.fixture
+def shell_app(build_app) -> Callable[..., object]:
+    """The real shell (`CapQuestApp` from the shared builder) with a play screen pushed over its title:
+    `shell_app(screen_factory, lang=, hybrid=, ascii_borders=, tried=)` -> (app, run_before)."""
+
+    def build(start=None, *, lang: str = "en", hybrid: bool = False, ascii_borders: bool = False,
+              tried: tuple[str, ...] = (), then=None):
+        settings = {"ascii_borders": True} if ascii_borders else None
+        app = build_app(lang=lang, settings=settings)  # sets the language before the session is built
+        level = fake_level(hybrid=hybrid)
+        session = PlaySession(level, runner=fake_run, clock=FakeClock(), reduced_motion=False)
+        for card_id in tried:
+            session.runs.append(fake_run(level, card_id))
+        screen = start(session) if start else LevelScreen(session)
+
+        async def run_before(pilot):
+            await pilot.app.push_screen(screen)
+            await pilot.pause()
+            if then is not None:
+                await then(pilot)
+                await pilot.pause()
+
+        return app, run_before
+
+    return build

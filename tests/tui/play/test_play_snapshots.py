@@ -1,5 +1,6 @@
-"""Snapshots of the play screens in English and Korean at 80x24 and 120x36, against the fake runner and
-a clock that never moves (so a replay shows exactly the frame it was scrubbed to)."""
+"""Snapshots of the play screens in English and Korean at 80x24 and 120x36, inside the real shell app
+(the shared builder), against the fake runner and a clock that never moves (so a replay shows exactly
+the frame it was scrubbed to)."""
 
 from __future__ import annotations
 
@@ -33,42 +34,39 @@ async def _scrub_to_first_oversell(pilot):
     await pilot.press(*["right"] * frame)
 
 
-async def _settle(pilot):
-    await pilot.pause()
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_level(snap_compare, shell_app, lang, size):
+    app, run_before = shell_app(lang=lang)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_level(snap_compare, make_app, lang, size):
-    assert snap_compare(make_app(lang=lang), terminal_size=SIZES[size], run_before=_settle)
+def test_replay_at_the_first_oversell(snap_compare, shell_app, lang, size):
+    app, run_before = shell_app(_replay, lang=lang, then=_scrub_to_first_oversell)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_replay_at_the_first_oversell(snap_compare, make_app, lang, size):
-    app = make_app(lang=lang, start=_replay)
-    assert snap_compare(app, terminal_size=SIZES[size], run_before=_scrub_to_first_oversell)
+def test_results_with_three_cards_tried(snap_compare, shell_app, lang, size):
+    app, run_before = shell_app(_results, lang=lang, tried=TRIED)
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGS)
-def test_results_with_three_cards_tried(snap_compare, make_app, lang, size):
-    app = make_app(lang=lang, tried=TRIED, start=_results)
-    assert snap_compare(app, terminal_size=SIZES[size], run_before=_settle)
+def test_compare_two_cards(snap_compare, shell_app, lang, size):
+    app, run_before = shell_app(_compare, lang=lang, tried=("replica-read", "conditional"))
+    assert snap_compare(app, terminal_size=SIZES[size], run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("lang", LANGS)
-def test_compare_two_cards(snap_compare, make_app, lang, size):
-    app = make_app(lang=lang, tried=("replica-read", "conditional"), start=_compare)
-    assert snap_compare(app, terminal_size=SIZES[size], run_before=_settle)
+def test_hybrid_level_ascii_korean(snap_compare, shell_app):
+    app, run_before = shell_app(lang="ko", hybrid=True, ascii_borders=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
 
 
-def test_hybrid_level_ascii_korean(snap_compare, make_app):
-    app = make_app(lang="ko", hybrid=True, ascii_borders=True)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
-
-
-def test_results_ascii(snap_compare, make_app):
-    app = make_app(tried=TRIED, start=_results, ascii_borders=True)
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
+def test_results_ascii(snap_compare, shell_app):
+    app, run_before = shell_app(_results, tried=TRIED, ascii_borders=True)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -1,0 +1,470 @@
+"""The "Why?" view of a run: the checker's anomalies on a timeline, one at a time, explained in words.
+
+The checker (`capquest.checker.check`) runs in a worker thread (a run's history holds thousands of
+operations); until it answers a loading indicator shows. Then: a summary per anomaly kind, the anomaly
+being explained (the first oversell when there is one: the lesson's anomaly), the timeline around it
+(nodes, replication lag, client sessions, faults), the operations involved, and the list of all of them.
+`n` / `p` step, `k` shows one kind at a time, `+` / `-` / left / right zoom and scroll in time.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+from capquest.checker import ANOMALY_KINDS, Anomaly, Report, format_time
+from capquest.checker.timeline import anomaly_window, history_span
+from capquest.i18n import language, t
+from capquest.tui.screens.level import LocalizedHelp
+from capquest.tui.widgets.anomaly_list import AnomalyList
+from capquest.tui.widgets.anomaly_timeline import (
+    AnomalyTimeline,
+    format_lag,
+    history_nodes,
+    lag_at,
+    lag_series,
+)
+from capquest.tui.widgets.glyphs import glyphs_for
+from capquest.tui.widgets.key_labels import localize_bindings
+
+SEARCH_BUDGET = 1_000  # linearizability search states per key: a CP run's keys answer "unknown" quickly
+MIN_WINDOW_US = 200  # zooming in stops at 0.2 ms across the whole width
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+class WhyScreen(Screen):
+    CSS_PATH = "why.tcss"
+    HELP: ClassVar[str] = LocalizedHelp("why.help")  # type: ignore[assignment]
+
+    BINDINGS: ClassVar = [
+        Binding("n", "step(1)", "why.key_next", id="why.next"),
+        Binding("p", "step(-1)", "why.key_prev", id="why.prev"),
+        Binding("k", "cycle_kind", "why.key_kind", id="why.kind"),
+        Binding("plus,equals_sign", "zoom(0.5)", "why.key_zoom_in", id="why.zoom_in", key_display="+"),
+        Binding("minus", "zoom(2)", "why.key_zoom_out", id="why.zoom_out", key_display="-"),
+        Binding("left", "pan(-1)", "why.key_left", id="why.left", show=False, priority=True),
+        Binding("right", "pan(1)", "why.key_right", id="why.right", show=False, priority=True),
+        Binding("r", "whole", "why.key_whole", id="why.whole"),
+        Binding("0", "refocus", "why.key_focus", id="why.focus", show=False),
+        Binding("escape", "back", "why.key_back", id="why.back"),
+    ]
+
+    def __init__(self, result: Any, *, session: Any = None, name: str | None = None) -> None:
+        """`result`: a `capquest.play.RunResult` (its outcome holds the history and the trace). `session`:
+        the play session it came from (for titles and settings), or None to ask the app."""
+        super().__init__(name=name)
+        self.result = result
+        self.session = session
+        localize_bindings(self)
+        self.history = result.outcome.history
+        self.report: Report | None = None
+        self.error: str | None = None
+        self.ops: dict[int, Any] = {}
+        self.by_op: dict[int, list[int]] = {}  # op id -> indices of the anomalies it is involved in
+        self.kind: str | None = None  # the kind shown, None for all
+        self.picked: list[int] = []  # indices into report.anomalies of the kind shown
+        self.cursor = 0  # position in `visible`
+        self.window: tuple[int, int] = (0, 1)
+        self.zoom = "anomaly"  # "anomaly", "whole" or "custom"
+        self.lags: dict[str, tuple[list[int], list[float]]] = {}
+        self._whole: tuple[int, int] | None = None
+        self._kind_cache: dict[str | None, tuple[Anomaly, ...]] = {}
+
+    # ------------------------------------------------------------------------------------- settings
+    @property
+    def ascii_borders(self) -> bool:
+        if self.session is not None and self.session.ascii_borders is not None:
+            return bool(self.session.ascii_borders)
+        return bool(getattr(self.app, "ascii_borders", False))
+
+    def _titles(self) -> tuple[str, str]:
+        lang, r = language(), self.result
+        if self.session is not None:
+            return self.session.level.title.get(lang), self.session.card_title(r.card)
+        pack = getattr(self.app, "pack", None)
+        level = next((lv for lv in getattr(pack, "levels", ()) if lv.id == r.level), None)
+        if level is None:
+            return r.level, r.card
+        card = next((c for c in level.cards if c.id == r.card), None)
+        return level.title.get(lang), card.title.get(lang) if card else t("play.custom")
+
+    # ------------------------------------------------------------------------------------- compose
+    def compose(self) -> ComposeResult:
+        level, card = self._titles()
+        yield Static(Text(t("why.title", level=level, card=card, seed=self.result.seed)), id="why-title")
+        with VerticalScroll(id="why-body"):
+            yield Static(id="why-summary")
+            yield Static(id="why-explanation")
+            yield AnomalyTimeline(glyphs=glyphs_for(language(), self.ascii_borders), id="why-timeline")
+            yield Static(id="why-details")
+            yield Static(t("why.list_title"), id="why-list-title", classes="section")
+            yield AnomalyList(id="why-list")
+        with Horizontal(id="why-actions"):
+            yield Button(t("why.button_prev"), id="prev", compact=True)
+            yield Button(t("why.button_next"), id="next", variant="warning", compact=True)
+            yield Button(t("why.button_kind"), id="kind", compact=True)
+            yield Button(t("why.button_zoom_in"), id="zoom-in", compact=True)
+            yield Button(t("why.button_zoom_out"), id="zoom-out", compact=True)
+            yield Button(t("why.button_whole"), id="whole", compact=True)
+        yield Footer()
+
+    def help_text(self) -> str:
+        return t("why.help")
+
+    async def retranslate(self) -> None:
+        localize_bindings(self)
+        await self.recompose()
+        self._after_compose()
+        self._paint()
+
+    def _after_compose(self) -> None:
+        self.set_class(self.ascii_borders, "-ascii")
+
+    def on_mount(self) -> None:
+        self._after_compose()
+        if self.report is None:
+            self.query_one("#why-summary", Static).update(
+                Text(t("why.checking", ops=_count(len(self.history.get("ops", ())))))
+            )
+            self.query_one("#why-body").loading = True
+            self._check_worker()
+        else:
+            self._paint()
+
+    # ------------------------------------------------------------------------------------- checking
+    @work(thread=True, exclusive=True, group="why-check", exit_on_error=False)
+    def _check_worker(self) -> Report:
+        from capquest.checker import check
+        from capquest.history import validate_history
+
+        return check(validate_history(self.history), budget=SEARCH_BUDGET)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "why-check" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self.query_one("#why-body").loading = False
+        if event.state == WorkerState.ERROR:
+            self.error = str(event.worker.error)
+            self.report = Report(anomalies=())
+        else:
+            self.report = event.worker.result
+            self._index()
+        self._paint()
+        body = self.query_one("#why-body")
+        body.focus()
+        body.scroll_home(animate=False)
+
+    def _index(self) -> None:
+        assert self.report is not None
+        self.ops = {op["id"]: op for op in self.history["ops"]}
+        for i, a in enumerate(self.report.anomalies):
+            for op_id in a.ops:
+                self.by_op.setdefault(op_id, []).append(i)
+        self.lags = lag_series(self.result.outcome.trace, history_nodes(self.history))
+        self._set_kind(None)
+        first = next(
+            (i for kind in ANOMALY_KINDS for i, a in enumerate(self.report.anomalies) if a.kind == kind), None
+        )
+        self.cursor = self.picked.index(first) if first is not None else 0
+        self._focus_window()
+
+    def _set_kind(self, kind: str | None) -> None:
+        assert self.report is not None
+        self.kind = kind
+        self.picked = [i for i, a in enumerate(self.report.anomalies) if kind is None or a.kind == kind]
+        self.cursor = 0
+
+    @property
+    def current(self) -> Anomaly | None:
+        if self.report is None or not self.picked:
+            return None
+        return self.report.anomalies[self.picked[self.cursor]]
+
+    # ------------------------------------------------------------------------------------- time window
+    def _span(self) -> tuple[int, int]:
+        if self._whole is None:
+            self._whole = history_span(self.history)
+        return self._whole
+
+    def _focus_window(self) -> None:
+        a = self.current
+        self.zoom = "anomaly" if a is not None else "whole"
+        self.window = anomaly_window(a) if a is not None else self._span()
+
+    def _clamp(self, start: int, end: int) -> tuple[int, int]:
+        lo, hi = self._span()
+        length = min(max(end - start, MIN_WINDOW_US), hi - lo)
+        start = min(max(start, lo), hi - length)
+        return start, start + length
+
+    # ------------------------------------------------------------------------------------- painting
+    def _sessions(self, a: Anomaly | None) -> list[int]:
+        """The sessions of the anomaly's operations, then of the other anomalies of its kind in the window,
+        then of the other updates of its key in the window (the other buyers of an oversold item)."""
+        limit = 6 if self.app.size.height >= 30 else 3
+        if a is None or self.report is None:
+            return sorted({op["session"] for op in self.history["ops"]})[:limit]
+        start, end = self.window
+        chosen = [self.ops[i]["session"] for i in a.ops if i in self.ops]
+        chosen += [
+            x.session
+            for x in self._of_kind(a.kind)
+            if x.session is not None and x.end >= start and x.start <= end
+        ][: limit * 4]
+        if len(set(chosen)) < limit:
+            chosen += [
+                op["session"]
+                for op in self.history["ops"]
+                if op["key"] == a.key
+                and op["f"] != "read"
+                and op["invoke"] <= end
+                and (op["complete"] or op["invoke"]) >= start
+            ]
+        return list(dict.fromkeys(chosen))[:limit]
+
+    def _paint(self) -> None:
+        if self.report is None:
+            return
+        self._paint_summary()
+        a = self.current
+        self.query_one("#why-explanation", Static).update(self._explanation(a))
+        self.query_one(AnomalyTimeline).show(
+            self.history,
+            self._of_kind(a.kind if a is not None else None),
+            window=self.window,
+            sessions=self._sessions(a),
+            focus=a,
+            lags=self.lags,
+        )
+        self.query_one("#why-details", Static).update(self._details(a))
+        has_any = bool(self.report.anomalies)
+        self.query_one("#why-list-title").display = has_any
+        listing = self.query_one(AnomalyList)
+        listing.display = has_any
+        listing.show(self.report.anomalies, self.picked, self.cursor)
+        for button in self.query("#why-actions Button"):
+            button.disabled = not has_any and button.id not in ("zoom-in", "zoom-out", "whole")
+
+    def _of_kind(self, kind: str | None) -> tuple[Anomaly, ...]:
+        """The anomalies the timeline marks: those of the kind explained (a run's thousands of stale reads
+        would otherwise paint every node red around its two oversells)."""
+        assert self.report is not None
+        if kind not in self._kind_cache:
+            self._kind_cache[kind] = tuple(a for a in self.report.anomalies if a.kind == kind)
+        return self._kind_cache[kind]
+
+    def _paint_summary(self) -> None:
+        assert self.report is not None
+        r = self.report
+        keys = len({op["key"] for op in self.history["ops"]})
+        text = Text()
+        if self.error is not None:
+            text.append(t("why.check_failed", reason=self.error), style="bold red")
+        elif not r.anomalies:
+            text.append(t("why.empty_title") + "\n", style="bold green")
+            text.append(t("why.empty_body", ops=_count(r.ops), keys=_count(keys)))
+        else:
+            text.append(
+                t("why.summary_head", count=_count(len(r.anomalies)), ops=_count(r.ops), keys=_count(keys)),
+                style="bold",
+            )
+            present = [k for k in ANOMALY_KINDS if r.counts.get(k, 0)]
+            cells = max(cell_len(t(f"checker.kind_{k}")) for k in present)
+            for kind in present:
+                count = r.counts[kind]
+                figure = t("why.summary_units", n=f"{count:,}") if kind == "oversold" else f"{count:,}"
+                text.append("\n  ")
+                style = "bold reverse" if kind == self.kind else "bold red"
+                text.append(f" {set_cell_size(t(f'checker.kind_{kind}'), cells)} ", style=style)
+                text.append(f" {figure}")
+            name = t(f"checker.kind_{self.kind}") if self.kind else t("why.filter_all")
+            text.append("\n" + t("why.summary_filter", kind=name), style="dim")
+        if r.keys:
+            verdicts = {"ok": 0, "violation": 0, "unknown": 0}
+            for k in r.keys:
+                verdicts[k.verdict] += 1
+            key = "why.lin_summary" if verdicts["unknown"] else "why.lin_summary_short"
+            text.append("\n" + t(key, budget=_count(SEARCH_BUDGET), **verdicts), style="dim")
+        self.query_one("#why-summary", Static).update(text)
+
+    def _window_text(self) -> str:
+        start, end = self.window
+        lo, hi = self._span()
+        if self.zoom == "anomaly":
+            zoom = t("why.zoom_anomaly")
+        elif self.zoom == "whole":
+            zoom = t("why.zoom_whole")
+        else:
+            zoom = t("why.zoom_custom", factor=f"{(hi - lo) / max(end - start, 1):.0f}")
+        return t("why.window", start=format_time(start), end=format_time(end), zoom=zoom)
+
+    def _explanation(self, a: Anomaly | None) -> Text:
+        text = Text()
+        if a is None:
+            text.append(t("why.empty_timeline"), style="bold")
+            text.append("  " + self._window_text(), style="dim")
+            return text
+        assert self.report is not None
+        total = len(self.report.anomalies)
+        index = self.picked[self.cursor]
+        text.append(f" {a.title()} ", style="bold white on dark_red")
+        text.append(" " + t("why.position", n=_count(index + 1), total=_count(total)), style="bold")
+        if self.kind is not None:
+            text.append(
+                "  ("
+                + t(
+                    "why.position_kind",
+                    kind=a.title(),
+                    n=_count(self.cursor + 1),
+                    total=_count(len(self.picked)),
+                )
+                + ")",
+                style="bold",
+            )
+        text.append("\n")
+        text.append(a.explain())
+        text.append("\n" + self._window_text(), style="dim")
+        return text
+
+    def _lag_line(self, a: Anomaly) -> str:
+        if a.node in self.lags:
+            return t("why.lag_at", node=a.node, lag=format_lag(lag_at(self.lags[a.node], a.time)))
+        if self.lags:
+            lags = ", ".join(f"{node} {format_lag(lag_at(s, a.time))}" for node, s in self.lags.items())
+            return t("why.lag_all", lags=lags)
+        return ""
+
+    def _describe_op(self, op: dict[str, Any]) -> str:
+        f = op["f"]
+        complete = op["complete"]
+        seen = op.get("seen")
+        values = {
+            "id": op["id"],
+            "session": op["session"],
+            "key": op["key"],
+            "value": op.get("value", "-"),
+            "qty": op.get("qty", 1),
+            "seen": t("why.op_atomic") if seen is None else seen,
+            "order": op.get("order", "-"),
+            "node": op["node"] or t("why.op_no_node"),
+            "start": format_time(op["invoke"]),
+            "end": format_time(complete) if complete is not None else t("why.op_pending"),
+        }
+        line = t(f"why.op_{f}", **values)
+        if op["outcome"] != "ok":
+            line += t("why.op_failed", error=op["error"] or "-")
+        return line
+
+    def _details(self, a: Anomaly | None) -> Text:
+        text = Text()
+        if a is None or self.report is None:
+            return text
+        lag = self._lag_line(a)
+        if lag:
+            text.append(lag + "\n", style="magenta")
+        index = self.picked[self.cursor]
+        related = dict.fromkeys(
+            self.report.anomalies[j].title()
+            for op_id in a.ops
+            for j in self.by_op.get(op_id, ())
+            if j != index
+        )
+        if related:
+            text.append(t("why.related", kinds=", ".join(related)) + "\n")
+        text.append(t("why.operations"), style="bold")
+        for op_id in a.ops:
+            op = self.ops.get(op_id)
+            if op is not None:
+                text.append("\n  " + self._describe_op(op))
+        return text
+
+    # ------------------------------------------------------------------------------------- actions
+    def _select(self, cursor: int) -> None:
+        if not self.picked:
+            return
+        self.cursor = cursor % len(self.picked)
+        self._focus_window()
+        self._paint()
+
+    def action_step(self, step: int) -> None:
+        self._select(self.cursor + step)
+
+    def action_cycle_kind(self) -> None:
+        if self.report is None or not self.report.anomalies:
+            return
+        kinds: list[str | None] = [None, *(k for k in ANOMALY_KINDS if self.report.counts.get(k))]
+        self._set_kind(kinds[(kinds.index(self.kind) + 1) % len(kinds)])
+        self._select(0)
+
+    def action_zoom(self, factor: float) -> None:
+        start, end = self.window
+        a = self.current
+        centre = a.time if a is not None and start <= a.time <= end else (start + end) // 2
+        half = int((end - start) * factor / 2)
+        self.window = self._clamp(centre - half, centre + half)
+        self.zoom = "whole" if self.window == self._span() else "custom"
+        self._paint()
+
+    def action_pan(self, direction: int) -> None:
+        start, end = self.window
+        shift = direction * max((end - start) // 4, 1)
+        self.window = self._clamp(start + shift, end + shift)
+        self.zoom = "whole" if self.window == self._span() else "custom"
+        self._paint()
+
+    def action_whole(self) -> None:
+        self.window = self._span()
+        self.zoom = "whole"
+        self._paint()
+
+    def action_refocus(self) -> None:
+        self._focus_window()
+        self._paint()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.dismiss()
+
+    # ------------------------------------------------------------------------------------- mouse
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {
+            "prev": lambda: self.action_step(-1),
+            "next": lambda: self.action_step(1),
+            "kind": self.action_cycle_kind,
+            "zoom-in": lambda: self.action_zoom(0.5),
+            "zoom-out": lambda: self.action_zoom(2),
+            "whole": self.action_whole,
+        }
+        actions[event.button.id or "next"]()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        option_id = event.option.id or ""
+        if option_id.startswith("a") and int(option_id[1:]) in self.picked:
+            self._select(self.picked.index(int(option_id[1:])))
+
+    def on_anomaly_timeline_time_clicked(self, event: AnomalyTimeline.TimeClicked) -> None:
+        """A click on the timeline explains the anomaly (of the kind shown) nearest that time."""
+        event.stop()
+        if self.report is None or not self.picked:
+            return
+        anomalies = self.report.anomalies
+        nearest = min(range(len(self.picked)), key=lambda k: abs(anomalies[self.picked[k]].time - event.t_us))
+        self.cursor = nearest
+        self.zoom = "custom" if self.zoom != "anomaly" else "anomaly"
+        if self.zoom == "anomaly":
+            self._focus_window()
+        self._paint()
