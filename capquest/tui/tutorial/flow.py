@@ -148,7 +148,11 @@ class TutorialFlow:
 
     def _play_screen(self) -> Screen | None:
         screen = self.app.screen
-        return screen if isinstance(screen, LevelScreen | ReplayScreen | ResultsScreen) else None
+        if isinstance(screen, LevelScreen | ReplayScreen | ResultsScreen):
+            return screen
+        # the checker's "why" view, opened by the host app from the results (named, not imported: an
+        # app without it still runs the course)
+        return screen if type(screen).__name__ == "WhyScreen" else None
 
     def panel(self) -> NarrationPanel | None:
         screen = self._play_screen()
