@@ -466,6 +466,8 @@ class CapQuestApp(TutorialHost, App[int]):
     def on_level_screen_run_finished(self, event: Any) -> None:
         card, assign = self._run_started
         self._run_started = (None, None)
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            return  # a run of the guided course: its levels are not the campaign's (TutorialHost has it)
         self.record_run(event.result, card, assign)
 
     def on_results_screen_next_level_requested(self, event: Any) -> None:

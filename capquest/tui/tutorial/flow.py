@@ -75,6 +75,9 @@ class TutorialFlow:
 
     # ------------------------------------------------------------------------------------- start/stop
     def start(self) -> None:
+        if not self.app.screen.is_running:  # the screen we start on is still mounting: start after it
+            self.app.call_after_refresh(self.start)
+            return
         self.active = True
         install_highlight_css(self.app)
         self._base_depth = len(self.app.screen_stack)
