@@ -46,7 +46,9 @@ async def _until(pilot, condition) -> None:
         if condition():
             break
         await pilot.pause(0.02)
-    await pilot.pause()
+    # then let the layout settle: the panel grows with its feedback and the screen above reflows
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.1)
 
 
 def _feedback(pilot) -> str:
