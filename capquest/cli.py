@@ -151,12 +151,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         command = args.command or "play"
         if command == "pack" and not getattr(args, "pack_command", None):
             raise UsageError("pack needs a sub-command: validate, new, schema, solve, install, list, remove")
-        return int(_handler(command)(args) or 0)
+        code = int(_handler(command)(args) or 0)
+        sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
+        return code
     except UsageError as exc:
         print(f"capquest: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `capquest levels --json | head`: the reader left; stop quietly, as Unix tools do.
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

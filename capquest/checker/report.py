@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capquest.checker.anomaly import ANOMALY_KINDS, Anomaly, KeyVerdict
-from capquest.checker.linear import KIND_ORDER, check_linear, partition_by_key
+from capquest.checker.linear import check_linear, partition_by_key, sort_anomalies
 from capquest.checker.linearizability import DEFAULT_BUDGET, check_key
 from capquest.history import History, key_kinds
 
@@ -74,7 +74,7 @@ def check(history: History, *, linearizability: bool = True, budget: int = DEFAU
             verdicts.append(result.verdict)
             if result.anomaly is not None:
                 anomalies.append(result.anomaly)
-        anomalies.sort(key=lambda a: (a.time, KIND_ORDER[a.kind], a.ops))
+        sort_anomalies(anomalies)
     return Report(
         anomalies=tuple(anomalies),
         keys=tuple(verdicts),

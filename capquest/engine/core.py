@@ -256,6 +256,8 @@ class Simulation:
                 stream(seed, "network"),
             )
             self.q_crashes = [crashes.get(n.name, []) for n in q.nodes]
+            self.q_healthy = not self.partitions and not any(self.q_crashes)
+            self.q_coord: dict[int, int | None] = {}
             self.q_spikes = [spikes.get(n.name, []) for n in q.nodes]
         self.worker_interval = US * w.scale / topo.worker.rps if topo.worker.rps > 0 else float("inf")
 
@@ -347,19 +349,25 @@ class Simulation:
                 self.now = t
                 kind = a_kinds[i]
                 s = a_sess[i]
-                op = {
-                    "id": i,
-                    "session": s,
-                    "f": "",
-                    "key": a_keys[i],
-                    "invoke": t,
-                    "complete": None,
-                    "node": "",
-                    "outcome": "fail",
-                    "error": "",
-                }
+                cr = sess_region[s]
+                # one dict literal per request: its final shape at once ("_dl", "_cr" leave at the end)
+                if kind == ORDER:
+                    op = {"id": i, "session": s, "f": "order", "key": a_keys[i], "invoke": t, "complete": None,
+                          "node": "", "outcome": "fail", "error": "", "qty": a_qty[i], "seen": None,
+                          "_dl": t + deadline, "_cr": cr}
+                elif kind == PROFILE_WRITE:
+                    op = {"id": i, "session": s, "f": "write", "key": a_keys[i], "invoke": t, "complete": None,
+                          "node": "", "outcome": "fail", "error": "", "value": a_vals[i],
+                          "_dl": t + deadline, "_cr": cr}
+                elif kind == EVENT_WRITE:
+                    op = {"id": i, "session": s, "f": "incr", "key": a_keys[i], "invoke": t, "complete": None,
+                          "node": "", "outcome": "fail", "error": "", "value": 1,
+                          "_dl": t + deadline, "_cr": cr}
+                else:
+                    op = {"id": i, "session": s, "f": "read", "key": a_keys[i], "invoke": t, "complete": None,
+                          "node": "", "outcome": "fail", "error": "", "_dl": t + deadline, "_cr": cr}
                 hist[i] = op
-                self._invoke(t, i, kind, kind_pol[kind], sess_region[s], op, a_qty[i], a_vals[i], deadline)
+                self._invoke(t, i, kind, kind_pol[kind], cr, op, a_vals[i])
                 i += 1
                 next_arrival = a_times[i] if i < n else None
                 continue
@@ -403,14 +411,8 @@ class Simulation:
         heappush(self.heap, (t, self._seq(), ev, a, b))
 
     # ------------------------------------------------------------------------------------ invocation
-    def _invoke(self, t, i, kind, pol, cr, op, qty, value, timeout) -> None:
-        dl = t + timeout
-        op["_dl"] = dl
-        op["_cr"] = cr
+    def _invoke(self, t, i, kind, pol, cr, op, value) -> None:
         if kind == ORDER:
-            op["f"] = "order"
-            op["qty"] = qty
-            op["seen"] = None
             if pol.write_to == "cache_queue":
                 o_step = ST_CATOM if pol.atomic else ST_CGET
                 self._send_cache(t, i, op, o_step, cr, pol)
@@ -419,12 +421,6 @@ class Simulation:
             else:
                 self._send_read(t, i, op, cr, pol, kind)
         elif kind == PROFILE_WRITE or kind == EVENT_WRITE:
-            if kind == PROFILE_WRITE:
-                op["f"] = "write"
-                op["value"] = value
-            else:
-                op["f"] = "incr"
-                op["value"] = 1
             if pol.write_to == "cache_queue":
                 self._send_cache(t, i, op, ST_CWRITE, cr, pol)
             elif pol.write_to == "quorum":
@@ -432,7 +428,6 @@ class Simulation:
             else:
                 self._send_primary_write(t, i, op, ST_WRITE, cr, pol)
         else:
-            op["f"] = "read"
             self._send_read(t, i, op, cr, pol, kind)
 
     def _fail(self, op: dict, at: int, error: str) -> None:
@@ -605,10 +600,26 @@ class Simulation:
                 self._push(start, EV_START, i, start + demand)
             return
         if srv.busy < srv.pool:
-            srv.busy += 1
-            if srv.busy > srv.peak:
-                srv.peak = srv.busy
+            busy = srv.busy + 1
+            srv.busy = busy
+            if busy > srv.peak:
+                srv.peak = busy
             srv.started += 1
+            cores = srv.cores
+            if cores is not None and self.o_step[i] != ST_FORUPD:
+                # _start + _execute inlined for the common case: join the processor-sharing set
+                demand = srv.draw()
+                n_act = srv.n
+                if n_act:
+                    srv.vt += (t - srv.last) * (cores / n_act if n_act > cores else 1.0)
+                srv.last = t
+                srv.n = n_act + 1
+                h = srv.heap
+                heappush(h, (srv.vt + demand, i))
+                if n_act < cores and h[0][1] != i:
+                    return
+                self._ps_schedule(t, srv)
+                return
             self._start(t, i, srv)
         else:
             srv.waitq.append(i)
@@ -833,7 +844,7 @@ class Simulation:
         self.worker_q.append(i)
         if len(self.worker_q) > self.worker_peak:
             self.worker_peak = len(self.worker_q)
-        if not self.worker_busy:
+        if not self.worker_busy and self.worker_interval != float("inf"):  # a stopped worker never drains
             self.worker_busy = True
             at = max(float(t), self.worker_next)
             self._push(ceil(at), EV_WORKER, 0, 0)
@@ -898,9 +909,15 @@ class Simulation:
             self.writes += 1
 
     # -------------------------------------------------------------------------------------- quorum
+    @staticmethod
+    def _q_always(node: int, t: int) -> None:
+        return None
+
     def _q_reach(self, coord_region: int):
         store = self.quorum
         assert store is not None
+        if self.q_healthy:
+            return self._q_always  # no partition and no crash: every node is always reachable
         regions = store.regions
 
         def reach(node: int, t: int) -> int | None:
@@ -913,9 +930,22 @@ class Simulation:
         return reach
 
     def _q_extra(self, node: int, t: int) -> int:
+        if not self.q_spikes[node]:
+            return 0
         return sum(extra for s, e, extra in self.q_spikes[node] if s <= t < e)
 
     def _q_coordinator(self, cr: int, t: int) -> int | None:
+        store = self.quorum
+        assert store is not None
+        if self.q_healthy:
+            best = self.q_coord.get(cr, -1)
+            if best != -1:
+                return best
+            self.q_coord[cr] = best = self._q_nearest(cr, t)
+            return best
+        return self._q_nearest(cr, t)
+
+    def _q_nearest(self, cr: int, t: int) -> int | None:
         store = self.quorum
         assert store is not None
         best = None
@@ -939,7 +969,7 @@ class Simulation:
         hop = self.one_way[cr][creg]
         tc = t + hop
         reach = self._q_reach(creg)
-        alive = sum(1 for k in range(store.n) if reach(k, tc) is None)
+        alive = store.n if self.q_healthy else sum(1 for k in range(store.n) if reach(k, tc) is None)
         need = needed(pol.write_level, store.n)
         if alive < need:
             if pol.refuse or alive == 0:

@@ -83,35 +83,47 @@ def draw_arrivals(w: Workload, seed: int, region_weights: list[float]) -> Arriva
         session_region = [0] * w.sessions
 
     stock0 = w.stock if w.hot_item_stock is None else w.hot_item_stock
+    # key names built once per item/session, not once per request
+    stock_keys = [f"stock/{k}" for k in range(w.items)]
+    catalog_keys = [f"catalog/{k}" for k in range(w.items)]
+    views_keys = [f"views/{k}" for k in range(w.items)]
+    profile_keys = [f"profile/{k}" for k in range(w.sessions)]
+    by_kind = {
+        ORDER: stock_keys,
+        STOCK_READ: stock_keys,
+        CATALOG_READ: catalog_keys,
+        EVENT_WRITE: views_keys,
+        COUNTER_READ: views_keys,
+    }
     keys: list[str] = []
-    values: list[str | None] = []
-    initial: dict[str, int | str] = {}
+    values: list[str | None] = [None] * n
     writes_by_session: dict[int, int] = {}
+    used_items: dict[int, set[int]] = {}
+    used_sessions: set[int] = set()
     for i in range(n):
         kind = kinds[i]
-        value = None
-        if kind == ORDER or kind == STOCK_READ:
+        names = by_kind.get(kind)
+        if names is not None:
             item = items[i]
-            key = f"stock/{item}"
-            if key not in initial:
-                initial[key] = stock0 if item == 0 else w.stock
-        elif kind == CATALOG_READ:
-            key = f"catalog/{items[i]}"
-            if key not in initial:
-                initial[key] = f"c{items[i]}"
-        elif kind == EVENT_WRITE or kind == COUNTER_READ:
-            key = f"views/{items[i]}"
-            if key not in initial:
-                initial[key] = 0
+            keys.append(names[item])
+            used_items.setdefault(kind, set()).add(item)
         else:
             s = sessions[i]
-            key = f"profile/{s}"
-            if key not in initial:
-                initial[key] = f"p{s}.0"
+            keys.append(profile_keys[s])
+            used_sessions.add(s)
             if kind == PROFILE_WRITE:
                 count = writes_by_session.get(s, 0) + 1
                 writes_by_session[s] = count
-                value = f"p{s}.{count}"
-        keys.append(key)
-        values.append(value)
+                values[i] = f"p{s}.{count}"
+    initial: dict[str, int | str] = {}
+    for kind, used in used_items.items():
+        for item in used:
+            if kind == ORDER or kind == STOCK_READ:
+                initial[stock_keys[item]] = stock0 if item == 0 else w.stock
+            elif kind == CATALOG_READ:
+                initial[catalog_keys[item]] = f"c{item}"
+            else:
+                initial[views_keys[item]] = 0
+    for s in used_sessions:
+        initial[profile_keys[s]] = f"p{s}.0"
     return Arrivals(times, kinds, keys, sessions, qtys, values, session_region, initial)

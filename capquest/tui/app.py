@@ -34,7 +34,7 @@ from capquest.tui.progress import (
 )
 from capquest.tui.screens.base import localise_bindings
 from capquest.tui.theme import THEME_NAMES, THEMES, border_kind
-from capquest.tui.tutorial.host import TUTORIAL_BINDINGS, TutorialHost
+from capquest.tui.tutorial.host import TUTORIAL_STEP_BINDINGS, TutorialKeys
 
 Start = Literal["title", "campaign", "tutorial"]
 PackSource = Pack | Callable[[], Pack] | None
@@ -46,7 +46,7 @@ def _builtin_pack() -> Pack:
     return builtin_pack()
 
 
-class CapQuestApp(TutorialHost, App[int]):
+class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the guided course
     """The capquest game."""
 
     TITLE = "capquest"
@@ -73,7 +73,24 @@ class CapQuestApp(TutorialHost, App[int]):
         # Textual's ctrl+c copies text by default; here it leaves the game, as in any terminal program.
         Binding("ctrl+c", "quit", "shell.bind.quit", id="quit-ctrl-c", show=False, priority=True),
         Binding("q", "quit", "shell.bind.quit", id="quit-q", show=False),
-        *TUTORIAL_BINDINGS,  # [ and ]: back and skip in the guided tutorial (no-ops outside it)
+        # The guided course's keys (capquest.tui.tutorial.flow.TUTORIAL_BINDINGS): no play screen uses them.
+        Binding(
+            "left_square_bracket",
+            "tutorial_back",
+            "shell.bind.tutorial_back",
+            id="tutorial-back",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "right_square_bracket",
+            "tutorial_skip",
+            "shell.bind.tutorial_skip",
+            id="tutorial-skip",
+            show=False,
+            priority=True,
+        ),
+        *TUTORIAL_STEP_BINDINGS,  # Enter: next, 1-6: answer, only while the course's narrator has the word
     ]
 
     language: reactive[str] = reactive("en", init=False)
@@ -121,6 +138,7 @@ class CapQuestApp(TutorialHost, App[int]):
         self.notices: list[Any] = []  # what the player must be told about their save file
         self.settings: dict[str, Any] = settings_of(None)
         self.revealed_concepts: list[str] = []  # glossary cards shown this session (saved as seen too)
+        self.tutorial_flow: Any = None  # capquest.tui.tutorial.flow.TutorialFlow while the course runs
         self.last_level: str | None = None  # the level opened last (the map comes back to it)
         self._run_started: tuple[str | None, dict[str, str] | None] = (None, None)
         if hasattr(type(store), "load"):  # a store, not a function that opens one
@@ -410,20 +428,53 @@ class CapQuestApp(TutorialHost, App[int]):
         self.push_screen(LevelScreen(slot.level, self.pack, **kwargs))
 
     def open_tutorial(self) -> None:
-        """The guided course (`levels/tutorial`), resumed where the player left it."""
-        from capquest.tui.tutorial.app import saved_position
-        from capquest.tui.tutorial.flow import TutorialFlow
-        from capquest.tutorial.course import load_course
+        """The guided course (capquest.tui.tutorial), hosted in this app over the title: its position is
+        kept in the save file, and leaving it comes back here."""
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            return
+        try:
+            from capquest.tui.screens.level import play_runner
+            from capquest.tui.tutorial.flow import TutorialFlow
+            from capquest.tutorial.course import load_course
 
-        store = self.store if hasattr(self.store, "set_tutorial_position") else None
-
-        def done() -> None:
-            self.tutorial_flow = None
-
+            course = load_course()
+        except Exception as exc:  # a missing or broken course: say so, stay on the title
+            self.notify(t("shell.no_tutorial", reason=str(exc)), severity="warning", timeout=8)
+            return
         self.tutorial_flow = TutorialFlow(
-            self, load_course(), lang=self.language, store=store, saved=saved_position(store),  # type: ignore[arg-type]
-            ascii_borders=self.ascii_borders, reduced_motion=self.reduced_motion or None, on_exit=done)
+            self,
+            course,
+            lang=self.language,
+            runner=self.runner or play_runner,
+            store=self.store,
+            saved=getattr(self.progress, "tutorial", None),
+            clock=self.clock,
+            replay_clock=self.clock,
+            ascii_borders=self.ascii_borders,
+            reduced_motion=True if self.reduced_motion else None,
+            on_exit=self._tutorial_left,
+        )
         self.tutorial_flow.start()
+
+    def _tutorial_left(self) -> None:
+        self.tutorial_flow = None
+        if self.store is not None:
+            self.progress = self.store.progress
+        self._broadcast_state()
+
+    def _tutorial_act(self, kind: str, **fields: Any) -> None:
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            from capquest.tutorial.controller import PlayerAction
+
+            self.tutorial_flow.act(PlayerAction(kind, **fields))
+
+    def action_tutorial_back(self) -> None:
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            self.tutorial_flow.back()
+
+    def action_tutorial_skip(self) -> None:
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            self.tutorial_flow.skip()
 
     def open_settings(self) -> None:
         from capquest.tui.screens.settings import SettingsScreen
@@ -444,6 +495,7 @@ class CapQuestApp(TutorialHost, App[int]):
             return
         extra = tuple(c.id for c in self.concepts_on_screen(self.screen))
         self.push_screen(GlossaryScreen(self.seen_concepts(extra)))
+        self._tutorial_act("open_glossary")
 
     def concepts_on_screen(self, screen: Any) -> list[Any]:
         """The glossary concepts of what `screen` shows: its own `help_concepts()`, else those of the
@@ -467,8 +519,22 @@ class CapQuestApp(TutorialHost, App[int]):
         card, assign = self._run_started
         self._run_started = (None, None)
         if self.tutorial_flow is not None and self.tutorial_flow.active:
-            return  # a run of the guided course: its levels are not the campaign's (TutorialHost has it)
+            self.tutorial_flow.run_finished(event.result)  # a course level: the course keeps its own record
+            return
         self.record_run(event.result, card, assign)
+
+    # What the guided course listens for (capquest.tui.tutorial.flow.TutorialHost's handlers).
+    def on_level_screen_card_chosen(self, event: Any) -> None:
+        self._tutorial_act("choose_card", card=event.card_id)
+
+    def on_level_screen_class_assigned(self, event: Any) -> None:
+        self._tutorial_act("assign_class", card=event.card_id, data_class=event.data_class)
+
+    def on_level_screen_glossary_requested(self, event: Any) -> None:
+        self._tutorial_act("open_glossary")
+
+    def on_results_screen_chart_opened(self, event: Any) -> None:
+        self._tutorial_act("open_chart")
 
     def on_results_screen_next_level_requested(self, event: Any) -> None:
         state = self.campaign()
@@ -481,12 +547,13 @@ class CapQuestApp(TutorialHost, App[int]):
             self.open_level(following.id)
 
     def on_results_screen_why_requested(self, event: Any) -> None:
+        self._tutorial_act("open_why")
         try:
             from capquest.tui.screens.why import WhyScreen  # the checker's "why" view, when it lands
         except ImportError:
             self.notify(t("shell.why_missing"), severity="warning")
             return
-        self.push_screen(WhyScreen(event.result))
+        self.push_screen(WhyScreen(event.result, session=getattr(self.screen, "session", None)))
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette

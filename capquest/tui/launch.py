@@ -52,5 +52,6 @@ def run_game(args: argparse.Namespace) -> int:
 
 
 def run_tutorial(args: argparse.Namespace) -> int:
-    """`capquest tutorial`: straight into the guided tutorial."""
+    """`capquest tutorial`: the game opened straight into the guided course (leaving it lands on the
+    title screen)."""
     return _run(args, "tutorial")

@@ -289,6 +289,14 @@ class MemoryProgressStore:
     def set_setting(self, key: str, value: Any) -> None:
         setattr(self._progress.settings, key, value)  # validated by the model, as in the real store
 
+    def set_tutorial_position(self, pack_id: str, level_id: str, step: int) -> None:
+        from capquest.saves.model import TutorialPosition
+
+        self._progress.tutorial = TutorialPosition(pack_id=pack_id, level_id=level_id, step=step)
+
+    def clear_tutorial_position(self) -> None:
+        self._progress.tutorial = None
+
     def mark_concept_seen(self, concept_id: str) -> None:
         if concept_id not in self._progress.concepts_seen:
             self._progress.concepts_seen.append(concept_id)

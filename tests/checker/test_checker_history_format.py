@@ -133,3 +133,10 @@ def test_schema_agrees_with_validation_on_types():
         broken = copy.deepcopy(history)
         broken["ops"][0][field] = "1"
         assert problems_of(broken)[0] == f"ops[0].{field}: must be an integer"
+
+
+def test_committed_schema_file_is_up_to_date():
+    committed = Path(__file__).resolve().parents[2] / "docs" / "history.schema.json"
+    assert json.loads(committed.read_text(encoding="utf-8")) == history_schema(), (
+        "regenerate docs/history.schema.json from capquest.history.history_schema()"
+    )

@@ -264,3 +264,42 @@ async def test_a_damaged_save_is_set_aside_and_the_title_says_so(build_app, tmp_
         notice = app.screen.query_one("#title-notice", Static)
         assert notice.display and "progress.corrupt-1.msgpack" in str(notice.render())
     assert (home / "progress.corrupt-1.msgpack").read_bytes() == b"not a save file"
+
+
+async def test_the_title_hosts_the_guided_course_and_leaving_it_comes_back(build_app, memory_store) -> None:
+    store = memory_store()
+    app = build_app(store=store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        await pilot.press("3")  # Tutorial
+        for _ in range(100):
+            if type(app.screen).__name__ == "LevelScreen":
+                break
+            await pilot.pause(0.02)
+        assert type(app.screen).__name__ == "LevelScreen"
+        assert app.tutorial_flow is not None and app.tutorial_flow.active
+        assert app.screen.session.level.id == app.tutorial_flow.controller.current.level.id
+        await pilot.press("right_square_bracket")  # skip a step: the position is saved in the store
+        await pilot.pause()
+        assert store.progress.tutorial is not None
+        await pilot.press("escape")  # out of the course
+        for _ in range(100):
+            if type(app.screen).__name__ == "TitleScreen":
+                break
+            await pilot.pause(0.02)
+        assert type(app.screen).__name__ == "TitleScreen" and app.tutorial_flow is None
+
+
+async def test_the_mouse_works_too(build_app, passed_two) -> None:
+    app = build_app(records=passed_two)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        menu = app.screen.query_one("#menu", OptionList)
+        # Click the "Settings" line of the menu (border row + five entries above it).
+        await pilot.click(menu, offset=(4, 1 + 4))
+        await _ready(pilot)
+        assert type(app.screen).__name__ == "SettingsScreen"
+        settings = app.screen.query_one("#settings", OptionList)
+        await pilot.click(settings, offset=(4, 1 + 1))  # the theme row: a click changes it
+        await _ready(pilot)
+        assert app.theme == "capquest-light"

@@ -56,6 +56,9 @@ class HelpScreen(CapQuestModal):
             # option list...) are generic and not translated.
             if not binding.description or binding.id is None:
                 continue
+            flow = getattr(self.app, "tutorial_flow", None)
+            if binding.action.startswith("tutorial_") and not (flow is not None and flow.active):
+                continue  # the course's keys, only while it runs
             display = self.app.get_key_display(binding)
             keys = rows.setdefault(binding.description, [])
             if display not in keys:

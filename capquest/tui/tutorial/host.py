@@ -18,18 +18,21 @@ if TYPE_CHECKING:
 # work whatever has the focus. `check_action` below lets a key through to the screen whenever the course
 # has no use for it: Enter and the digits only while the narrator is talking or asking, never during the
 # replay or while the player is doing what a step asks. Brackets: no play screen uses them.
+TUTORIAL_STEP_BINDINGS = [
+    Binding("enter", "tutorial_next", "Tutorial: next", show=False, priority=True),
+    *(Binding(str(n), f"tutorial_answer({n})", show=False, priority=True) for n in range(1, 7)),
+]
 TUTORIAL_BINDINGS = [
     Binding("left_square_bracket", "tutorial_back", "Tutorial: back", show=False, priority=True),
     Binding("right_square_bracket", "tutorial_skip", "Tutorial: skip", show=False, priority=True),
-    Binding("enter", "tutorial_next", "Tutorial: next", show=False, priority=True),
-    *(Binding(str(n), f"tutorial_answer({n})", show=False, priority=True) for n in range(1, 7)),
+    *TUTORIAL_STEP_BINDINGS,
 ]
 _TUTORIAL_ACTIONS = ("tutorial_back", "tutorial_skip", "tutorial_next", "tutorial_answer")
 
 
-class TutorialHost:
-    """Mix into the App that hosts the tutorial: passes the play screens' messages to the flow, and
-    gives the course's bracket keys their actions."""
+class TutorialKeys:
+    """Mix into the App that hosts the tutorial: the actions of `TUTORIAL_BINDINGS`, and the
+    `check_action` that lets a key through to the screen when the course has no use for it."""
 
     tutorial_flow: TutorialFlow | None = None
 
@@ -54,6 +57,11 @@ class TutorialHost:
     def action_tutorial_skip(self) -> None:
         if self.tutorial_flow is not None and self.tutorial_flow.active:
             self.tutorial_flow.skip()
+
+
+class TutorialHost(TutorialKeys):
+    """`TutorialKeys`, plus handlers that pass the play screens' messages to the flow (for an app that
+    does not route them itself, as `capquest.tui.tutorial.app.TutorialApp`)."""
 
     def _tutorial_act(self, action: str, card: str | None = None, data_class: str | None = None) -> None:
         if self.tutorial_flow is not None and self.tutorial_flow.active:

@@ -186,10 +186,30 @@ def fake_run(level: LevelFile, card_id: str | None, seed: int | None = None,
             "errors": rps * errors * (2 if 24 <= i < 32 else 1),  # failed requests per second
             "p99_ms": p99 * min(1.0, (i + 1) / 20),
         }, events=tuple(events)))
-    outcome = Outcome(metrics=metrics, history={"ops": []}, trace=tuple(frames),
+    outcome = Outcome(metrics=metrics, history=fake_history(oversold), trace=tuple(frames),
                       digest=f"{rng.getrandbits(64):016x}")
     return FakeRunResult(level=level.id, card="custom" if assign else card.id, seed=used_seed,
                          outcome=outcome, score=score(metrics, level.scoring))
+
+
+def fake_history(oversold: int) -> dict:
+    """A history in the documented format: five units of stock/0, orders from four sessions whose stock
+    checks read a lagging replica, so `oversold` orders beyond the five are accepted (the checker finds
+    them), plus a partition between 6 and 8 s."""
+    ops = []
+    for i in range(5 + oversold):
+        invoke = 1_000_000 + i * 400_000
+        ops.append({"id": i, "session": i % 4, "f": "order", "key": "stock/0", "invoke": invoke,
+                    "complete": invoke + 30_000, "node": "replica-1" if i % 2 else "primary", "outcome": "ok",
+                    "error": "", "qty": 1, "seen": max(1, 5 - i // 2)})
+    reads = [{"id": 100 + i, "session": i % 4, "f": "read", "key": "stock/0", "invoke": 1_200_000 + i * 500_000,
+              "complete": 1_210_000 + i * 500_000, "node": "replica-1", "outcome": "ok", "error": "",
+              "value": max(0, 5 - i // 3)} for i in range(6)]
+    return {"format": "capquest-history", "version": 1, "time_unit": "us", "initial": {"stock/0": 5},
+            "nodes": ["primary", "replica-1"],
+            "faults": [{"kind": "partition", "start": 6_000_000, "end": 8_000_000,
+                        "groups": [["seoul"], ["busan"]], "node": ""}],
+            "ops": sorted(ops + reads, key=lambda op: (op["invoke"], op["id"]))}
 
 
 class FakeClock:

@@ -183,7 +183,7 @@ async def test_results_post_why_chart_and_next_only_when_passed(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         results = app.screen
         assert not results.result.score.passed
-        await pilot.press("w", "t", "n")
+        await pilot.press("w", "t", "n")  # the app opens the Why view; this host only records
         kinds = [type(m).__name__ for m in app.posted]
         assert kinds == ["WhyRequested", "ChartOpened"]
         assert app.posted[0].result is results.result
@@ -217,3 +217,20 @@ async def test_the_hand_keeps_focus_and_moves_with_arrows(make_app):
         assert app.screen.focused is hand
         await pilot.press("up")  # wraps around to the last card
         assert hand.cursor_card.id == fake_level().cards[-1].id
+
+
+async def test_a_live_language_switch_keeps_the_choice(make_app):
+    from capquest import i18n
+
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("2")
+        level = app.screen
+        i18n.set_language("ko")
+        await level.retranslate()
+        await pilot.pause()
+        assert str(level.query_one("#level-title").render()) == fake_level().title.ko
+        assert level.chosen == "for-update"
+        assert level.query_one("#card-for-update", StrategyCard).chosen
+        run_binding = next(b for b in level._bindings.key_to_bindings["r"])
+        assert run_binding.description == "실행"

@@ -16,7 +16,7 @@ from capquest.checker.timeline import history_span
 from capquest.engine.outcome import TraceFrame
 from capquest.i18n import t
 from capquest.tui.screens.why import SEARCH_BUDGET, WhyScreen
-from capquest.tui.widgets.anomaly_timeline import AnomalyTimeline, lag_at, lag_series
+from capquest.tui.widgets.anomaly_timeline import AnomalyTimeline, format_lag, lag_at, lag_series
 
 
 @cache
@@ -214,7 +214,8 @@ async def test_faults_and_lag_are_drawn_beside_the_anomaly():
         assert "[seoul] | [busan]" in rendered  # the partition, spelled out
         assert "P" * 5 in rendered  # and shaded on the fault lane
         assert t("why.lag_lane", "en", node="busan").strip() in rendered
-        assert "busan 0.30s" in _text(screen, "#why-details") or "0.30s" in _text(screen, "#why-details")
+        lag = t("why.lag_at", "en", node="busan", lag=format_lag(300.0, "en"))  # the trace's lag at the read
+        assert lag in _text(screen, "#why-details")
 
 
 def test_lag_series_reads_the_trace():
@@ -222,3 +223,37 @@ def test_lag_series_reads_the_trace():
     series = lag_series(frames, ["primary", "r"])
     assert list(series) == ["r"]
     assert lag_at(series["r"], 50) == 5.0 and lag_at(series["r"], 100) == 9.0 and lag_at(series["r"], -1) == 5.0
+
+
+async def test_a_click_on_the_timeline_explains_the_nearest_anomaly():
+    from histories import five_to_six
+
+    from capquest.checker.timeline import LABEL_WIDTH
+
+    result = five_to_six()
+    report = check(result.outcome.history)
+    app = WhyTestApp(result, start="why")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await checked(pilot)
+        screen = app.screen
+        await pilot.press("r")  # the whole run: a column per slice of time
+        timeline = screen.query_one(AnomalyTimeline)
+        start, end = screen.window
+        target = report.anomalies[0]  # the first anomaly in time: near the left edge
+        column = (target.time - start) * timeline.cells // (end - start)
+        await pilot.click(AnomalyTimeline, offset=(LABEL_WIDTH + 1 + column, 2))
+        await pilot.pause()
+        assert screen.current == target
+
+
+async def test_a_history_the_checker_cannot_read_is_told_not_crashed():
+    result = SimpleNamespace(level="broken", card="ap", seed=1,
+                             outcome=SimpleNamespace(history={"format": "capquest-history", "ops": "?"}, trace=()))
+    app = WhyTestApp(result, start="why")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await checked(pilot)
+        screen = app.screen
+        assert isinstance(screen, WhyScreen) and screen.current is None
+        assert t("why.check_failed", "en", reason="").split(":")[0] in _text(screen, "#why-summary")
+        await pilot.press("n", "r", "plus")  # nothing to show: the keys do nothing, and nothing breaks
+        assert isinstance(app.screen, WhyScreen)

@@ -1,0 +1,47 @@
+"""The timeline's lanes: what the SVG and the game's "Why?" view draw."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from capquest.checker import check
+from capquest.checker.reference_store import client_op as op
+from capquest.checker.reference_store import history_of
+from capquest.checker.timeline import ANOMALY, EMPTY, FOCUS, READ, UPDATE, build_lanes, timeline_lines
+
+
+def scene():
+    ops = [
+        op(1, "write", "profile/1", 0, 100, session=1, value="b"),
+        op(2, "read", "profile/1", 500, 600, session=2, node="replica-1", value="a"),
+        op(3, "read", "profile/1", 800, 900, session=3, value="b"),
+    ]
+    faults = [{"kind": "lag_spike", "start": 200, "end": 700, "groups": [], "node": "replica-1"}]
+    history = history_of({"profile/1": "a"}, ops, faults)
+    history["nodes"] = ["primary", "replica-1"]
+    return history
+
+
+def test_lanes_place_operations_anomalies_and_faults_in_time():
+    history = scene()
+    report = check(history, linearizability=False)
+    stale = report.by_kind("stale_read")[0]
+    _, _, lanes = build_lanes(history, report.anomalies, start=0, end=1000, width=10, focus=stale, lang="en")
+    by_label = {lane.label: lane for lane in lanes}
+    assert [lane.label for lane in lanes] == ["faults", "node primary", "node replica-1", "session 2"]
+    primary, replica = by_label["node primary"], by_label["node replica-1"]
+    assert primary.cells[0] == FOCUS  # the write the stale read missed is part of the anomaly
+    assert primary.cells[8] == READ  # read #3 at 800-900, fine
+    assert replica.cells[5] == FOCUS and replica.cells[3] == EMPTY
+    assert replica.shaded[3] and not replica.shaded[9] and not primary.shaded[3]  # the lag spike's node
+    assert by_label["faults"].marks[4] == "L"
+    assert UPDATE not in primary.cells and ANOMALY not in primary.cells
+
+
+def test_lines_keep_their_width_in_korean():
+    history = scene()
+    report = check(history)
+    lines = timeline_lines(history, report.anomalies, width=40, lang="ko")
+    lane_lines = [line for line in lines if line.plain.startswith(("노드", "세션", "장애"))]
+    assert len(lane_lines) == 4
+    assert {cell_len(line.plain) for line in lane_lines} == {18 + 1 + 40}
