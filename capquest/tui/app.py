@@ -34,6 +34,7 @@ from capquest.tui.progress import (
 )
 from capquest.tui.screens.base import localise_bindings
 from capquest.tui.theme import THEME_NAMES, THEMES, border_kind
+from capquest.tui.tutorial.host import TUTORIAL_STEP_BINDINGS, TutorialKeys
 
 Start = Literal["title", "campaign", "tutorial"]
 PackSource = Pack | Callable[[], Pack] | None
@@ -45,7 +46,7 @@ def _builtin_pack() -> Pack:
     return builtin_pack()
 
 
-class CapQuestApp(App[int]):
+class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the guided course
     """The capquest game."""
 
     TITLE = "capquest"
@@ -89,6 +90,7 @@ class CapQuestApp(App[int]):
             show=False,
             priority=True,
         ),
+        *TUTORIAL_STEP_BINDINGS,  # Enter: next, 1-6: answer, only while the course's narrator has the word
     ]
 
     language: reactive[str] = reactive("en", init=False)
