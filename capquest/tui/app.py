@@ -383,6 +383,11 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self._broadcast_state()
         self._after_pack()
 
+    def switch_pack(self, pack: Pack) -> None:
+        """Play another pack (the title's Level packs): its own progress, from its campaign map."""
+        self._pack_ready(pack)
+        self.open_campaign()
+
     def _pack_failed(self, reason: str) -> None:
         self.pack_error = reason
         self._broadcast_state()
