@@ -343,6 +343,11 @@ class Simulation:
 
         i = 0
         next_arrival = a_times[0] if n else None
+        invoke = self._invoke
+        done = self._done
+        arrive = self._arrive
+        ps_schedule = self._ps_schedule
+        o_node = self.o_node
         while True:
             if next_arrival is not None and (not heap or next_arrival <= heap[0][0]):
                 t = next_arrival
@@ -367,7 +372,7 @@ class Simulation:
                     op = {"id": i, "session": s, "f": "read", "key": a_keys[i], "invoke": t, "complete": None,
                           "node": "", "outcome": "fail", "error": "", "_dl": t + deadline, "_cr": cr}
                 hist[i] = op
-                self._invoke(t, i, kind, kind_pol[kind], cr, op, a_vals[i])
+                invoke(t, i, kind, kind_pol[kind], cr, op, a_vals[i])
                 i += 1
                 next_arrival = a_times[i] if i < n else None
                 continue
@@ -376,11 +381,11 @@ class Simulation:
             t, _, ev, a, b = heappop(heap)
             self.now = t
             if ev == EV_DONE:
-                self._done(t, t, a, servers[b])
+                done(t, t, a, servers[b])
             elif ev == EV_START:
-                self._done(t, b, a, servers[self.o_node[a]])
+                done(t, b, a, servers[o_node[a]])
             elif ev == EV_ARRIVE:
-                self._arrive(t, a)
+                arrive(t, a)
             elif ev == EV_PS:
                 srv = servers[a]
                 if b != srv.gen:
@@ -395,9 +400,9 @@ class Simulation:
                 while h and h[0][0] <= limit:
                     finished.append(heappop(h)[1])
                 srv.n = n_act - len(finished)
-                self._ps_schedule(t, srv)
+                ps_schedule(t, srv)
                 for opi in finished:
-                    self._done(t, t, opi, srv)
+                    done(t, t, opi, srv)
             elif ev == EV_QREAD:
                 self._quorum_read_done(t, a)
             elif ev == EV_WORKER:
@@ -657,13 +662,16 @@ class Simulation:
         self._ps_schedule(t, srv)
 
     def _ps_schedule(self, t: int, srv: _Server) -> None:
-        srv.gen += 1
-        if srv.n:
-            n_act = srv.n
+        gen = srv.gen + 1
+        srv.gen = gen
+        n_act = srv.n
+        if n_act:
             cores = srv.cores
-            rate = cores / n_act if n_act > cores else 1.0
-            dt = (srv.heap[0][0] - srv.vt) / rate
-            self._push(t + max(0, ceil(dt)), EV_PS, srv.idx, srv.gen)
+            dt = srv.heap[0][0] - srv.vt
+            if n_act > cores:  # at full speed the rate is 1.0, and x / 1.0 == x
+                dt = dt / (cores / n_act)
+            wait = ceil(dt)
+            heappush(self.heap, (t + wait if wait > 0 else t, self._seq(), EV_PS, srv.idx, gen))
 
     def _release(self, t: int, srv: _Server) -> None:
         waitq = self.servers[srv.idx].waitq

@@ -106,7 +106,10 @@ def draw_arrivals(w: Workload, seed: int, region_weights: list[float]) -> Arriva
         if names is not None:
             item = items[i]
             keys.append(names[item])
-            used_items.setdefault(kind, set()).add(item)
+            used = used_items.get(kind)
+            if used is None:
+                used = used_items[kind] = set()
+            used.add(item)
         else:
             s = sessions[i]
             keys.append(profile_keys[s])
