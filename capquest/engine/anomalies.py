@@ -144,7 +144,14 @@ def count_anomalies(history: History) -> AnomalyCounts:
         key, t, value = op["key"], op["invoke"], op["value"]
         kind = kinds[key]
         if kind == "stock":
-            if _stock_stale(sold_curve.get(key), initial.get(key, 0), t, value):
+            # _stock_stale, inlined: this runs once per read
+            curve = sold_curve.get(key)
+            left = initial.get(key, 0)
+            if curve is not None:
+                i = bisect_right(curve[0], t)
+                if i:
+                    left -= curve[1][i - 1]
+            if value > (left if left > 0 else 0):
                 stale += 1
         elif kind == "counter":
             if value < initial.get(key, 0) + bisect_left(incrs.get(key, []), t):

@@ -15,6 +15,7 @@ a query still waiting for a connection or a row lock is dropped when its turn co
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from heapq import heappop, heappush, heapreplace
 from itertools import count
@@ -459,7 +460,7 @@ class Simulation:
         if at == self.now:
             self._arrive(at, i)
         else:
-            self._push(at, EV_ARRIVE, i, 0)
+            heappush(self.heap, (at, self._seq(), EV_ARRIVE, i, 0))
 
     def _send_cache(self, t, i, op, step, cr, pol) -> None:
         srv = self.servers[self.cache_idx]
@@ -537,7 +538,12 @@ class Simulation:
             self._to_server(t, i, srv, ST_READ, cr)
             return
         if src == "replica":
-            srv = self._pick_replica(t, s, cr, pol)
+            if self.simple_replicas and pol.max_stale_us is None and not pol.monotonic:
+                # _pick_replica's round robin, inlined for its common case
+                srv = self.servers[1 + self.rr % self.n_replicas]
+                self.rr += 1
+            else:
+                srv = self._pick_replica(t, s, cr, pol)
             if srv is not None:
                 self.eventual_reads += 1
                 self._to_server(t, i, srv, ST_READ, cr)
@@ -586,23 +592,24 @@ class Simulation:
             demand = srv.draw()
             free = srv.free
             if len(free) < srv.pool:
-                start = t
                 heappush(free, t + demand)
+                srv.started += 1
+                self._done(t, t + demand, i, srv)
+                return
+            start = free[0]
+            if start <= t:
+                start = t
+            elif start > dl:
+                return  # gave up waiting for a connection: a timeout
             else:
-                start = free[0]
-                if start <= t:
-                    start = t
-                elif start > dl:
-                    return  # gave up waiting for a connection: a timeout
-                else:
-                    srv.peak = srv.pool
-                heapreplace(free, start + demand)
+                srv.peak = srv.pool
+            heapreplace(free, start + demand)
             srv.started += 1
             srv.waited += start - t
             if start == t:
                 self._done(t, t + demand, i, srv)
             else:
-                self._push(start, EV_START, i, start + demand)
+                heappush(self.heap, (start, self._seq(), EV_START, i, start + demand))
             return
         if srv.busy < srv.pool:
             busy = srv.busy + 1
@@ -802,7 +809,14 @@ class Simulation:
         elif idx == self.cache_idx:
             value = self._read_value(srv, key, t)
         else:
-            value = self.log.replica_value(idx - 1, key, t, self.arr.initial[key])
+            # ReplicaLog.replica_value, inlined: a bisect over the key's apply times on that replica
+            log = self.log
+            ka = log.key_apply[idx - 1].get(key)
+            if ka:
+                j = bisect_right(ka, t)
+                value = log.key_vals[key][j - 1] if j else self.arr.initial[key]
+            else:
+                value = self.arr.initial[key]
         if key[0] == "s" and value < 0:  # type: ignore[operator]
             value = 0  # stock is shown floored at 0
         if self.track_marks:
