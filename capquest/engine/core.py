@@ -681,7 +681,10 @@ class Simulation:
             heappush(self.heap, (t + wait if wait > 0 else t, self._seq(), EV_PS, srv.idx, gen))
 
     def _release(self, t: int, srv: _Server) -> None:
-        waitq = self.servers[srv.idx].waitq
+        waitq = srv.waitq
+        if not waitq:
+            srv.busy -= 1
+            return
         hist = self.hist
         while waitq:
             j = waitq.popleft()
