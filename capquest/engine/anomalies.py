@@ -20,6 +20,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import itemgetter
 
 from capquest.history import History
 
@@ -92,10 +93,16 @@ def count_anomalies(history: History) -> AnomalyCounts:
         elif f == "incr":
             kinds.setdefault(key, "counter")
             if op["outcome"] == "ok":
-                incrs.setdefault(key, []).append(op["complete"])
+                if key in incrs:
+                    incrs[key].append(op["complete"])
+                else:
+                    incrs[key] = [op["complete"]]
         elif f == "write":
             kinds.setdefault(key, "register")
-            writes.setdefault(key, []).append(op)
+            if key in writes:
+                writes[key].append(op)
+            else:
+                writes[key] = [op]
         elif f == "cancel":
             kinds.setdefault(key, "stock")
     # a key with no orders, increments, writes or cancels: only read (see `_kinds`)
@@ -144,7 +151,14 @@ def count_anomalies(history: History) -> AnomalyCounts:
         key, t, value = op["key"], op["invoke"], op["value"]
         kind = kinds[key]
         if kind == "stock":
-            if _stock_stale(sold_curve.get(key), initial.get(key, 0), t, value):
+            # _stock_stale, inlined: this runs once per read
+            curve = sold_curve.get(key)
+            left = initial.get(key, 0)
+            if curve is not None:
+                i = bisect_right(curve[0], t)
+                if i:
+                    left -= curve[1][i - 1]
+            if value > (left if left > 0 else 0):
                 stale += 1
         elif kind == "counter":
             if value < initial.get(key, 0) + bisect_left(incrs.get(key, []), t):
@@ -167,15 +181,22 @@ def count_anomalies(history: History) -> AnomalyCounts:
             stale += 1
 
     mono = 0
+    by_invoke = itemgetter("invoke", "id")
+    by_complete = itemgetter("complete", "id")
     by_session: dict[tuple[int, str], list[dict]] = {}
     for op in reads:
-        by_session.setdefault((op["session"], op["key"]), []).append(op)
+        group = (op["session"], op["key"])
+        lst = by_session.get(group)
+        if lst is None:
+            by_session[group] = [op]
+        else:
+            lst.append(op)
     for (_, key), lst in by_session.items():
         if len(lst) < 2:
             continue
         kind = kinds[key]
-        lst.sort(key=lambda op: (op["invoke"], op["id"]))
-        done = sorted(lst, key=lambda op: (op["complete"], op["id"]))
+        lst.sort(key=by_invoke)
+        done = sorted(lst, key=by_complete)
         j = 0
         newest = None  # stock: the least read; counter: the most; register: latest invoke of a write read
         for op in lst:

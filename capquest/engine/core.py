@@ -15,6 +15,7 @@ a query still waiting for a connection or a row lock is dropped when its turn co
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import deque
 from heapq import heappop, heappush, heapreplace
 from itertools import count
@@ -343,6 +344,11 @@ class Simulation:
 
         i = 0
         next_arrival = a_times[0] if n else None
+        invoke = self._invoke
+        done = self._done
+        arrive = self._arrive
+        ps_schedule = self._ps_schedule
+        o_node = self.o_node
         while True:
             if next_arrival is not None and (not heap or next_arrival <= heap[0][0]):
                 t = next_arrival
@@ -367,7 +373,7 @@ class Simulation:
                     op = {"id": i, "session": s, "f": "read", "key": a_keys[i], "invoke": t, "complete": None,
                           "node": "", "outcome": "fail", "error": "", "_dl": t + deadline, "_cr": cr}
                 hist[i] = op
-                self._invoke(t, i, kind, kind_pol[kind], cr, op, a_vals[i])
+                invoke(t, i, kind, kind_pol[kind], cr, op, a_vals[i])
                 i += 1
                 next_arrival = a_times[i] if i < n else None
                 continue
@@ -376,11 +382,11 @@ class Simulation:
             t, _, ev, a, b = heappop(heap)
             self.now = t
             if ev == EV_DONE:
-                self._done(t, t, a, servers[b])
+                done(t, t, a, servers[b])
             elif ev == EV_START:
-                self._done(t, b, a, servers[self.o_node[a]])
+                done(t, b, a, servers[o_node[a]])
             elif ev == EV_ARRIVE:
-                self._arrive(t, a)
+                arrive(t, a)
             elif ev == EV_PS:
                 srv = servers[a]
                 if b != srv.gen:
@@ -395,9 +401,9 @@ class Simulation:
                 while h and h[0][0] <= limit:
                     finished.append(heappop(h)[1])
                 srv.n = n_act - len(finished)
-                self._ps_schedule(t, srv)
+                ps_schedule(t, srv)
                 for opi in finished:
-                    self._done(t, t, opi, srv)
+                    done(t, t, opi, srv)
             elif ev == EV_QREAD:
                 self._quorum_read_done(t, a)
             elif ev == EV_WORKER:
@@ -454,7 +460,7 @@ class Simulation:
         if at == self.now:
             self._arrive(at, i)
         else:
-            self._push(at, EV_ARRIVE, i, 0)
+            heappush(self.heap, (at, self._seq(), EV_ARRIVE, i, 0))
 
     def _send_cache(self, t, i, op, step, cr, pol) -> None:
         srv = self.servers[self.cache_idx]
@@ -532,7 +538,12 @@ class Simulation:
             self._to_server(t, i, srv, ST_READ, cr)
             return
         if src == "replica":
-            srv = self._pick_replica(t, s, cr, pol)
+            if self.simple_replicas and pol.max_stale_us is None and not pol.monotonic:
+                # _pick_replica's round robin, inlined for its common case
+                srv = self.servers[1 + self.rr % self.n_replicas]
+                self.rr += 1
+            else:
+                srv = self._pick_replica(t, s, cr, pol)
             if srv is not None:
                 self.eventual_reads += 1
                 self._to_server(t, i, srv, ST_READ, cr)
@@ -581,23 +592,24 @@ class Simulation:
             demand = srv.draw()
             free = srv.free
             if len(free) < srv.pool:
-                start = t
                 heappush(free, t + demand)
+                srv.started += 1
+                self._done(t, t + demand, i, srv)
+                return
+            start = free[0]
+            if start <= t:
+                start = t
+            elif start > dl:
+                return  # gave up waiting for a connection: a timeout
             else:
-                start = free[0]
-                if start <= t:
-                    start = t
-                elif start > dl:
-                    return  # gave up waiting for a connection: a timeout
-                else:
-                    srv.peak = srv.pool
-                heapreplace(free, start + demand)
+                srv.peak = srv.pool
+            heapreplace(free, start + demand)
             srv.started += 1
             srv.waited += start - t
             if start == t:
                 self._done(t, t + demand, i, srv)
             else:
-                self._push(start, EV_START, i, start + demand)
+                heappush(self.heap, (start, self._seq(), EV_START, i, start + demand))
             return
         if srv.busy < srv.pool:
             busy = srv.busy + 1
@@ -657,16 +669,22 @@ class Simulation:
         self._ps_schedule(t, srv)
 
     def _ps_schedule(self, t: int, srv: _Server) -> None:
-        srv.gen += 1
-        if srv.n:
-            n_act = srv.n
+        gen = srv.gen + 1
+        srv.gen = gen
+        n_act = srv.n
+        if n_act:
             cores = srv.cores
-            rate = cores / n_act if n_act > cores else 1.0
-            dt = (srv.heap[0][0] - srv.vt) / rate
-            self._push(t + max(0, ceil(dt)), EV_PS, srv.idx, srv.gen)
+            dt = srv.heap[0][0] - srv.vt
+            if n_act > cores:  # at full speed the rate is 1.0, and x / 1.0 == x
+                dt = dt / (cores / n_act)
+            wait = ceil(dt)
+            heappush(self.heap, (t + wait if wait > 0 else t, self._seq(), EV_PS, srv.idx, gen))
 
     def _release(self, t: int, srv: _Server) -> None:
-        waitq = self.servers[srv.idx].waitq
+        waitq = srv.waitq
+        if not waitq:
+            srv.busy -= 1
+            return
         hist = self.hist
         while waitq:
             j = waitq.popleft()
@@ -794,7 +812,14 @@ class Simulation:
         elif idx == self.cache_idx:
             value = self._read_value(srv, key, t)
         else:
-            value = self.log.replica_value(idx - 1, key, t, self.arr.initial[key])
+            # ReplicaLog.replica_value, inlined: a bisect over the key's apply times on that replica
+            log = self.log
+            ka = log.key_apply[idx - 1].get(key)
+            if ka:
+                j = bisect_right(ka, t)
+                value = log.key_vals[key][j - 1] if j else self.arr.initial[key]
+            else:
+                value = self.arr.initial[key]
         if key[0] == "s" and value < 0:  # type: ignore[operator]
             value = 0  # stock is shown floored at 0
         if self.track_marks:

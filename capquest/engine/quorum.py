@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right, insort
+from operator import itemgetter
 
 LEVELS = ("ONE", "QUORUM", "ALL")
 
@@ -97,11 +98,20 @@ class QuorumStore:
     def read_value(self, key: str, chosen: list[tuple[int, int, int]], initial, counter: bool):
         """The merged answer of the chosen replies (each node's state at its read time)."""
         if counter:
-            seen = set()
+            # Entries are sorted by apply time: a node's state at `at` is a prefix of its list. One node
+            # holds each increment once, so a single reply counts its prefix; several count the union.
+            prefixes = []
             for _, i, at in chosen:
-                for entry in self.entries[i].get(key, ()):
-                    if entry[0] <= at:
-                        seen.add(entry[1])
+                lst = self.entries[i].get(key)
+                if lst:
+                    prefixes.append(lst[: bisect_right(lst, (at, (1 << 62, 0)))])
+            if not prefixes:
+                return initial
+            if len(prefixes) == 1:
+                return initial + len(prefixes[0])
+            seen = set()
+            for prefix in prefixes:
+                seen.update(map(itemgetter(1), prefix))
             return initial + len(seen)
         best_ts, best = None, initial
         for _, i, at in chosen:

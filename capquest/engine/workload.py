@@ -49,16 +49,24 @@ def draw_arrivals(w: Workload, seed: int, region_weights: list[float]) -> Arriva
     if peak > 0:
         # Thinning (Lewis & Shedler): candidates at the peak rate, each kept with probability rate(t)/peak.
         rng = stream(seed, "arrivals")
-        expo, rnd = rng.expovariate, rng.random
+        rnd = rng.random
+        log = math.log
         per_us = peak / 1_000_000
         t = 0.0
-        flat = len(points) == 1
-        while True:
-            t += expo(per_us)
-            if t >= duration_us:
-                break
-            if flat or rnd() * peak < rate_at(points, t / 1_000_000):
-                times.append(int(t))
+        keep = times.append
+        if len(points) == 1:
+            while True:
+                t += -log(1.0 - rnd()) / per_us  # rng.expovariate(per_us), inlined: the same numbers
+                if t >= duration_us:
+                    break
+                keep(int(t))
+        else:
+            while True:
+                t += -log(1.0 - rnd()) / per_us
+                if t >= duration_us:
+                    break
+                if rnd() * peak < rate_at(points, t / 1_000_000):
+                    keep(int(t))
     n = len(times)
 
     mix = w.mix
@@ -70,7 +78,9 @@ def draw_arrivals(w: Workload, seed: int, region_weights: list[float]) -> Arriva
     zipf = [1.0 / math.pow(i + 1, w.popularity_skew) for i in range(w.items)]
     items = stream(seed, "items").choices(range(w.items), cum_weights=list(accumulate(zipf)), k=n)
     srng = stream(seed, "sessions")
-    sessions = [int(x * w.sessions) for x in (srng.random() for _ in range(n))]
+    srnd = srng.random
+    n_sessions = w.sessions
+    sessions = [int(srnd() * n_sessions) for _ in range(n)]
     qrng = stream(seed, "qty")
     qtys = [1 + int(qrng.random() * w.max_qty) for _ in range(n)] if w.max_qty > 1 else [1] * n
 
@@ -100,16 +110,21 @@ def draw_arrivals(w: Workload, seed: int, region_weights: list[float]) -> Arriva
     writes_by_session: dict[int, int] = {}
     used_items: dict[int, set[int]] = {}
     used_sessions: set[int] = set()
-    for i in range(n):
-        kind = kinds[i]
-        names = by_kind.get(kind)
+    names_of = [by_kind.get(k) for k in range(len(OP_KINDS))]
+    used_of: list[set[int] | None] = [None] * len(OP_KINDS)
+    add_key = keys.append
+    for i, kind in enumerate(kinds):
+        names = names_of[kind]
         if names is not None:
             item = items[i]
-            keys.append(names[item])
-            used_items.setdefault(kind, set()).add(item)
+            add_key(names[item])
+            used = used_of[kind]
+            if used is None:
+                used = used_of[kind] = used_items[kind] = set()  # first use: keeps used_items' order
+            used.add(item)
         else:
             s = sessions[i]
-            keys.append(profile_keys[s])
+            add_key(profile_keys[s])
             used_sessions.add(s)
             if kind == PROFILE_WRITE:
                 count = writes_by_session.get(s, 0) + 1
