@@ -3,8 +3,8 @@ screens ask it for them and tell it what happened (`record_run`, `set_setting`).
 
 Everything that varies between runs is injected — the pack (or a loader of it), the progress store, the
 clock, the language — so tests build the app from fakes and every frame is deterministic. To paint the
-first screen fast, only the title screen is imported up front; the pack loads in a worker thread after
-the title is on screen, and the other screens are imported when first opened.
+first screen fast, only the title screen is imported up front; the save file and the pack are opened
+in a worker thread after the title is on screen, and the other screens are imported when first opened.
 """
 
 from __future__ import annotations
@@ -34,18 +34,19 @@ from capquest.tui.progress import (
 )
 from capquest.tui.screens.base import localise_bindings
 from capquest.tui.theme import THEME_NAMES, THEMES, border_kind
+from capquest.tui.tutorial.host import TUTORIAL_STEP_BINDINGS, TutorialKeys
 
 Start = Literal["title", "campaign", "tutorial"]
 PackSource = Pack | Callable[[], Pack] | None
 
 
 def _builtin_pack() -> Pack:
-    from capquest.packs import builtin_pack  # lands with the packs work; imported off the UI thread
+    from capquest.packs import builtin_pack  # imported off the UI thread (pydantic)
 
     return builtin_pack()
 
 
-class CapQuestApp(App[int]):
+class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the guided course
     """The capquest game."""
 
     TITLE = "capquest"
@@ -58,8 +59,8 @@ class CapQuestApp(App[int]):
         Binding("g", "glossary", "shell.bind.glossary", id="glossary"),
         Binding("f2", "glossary", "shell.bind.glossary", id="glossary-f2", show=False),
         Binding("ctrl+q", "quit", "shell.bind.quit", id="quit", priority=True, key_display="^q"),
-        # Declared here (not left to Textual) so its description follows the language.
-        # The footer shows it at its right end already, hence show=False.
+        # Declared here (not left to Textual) so its description follows the language; app.tcss keeps
+        # it out of the crowded footers (the help screen lists it).
         Binding(
             "ctrl+p",
             "command_palette",
@@ -89,6 +90,7 @@ class CapQuestApp(App[int]):
             show=False,
             priority=True,
         ),
+        *TUTORIAL_STEP_BINDINGS,  # Enter: next, 1-6: answer, only while the course's narrator has the word
     ]
 
     language: reactive[str] = reactive("en", init=False)
@@ -381,6 +383,11 @@ class CapQuestApp(App[int]):
         self._broadcast_state()
         self._after_pack()
 
+    def switch_pack(self, pack: Pack) -> None:
+        """Play another pack (the title's Level packs): its own progress, from its campaign map."""
+        self._pack_ready(pack)
+        self.open_campaign()
+
     def _pack_failed(self, reason: str) -> None:
         self.pack_error = reason
         self._broadcast_state()
@@ -399,7 +406,7 @@ class CapQuestApp(App[int]):
 
         self.push_screen(CampaignMapScreen(focus_level=focus_level))
 
-    def open_level(self, level_id: str, *, tutorial: bool = False) -> None:
+    def open_level(self, level_id: str) -> None:
         """Open the level screen (the play screens' entry point) for an unlocked level."""
         if self.pack is None:
             self.notify(t("shell.pack_loading"))

@@ -23,8 +23,13 @@ def _pack_loader(args: argparse.Namespace) -> Any:
 
     def load() -> Any:
         from capquest.packs import load_pack
+        from capquest.packs.installed import locate_pack
 
-        return load_pack(path)
+        try:  # a folder, or the id of a pack installed with `capquest pack install`
+            where = locate_pack(path)
+        except LookupError:
+            where = path  # load_pack then says what is missing there, in the app's own words
+        return load_pack(where)
 
     return load
 

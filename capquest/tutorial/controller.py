@@ -231,8 +231,10 @@ class TutorialController:
         if view is None or view.step.kind != "question" or not 0 <= choice < len(view.step.choices):
             raise ValueError(f"no answer {choice} at this step")
         picked = view.step.choices[choice]
-        self.chosen = choice
         explanation = self.text(picked.explanation.get(self.lang))
+        if self.satisfied:  # answered already: explain, but the step stays answered
+            return AnswerVerdict(correct=picked.correct, explanation=explanation)
+        self.chosen = choice
         if picked.correct:
             self._satisfied.add(self._index)
             return AnswerVerdict(correct=True, explanation=explanation)

@@ -303,3 +303,28 @@ async def test_the_mouse_works_too(build_app, passed_two) -> None:
         await pilot.click(settings, offset=(4, 1 + 1))  # the theme row: a click changes it
         await _ready(pilot)
         assert app.theme == "capquest-light"
+
+
+async def test_level_packs_entry_lists_installed_packs_and_plays_the_chosen_one(build_app) -> None:
+    from pathlib import Path
+
+    from capquest.packs import load_pack
+    from capquest.packs.installed import install
+    from capquest.tui.screens.campaign_map import CampaignMapScreen
+    from capquest.tui.screens.pack_picker import PackPickerScreen
+
+    example = load_pack(Path(__file__).resolve().parents[2] / "levels" / "example")
+    install(example)  # into this test's CAPQUEST_HOME
+    app = build_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _ready(pilot)
+        await pilot.press("4")  # Level packs
+        await _ready(pilot)
+        assert isinstance(app.screen, PackPickerScreen)
+        listed = [pack_id for pack_id, _, _ in app.screen.packs]
+        assert listed == ["campaign", example.id]
+        await pilot.press("down", "enter")
+        await _ready(pilot)
+        assert isinstance(app.screen, CampaignMapScreen)
+        assert app.pack_id == example.id
+        assert [slot.level.id for slot in app.campaign().slots] == [lv.id for lv in example.levels]

@@ -49,6 +49,12 @@ async def _at_confirm(pilot) -> None:
     await _settle(pilot)
 
 
+async def _at_packs(pilot) -> None:
+    await _settle(pilot)
+    await pilot.press("4")  # Level packs: the campaign (no pack installed in this test's data folder)
+    await _settle(pilot)
+
+
 SCREENS = {
     "title": _at_title,
     "campaign_map": _at_map,
@@ -56,6 +62,7 @@ SCREENS = {
     "help": _at_help,
     "glossary": _at_glossary,
     "confirm": _at_confirm,
+    "packs": _at_packs,
 }
 
 

@@ -105,6 +105,7 @@ async def follow(pilot: Pilot, app: TutorialApp) -> dict[str, str]:
             while table.assignment[step.data_class] != step.card:
                 await press(pilot, "right")
         elif step.kind == "question":
+            await until(pilot, lambda: app.tutorial_flow.accepts("tutorial_answer", (1,)))
             wrong = next(i for i, ch in enumerate(step.choices) if not ch.correct)
             await press(pilot, str(wrong + 1))
             if "explanation" not in seen:
@@ -113,7 +114,7 @@ async def follow(pilot: Pilot, app: TutorialApp) -> dict[str, str]:
             right = next(i for i, ch in enumerate(step.choices) if ch.correct)
             await press(pilot, str(right + 1), "enter")
         else:
-            await until(pilot, lambda: app.focused is app.screen.query_one("#tutorial-panel"))
+            await until(pilot, lambda: app.tutorial_flow.accepts("tutorial_next"))
             await press(pilot, "enter")
         await until(pilot, lambda v=view: c.current is None or c.current.number > v.number)
     return seen
@@ -128,7 +129,7 @@ async def _complete_the_course(lang: str) -> None:
     store = FakeStore()
     app = TutorialApp(lang=lang, runner=fake_run, store=store, clock=FakeClock(),
                       replay_clock=FakeClock(), reduced_motion=True)
-    async with app.run_test(size=(90, 28)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: panel_ready(app))
         seen = await follow(pilot, app)
         # the wrong card got the first, gentle hint; the wrong answer its own explanation
@@ -174,3 +175,5 @@ async def _delay_back_skip_resume() -> None:
         assert again.tutorial_flow.resumed
         assert again.tutorial_flow.controller.position == store.saved
         assert again.tutorial_flow.controller.current.number == 3
+        await until(pilot, lambda: panel_ready(again))
+        assert "Welcome back" in panel_text(again)

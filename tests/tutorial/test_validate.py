@@ -74,3 +74,26 @@ def test_figures_in_texts_must_exist() -> None:
                      'text = { en = "{oversold_units} and {speed}", ko = "{nope:p99_ms}" }\n')
     assert set(found) == {"tutorial[0].text.en", "tutorial[0].text.ko"}
     assert "speed" in found["tutorial[0].text.en"] and "nope" in found["tutorial[0].text.ko"]
+
+
+def test_pack_validate_reports_a_broken_step_of_the_course_with_file_and_field(tmp_path) -> None:
+    """`capquest pack validate` on a copy of the course with one await step naming a card that does not
+    exist: reported before anyone plays it, with the file, the line and the field path."""
+    import shutil
+    import subprocess
+    import sys
+
+    from capquest.tutorial.course import course_dir
+
+    pack = tmp_path / "course"
+    shutil.copytree(course_dir(), pack)
+    level = pack / "t3-consistency-first.toml"
+    text = level.read_text(encoding="utf-8")
+    broken = text.replace('action = "choose_card"\ncard = "all-on-master"', 'action = "choose_card"\ncard = "all-on-mastr"')
+    assert broken != text
+    level.write_text(broken, encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "capquest", "pack", "validate", str(pack), "--lang", "en"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stdout + done.stderr
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if "all-on-mastr" in line]
+    assert lines and "t3-consistency-first.toml:" in lines[0] and "tutorial[1].card" in lines[0], lines

@@ -39,9 +39,8 @@ if TYPE_CHECKING:
 Runner = Callable[[LevelFile, "str | None", "int | None", "Mapping[str, str] | None"], "RunResult"]
 
 
-def play_runner(
-    level: LevelFile, card_id: str | None, seed: int | None, assign: Mapping[str, str] | None
-) -> RunResult:
+def play_runner(level: LevelFile, card_id: str | None, seed: int | None,
+                assign: Mapping[str, str] | None) -> RunResult:
     """The real runner: the shared play path (imported on first use, it pulls in the engine)."""
     from capquest.play import run
 
@@ -68,7 +67,7 @@ class PlaySession:
     clock: Callable[[], float] = time.monotonic  # the replay's time source (a fake one in tests)
     ascii_borders: bool | None = None  # None: follow the app's `ascii_borders` setting
     reduced_motion: bool | None = None  # None: follow TEXTUAL_ANIMATIONS / the app's animation level
-    speed: int = 1  # the replay's starting speed (1, 2 or 4)
+    speed: float = 1  # the replay's starting speed (1, 2 or 4; the shell's setting may also say 0.5)
     runs: list[Any] = field(default_factory=list)  # RunResults of this visit, oldest first
     custom_assign: dict[str, str] | None = None  # the hybrid assignment last run as "custom"
 
@@ -81,8 +80,8 @@ class PlaySession:
         if self.ascii_borders is None:
             self.ascii_borders = bool(getattr(app, "ascii_borders", False))
         speed = getattr(app, "replay_speed", None)
-        if isinstance(speed, int | float) and int(speed) in (1, 2, 4) and speed == int(speed):
-            self.speed = int(speed)
+        if speed in (0.5, 1, 2, 4):
+            self.speed = speed
 
     def motion_reduced(self, app_animation_level: str | None = None) -> bool:
         if self.reduced_motion is not None:
@@ -118,10 +117,7 @@ class LevelScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("r", "run", "play.key_level_run", id="level.run"),
         Binding("escape", "back", "play.key_level_back", id="level.back"),
-        *(
-            Binding(str(n), f"pick({n})", "play.key_level_pick", show=False, id=f"level.pick{n}")
-            for n in range(1, 9)
-        ),
+        *(Binding(str(n), f"pick({n})", "play.key_level_pick", show=False, id=f"level.pick{n}") for n in range(1, 9)),
     ]
 
     class RunStarted(Message):
@@ -148,30 +144,17 @@ class LevelScreen(Screen):
             self.data_class = data_class
             self.card_id = card_id
 
-    def __init__(
-        self,
-        level: LevelFile | PlaySession,
-        pack: object = None,
-        *,
-        runner: Runner | None = None,
-        clock: Callable[[], float] | None = None,
-        ascii_borders: bool | None = None,
-        reduced_motion: bool | None = None,
-        name: str | None = None,
-    ) -> None:
+    def __init__(self, level: LevelFile | PlaySession, pack: object = None, *, runner: Runner | None = None,
+                 clock: Callable[[], float] | None = None, ascii_borders: bool | None = None,
+                 reduced_motion: bool | None = None, name: str | None = None) -> None:
         """`level` (with the `pack` it came from, unused for now) or a whole `PlaySession`. Settings left
         None follow the app (`ascii_borders`, `replay_speed`, reduced motion) when the screen mounts."""
         super().__init__(name=name)
         if isinstance(level, PlaySession):
             self.session = level
         else:
-            self.session = PlaySession(
-                level,
-                runner=runner or play_runner,
-                clock=clock or time.monotonic,
-                ascii_borders=ascii_borders,
-                reduced_motion=reduced_motion,
-            )
+            self.session = PlaySession(level, runner=runner or play_runner, clock=clock or time.monotonic,
+                                       ascii_borders=ascii_borders, reduced_motion=reduced_motion)
         self.pack = pack
         localize_bindings(self)
         self.chosen: str | None = None  # card id; None with `custom` set for a hybrid mix
@@ -194,23 +177,13 @@ class LevelScreen(Screen):
                 yield Static(self._traffic_text(g), id="traffic")
             with Vertical(id="play"):
                 yield Static(t("play.hand_title", n=len(level.cards)), id="hand-title")
-                yield CardHand(
-                    level.cards,
-                    glyphs=g,
-                    ascii_borders=bool(s.ascii_borders),
-                    best=s.best_by_card(),
-                    id="hand",
-                    compact=level.hybrid is not None or len(level.cards) > 4,
-                )
+                yield CardHand(level.cards, glyphs=g, ascii_borders=bool(s.ascii_borders),
+                               best=s.best_by_card(), id="hand",
+                               compact=level.hybrid is not None or len(level.cards) > 4)
                 if level.hybrid is not None:
                     allowed = [c for c in level.cards if c.id in level.hybrid.cards]
-                    yield ClassAssignment(
-                        level.hybrid.classes,
-                        allowed,
-                        ascii_borders=bool(s.ascii_borders),
-                        initial=self._hybrid_default(),
-                        id="assign",
-                    )
+                    yield ClassAssignment(level.hybrid.classes, allowed, ascii_borders=bool(s.ascii_borders),
+                                          initial=self._hybrid_default(), id="assign")
                 with Horizontal(id="actions"):
                     yield Button(t("play.level_run_button"), id="run", variant="success", compact=True)
                     yield Button(t("play.level_glossary_button"), id="glossary", compact=True)
@@ -347,11 +320,14 @@ class LevelScreen(Screen):
         if event.worker.group != "run" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self.running = False
-        self.query_one("#run", Button).disabled = False
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+        run_button = self.query_one("#run", Button)
+        run_button.loading = False
+        run_button.disabled = False
         if event.state == WorkerState.ERROR:
-            self.notify(
-                t("play.level_run_failed", reason=str(event.worker.error)), severity="error", timeout=8
-            )
+            self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error",
+                        timeout=8)
             return
         result = event.worker.result
         self.session.runs.append(result)

@@ -64,17 +64,10 @@ class ReplayScreen(Screen):
     def compose(self) -> ComposeResult:
         s = self.session
         title = s.card_title(self.result.card)
-        yield Static(
-            t("play.replay_title", level=s.level.title.get(language()), card=title), id="replay-title"
-        )
+        yield Static(t("play.replay_title", level=s.level.title.get(language()), card=title), id="replay-title")
         with VerticalScroll(id="replay-body"):
-            yield ReplayView(
-                s.level.scenario,
-                self.frames,
-                glyphs=s.glyphs,
-                ascii_borders=bool(s.ascii_borders),
-                id="replay",
-            )
+            yield ReplayView(s.level.scenario, self.frames, glyphs=s.glyphs, ascii_borders=bool(s.ascii_borders),
+                             id="replay")
         yield Static("", id="replay-hint")
         yield Footer()
 
@@ -116,12 +109,10 @@ class ReplayScreen(Screen):
         previous = self.shown
         lo = previous + 1 if 0 <= previous < index else index
         flash = not self.reduced and any(
-            e.startswith("oversell:") for f in self.frames[lo : index + 1] for e in f.events
-        )
+            e.startswith("oversell:") for f in self.frames[lo : index + 1] for e in f.events)
         phase = 0 if self.reduced else index + 1
-        self.query_one(ReplayView).show_frame(
-            index, phase=phase, speed=self.speed, paused=self.paused, flash=flash
-        )
+        self.query_one(ReplayView).show_frame(index, phase=phase, speed=self.speed, paused=self.paused,
+                                              flash=flash)
         self.shown = index
         finished = index >= self.last_index
         hint = t("play.replay_finished_hint") if finished else t("play.replay_hint")
@@ -145,12 +136,13 @@ class ReplayScreen(Screen):
         self.position = float(max(0, min(self.last_index, int(self.position) + step)))
         self._draw()
 
-    def action_speed(self, speed: int) -> None:
+    def action_speed(self, speed: float) -> None:
         self.speed = speed
         self._draw()
 
     def action_cycle_speed(self) -> None:
-        self.action_speed(SPEEDS[(SPEEDS.index(self.speed) + 1) % len(SPEEDS)])
+        following = [s for s in SPEEDS if s > self.speed]
+        self.action_speed(following[0] if following else SPEEDS[0])
 
     def action_again(self) -> None:
         if self.reduced:

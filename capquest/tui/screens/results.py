@@ -31,28 +31,17 @@ def chart_points(session: PlaySession, current: Any) -> list[ChartPoint]:
     points = []
     for i, card in enumerate(session.level.cards):
         run = latest.get(card.id)
-        points.append(
-            ChartPoint(
-                label=str(i + 1),
-                title=card.title.get(lang),
-                card_class=card.class_,
-                p99_ms=run.outcome.metrics.latency_ms.p99 if run else None,
-                oversold=run.outcome.metrics.oversold_units if run else None,
-                current=run is not None and current.card == card.id,
-            )
-        )
+        points.append(ChartPoint(
+            label=str(i + 1), title=card.title.get(lang), card_class=card.class_,
+            p99_ms=run.outcome.metrics.latency_ms.p99 if run else None,
+            oversold=run.outcome.metrics.oversold_units if run else None,
+            current=run is not None and current.card == card.id))
     custom = latest.get("custom")
     if custom is not None:
-        points.append(
-            ChartPoint(
-                label=CUSTOM_LABEL,
-                title=t("play.custom"),
-                card_class="hybrid",
-                p99_ms=custom.outcome.metrics.latency_ms.p99,
-                oversold=custom.outcome.metrics.oversold_units,
-                current=current.card == "custom",
-            )
-        )
+        points.append(ChartPoint(
+            label=CUSTOM_LABEL, title=t("play.custom"), card_class="hybrid",
+            p99_ms=custom.outcome.metrics.latency_ms.p99, oversold=custom.outcome.metrics.oversold_units,
+            current=current.card == "custom"))
     return points
 
 
@@ -70,7 +59,7 @@ class ResultsScreen(Screen):
     ]
 
     class WhyRequested(Message):
-        """The player asked why: the app opens the anomaly timeline of `result`."""
+        """The player asked why: the app opens the Why view (`capquest.tui.screens.why`) of `result`."""
 
         def __init__(self, result: Any) -> None:
             super().__init__()
@@ -104,9 +93,7 @@ class ResultsScreen(Screen):
                 head.append("  ")
                 head.append(stars(r.score.stars, g), style="bold yellow")
                 head.append(f"\n{t('play.metric_score')} {fmt_num(r.score.score)}", style="bold")
-                head.append(
-                    f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim"
-                )
+                head.append(f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim")
                 yield Static(head, id="verdict")
                 yield MetricTable(glyphs=g, id="metrics")
                 yield Static(t("play.results_explanation"), classes="section")
@@ -147,8 +134,7 @@ class ResultsScreen(Screen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         {"compare": self.action_compare, "why": self.action_why, "replay": self.action_replay}[
-            event.button.id or "compare"
-        ]()
+            event.button.id or "compare"]()
 
     def action_why(self) -> None:
         self.post_message(self.WhyRequested(self.result))

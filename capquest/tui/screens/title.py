@@ -3,7 +3,7 @@ was damaged and set aside, and when the levels could not be loaded."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -130,35 +130,17 @@ class TitleScreen(CapQuestScreen):
         elif item == "tutorial":
             app.open_tutorial()
         elif item == "packs":
-            from capquest.tui.screens.message import MessageScreen
+            from capquest.tui.screens.pack_picker import PackPickerScreen, available_packs
 
-            app.push_screen(MessageScreen(t("shell.menu.packs"), self._packs_text()))
+            def chosen(pack: Any) -> None:
+                if pack is not None:
+                    app.switch_pack(pack)
+
+            app.push_screen(PackPickerScreen(available_packs(), app.pack_id, app.language), chosen)
         elif item == "settings":
             app.open_settings()
         elif item == "quit":
             app.exit(0)
-
-    def _packs_text(self) -> str:
-        pack = self.app.pack
-        if pack is None:
-            current = t("shell.pack_loading")
-        else:
-            manifest = pack.manifest
-            current = t(
-                "shell.packs_current",
-                title=manifest.title.get(self.app.language),
-                author=manifest.author,
-                version=manifest.version,
-                levels=len(pack.levels),
-            )
-        try:
-            from capquest.packs import installed_packs
-
-            installed = [f"  {p.id}  ({p.path})" for p in installed_packs()]
-        except Exception:  # a broken install folder must not stop this dialog
-            installed = []
-        listing = t("shell.packs_installed") + "\n" + ("\n".join(installed) or "  " + t("shell.packs_none"))
-        return f"{current}\n\n{listing}\n\n{t('shell.packs_how')}"
 
     def help_text(self) -> str:
         return t("shell.help.title")

@@ -40,6 +40,17 @@ SEARCH_BUDGET = 1_000  # linearizability search states per key: a CP run's keys 
 MIN_WINDOW_US = 200  # zooming in stops at 0.2 ms across the whole width
 
 
+EMPTY_HISTORY: Any = {
+    "format": "capquest-history",
+    "version": 1,
+    "time_unit": "us",
+    "initial": {},
+    "nodes": [],
+    "faults": [],
+    "ops": [],
+}
+
+
 def _count(n: int) -> str:
     return f"{n:,}"
 
@@ -158,6 +169,8 @@ class WhyScreen(Screen):
         if event.state == WorkerState.ERROR:
             self.error = str(event.worker.error)
             self.report = Report(anomalies=())
+            self.history = EMPTY_HISTORY  # nothing of an unreadable history is drawn
+            self._whole = None
         else:
             self.report = event.worker.result
             self._index()
@@ -218,11 +231,15 @@ class WhyScreen(Screen):
             return sorted({op["session"] for op in self.history["ops"]})[:limit]
         start, end = self.window
         chosen = [self.ops[i]["session"] for i in a.ops if i in self.ops]
-        chosen += [
-            x.session
-            for x in self._of_kind(a.kind)
-            if x.session is not None and x.end >= start and x.start <= end
-        ][: limit * 4]
+        for x in self._of_kind(a.kind):
+            if x.end < start or x.start > end:
+                continue
+            for op_id in x.ops:  # only operations that show in the window: no empty lanes
+                op = self.ops.get(op_id)
+                if op is not None and op["invoke"] <= end and (op["complete"] or op["invoke"]) >= start:
+                    chosen.append(op["session"])
+            if len(set(chosen)) >= limit:
+                break
         if len(set(chosen)) < limit:
             chosen += [
                 op["session"]
@@ -371,6 +388,10 @@ class WhyScreen(Screen):
         text = Text()
         if a is None or self.report is None:
             return text
+        if a.kind == "oversold" and "total" in a.facts and "initial" in a.facts:
+            text.append(
+                t("why.sale_count", total=a.facts["total"], initial=a.facts["initial"]) + "\n", style="bold"
+            )
         lag = self._lag_line(a)
         if lag:
             text.append(lag + "\n", style="magenta")

@@ -2,9 +2,8 @@
 every play screen, highlights the step's widget, and turns what the player does into `PlayerAction`s.
 
 The play screens post messages up to the app (`LevelScreen.CardChosen`, `ResultsScreen.ChartOpened`...);
-an app that hosts the tutorial mixes in `TutorialHost`, whose handlers pass them to the running flow.
-Textual calls a message's handlers on every class of the app's MRO, so the host's own handlers for the
-same messages (recording progress, opening the glossary) still run.
+an app that hosts the tutorial mixes in `capquest.tui.tutorial.host.TutorialHost`, whose handlers pass
+them to the running flow.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -72,9 +70,14 @@ class TutorialFlow:
         self._base_depth = 0
         self._timer: Timer | None = None
         self._navigating = False  # True while the flow itself pushes or pops screens
+        # shown in the panel until the player moves on (a toast would cover the panel's corner)
+        self.greeting = t("tutorial.resumed", lang) if self.resumed else ""
 
     # ------------------------------------------------------------------------------------- start/stop
     def start(self) -> None:
+        if not self.app.screen.is_running:  # the screen we start on is still mounting: start after it
+            self.app.call_after_refresh(self.start)
+            return
         self.active = True
         install_highlight_css(self.app)
         self._base_depth = len(self.app.screen_stack)
@@ -86,8 +89,6 @@ class TutorialFlow:
             self._show_recap()
             return
         self._open_level()
-        if self.resumed:
-            self.app.notify(t("tutorial.resumed", self.controller.lang), timeout=4)
 
     def quit(self) -> None:
         """Leave the course (its position is already saved) and return to where it was started."""
@@ -144,11 +145,17 @@ class TutorialFlow:
         if len(self.app.screen_stack) <= self._base_depth:
             self.quit()  # the player backed out of the level screen (Esc): leave, position kept
             return
+        if type(screen).__name__ == "GlossaryScreen":  # the shell's glossary (its button runs an action)
+            self.act(PlayerAction("open_glossary"))
         self.app.call_after_refresh(self.refresh)
 
     def _play_screen(self) -> Screen | None:
         screen = self.app.screen
-        return screen if isinstance(screen, LevelScreen | ReplayScreen | ResultsScreen) else None
+        if isinstance(screen, LevelScreen | ReplayScreen | ResultsScreen):
+            return screen
+        # the checker's "why" view, opened by the host app from the results (named, not imported: an
+        # app without it still runs the course)
+        return screen if type(screen).__name__ == "WhyScreen" else None
 
     def panel(self) -> NarrationPanel | None:
         screen = self._play_screen()
@@ -175,14 +182,30 @@ class TutorialFlow:
         target: Widget | None = highlight(screen, step.target)
         if isinstance(screen, ReplayScreen):
             return  # the replay's own keys (Enter: results) stay with the replay
-        wanted: Widget | None = panel
-        if step.kind == "await" and not self.controller.satisfied:
-            wanted = target if target is not None and target.focusable else None
-            if wanted is None and target is not None:
-                wanted = next((w for w in target.query("*") if w.focusable), None)
-        # Only on a change: every focus change makes the footer rebuild its keys.
-        if wanted is not None and self.app.focused is not wanted:
-            wanted.focus()
+        if step.kind == "await" and not self.controller.satisfied and target is not None:
+            # put the player where the step wants them to act
+            wanted = target if target.focusable else next((w for w in target.query("*") if w.focusable), None)
+            # only on a change: every focus change makes the footer rebuild its keys
+            if wanted is not None and self.app.focused is not wanted:
+                wanted.focus()
+
+    def accepts(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
+        """Whether the course takes this key now (else it goes to the screen as usual)."""
+        view = self.controller.current
+        screen = self._play_screen()
+        if view is None or screen is None:
+            return False
+        if action in ("tutorial_back", "tutorial_skip"):
+            return True
+        if isinstance(screen, ReplayScreen):
+            return False  # Enter and digits belong to the replay
+        if action == "tutorial_next":
+            return self.controller.satisfied
+        if action == "tutorial_answer":
+            number = parameters[0] if parameters else 0
+            return (view.step.kind == "question" and not self.controller.satisfied
+                    and isinstance(number, int) and 1 <= number <= len(view.step.choices))
+        return False
 
     def keys_line(self) -> str:
         c, lang = self.controller, self.controller.lang
@@ -199,6 +222,7 @@ class TutorialFlow:
 
     # ---------------------------------------------------------------------------------------- moving
     def _moved(self) -> None:
+        self.greeting = ""
         if self.controller.finished:
             self._show_recap()
             return
@@ -244,49 +268,3 @@ class TutorialFlow:
             return
         self.controller.record_run(result)
         self.act(PlayerAction("run", card=result.card))
-
-
-# The course's keys that work on every screen, even while the player acts on a play screen: bound with
-# priority by the host app (`BINDINGS = [*TUTORIAL_BINDINGS, ...]`). Brackets: no play screen uses them.
-TUTORIAL_BINDINGS = [
-    Binding("left_square_bracket", "tutorial_back", "Tutorial: back", show=False, priority=True),
-    Binding("right_square_bracket", "tutorial_skip", "Tutorial: skip", show=False, priority=True),
-]
-
-
-class TutorialHost:
-    """Mix into the App that hosts the tutorial: passes the play screens' messages to the flow, and
-    gives the course's bracket keys their actions."""
-
-    tutorial_flow: TutorialFlow | None = None
-
-    def action_tutorial_back(self) -> None:
-        if self.tutorial_flow is not None and self.tutorial_flow.active:
-            self.tutorial_flow.back()
-
-    def action_tutorial_skip(self) -> None:
-        if self.tutorial_flow is not None and self.tutorial_flow.active:
-            self.tutorial_flow.skip()
-
-    def _tutorial_act(self, action: PlayerAction) -> None:
-        if self.tutorial_flow is not None:
-            self.tutorial_flow.act(action)
-
-    def on_level_screen_card_chosen(self, message: LevelScreen.CardChosen) -> None:
-        self._tutorial_act(PlayerAction("choose_card", card=message.card_id))
-
-    def on_level_screen_class_assigned(self, message: LevelScreen.ClassAssigned) -> None:
-        self._tutorial_act(PlayerAction("assign_class", card=message.card_id, data_class=message.data_class))
-
-    def on_level_screen_run_finished(self, message: LevelScreen.RunFinished) -> None:
-        if self.tutorial_flow is not None:
-            self.tutorial_flow.run_finished(message.result)
-
-    def on_level_screen_glossary_requested(self, message: LevelScreen.GlossaryRequested) -> None:
-        self._tutorial_act(PlayerAction("open_glossary"))
-
-    def on_results_screen_chart_opened(self, message: ResultsScreen.ChartOpened) -> None:
-        self._tutorial_act(PlayerAction("open_chart"))
-
-    def on_results_screen_why_requested(self, message: ResultsScreen.WhyRequested) -> None:
-        self._tutorial_act(PlayerAction("open_why"))

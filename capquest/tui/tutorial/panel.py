@@ -7,11 +7,10 @@ Text is shown literally (rich `Text`, never markup), since it comes from pack fi
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import App, ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.css.query import NoMatches
 from textual.screen import Screen
@@ -63,8 +62,11 @@ def highlight(screen: Screen, target_id: str | None) -> Widget | None:
     return target
 
 
-class NarrationPanel(Vertical, can_focus=True):
-    """The CTO's voice: the step's text, the question's choices, the latest hint or explanation."""
+class NarrationPanel(Vertical):
+    """The CTO's voice: the step's text, the question's choices, the latest hint or explanation.
+
+    It never takes the focus: the course's keys are the host app's (`capquest.tui.tutorial.host`), so the
+    play screen keeps its own focus and keys."""
 
     DEFAULT_CSS = """
     NarrationPanel {
@@ -80,20 +82,11 @@ class NarrationPanel(Vertical, can_focus=True):
         background: $boost;
     }
     NarrationPanel.-ascii { border: ascii $warning; }
-    NarrationPanel:focus { border: round $accent; background-tint: $accent 5%; }
-    NarrationPanel.-ascii:focus { border: ascii $accent; }
     NarrationPanel > Static { height: auto; }
     NarrationPanel #tutorial-choices { margin: 1 0 0 0; }
     NarrationPanel #tutorial-feedback { margin: 1 0 0 0; }
     NarrationPanel #tutorial-keys { color: $text-muted; margin: 1 0 0 0; }
     """
-
-    BINDINGS: ClassVar = [
-        Binding("enter,space", "next", "Next", show=False),
-        Binding("b,left_square_bracket", "back", "Back", show=False),
-        Binding("s,right_square_bracket", "skip", "Skip", show=False),
-        *(Binding(str(n), f"answer({n})", show=False) for n in range(1, 7)),
-    ]
 
     def __init__(self, flow: TutorialFlow, *, ascii_borders: bool = False) -> None:
         super().__init__(id="tutorial-panel")
@@ -145,8 +138,10 @@ class NarrationPanel(Vertical, can_focus=True):
         chosen_widget.update(choices)
         chosen_widget.display = bool(choices)
 
-        feedback = Text()
+        feedback = Text(self.flow.greeting, style="cyan")
         if step.kind == "question" and c.chosen is not None:
+            if feedback:
+                feedback.append("\n")
             picked = step.choices[c.chosen]
             key = "tutorial.right" if picked.correct else "tutorial.wrong"
             feedback.append(t(key, lang, text=c.text(picked.explanation.get(lang))),
@@ -156,21 +151,11 @@ class NarrationPanel(Vertical, can_focus=True):
                 feedback.append("\n")
             feedback.append(t("tutorial.hint", lang, text=c.hint), style="yellow")
         if step.kind == "await" and c.satisfied:
+            if feedback:
+                feedback.append("\n")
             feedback.append(t("tutorial.done", lang), style="green")
         fb = self.query_one("#tutorial-feedback", Static)
         fb.update(feedback)
         fb.display = bool(feedback)
 
         self.query_one("#tutorial-keys", Static).update(Text(self.flow.keys_line()))
-
-    def action_next(self) -> None:
-        self.flow.next()
-
-    def action_back(self) -> None:
-        self.flow.back()
-
-    def action_skip(self) -> None:
-        self.flow.skip()
-
-    def action_answer(self, number: int) -> None:
-        self.flow.answer(number - 1)

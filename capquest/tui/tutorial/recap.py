@@ -32,7 +32,8 @@ def recap_text(flow: TutorialFlow) -> Text:
         for run in entry.runs:
             shown = [f"{t('tutorial.f_' + name, lang)} {run.figures[name]}" for name in RECAP_FIGURES
                      if run.figures[name] not in ("0", MISSING) or name in ("error_rate", "p99_ms")]
-            out.append("\n  " + run.card_title + ": ", style="bold cyan")
+            out.append("\n- ")
+            out.append(run.card_title + ": ", style="bold cyan")
             out.append(", ".join(shown))
     return out
 

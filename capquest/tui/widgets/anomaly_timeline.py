@@ -53,6 +53,9 @@ def lag_at(series: tuple[list[int], list[float]], t_us: int) -> float:
 
 
 def format_lag(ms: float, lang: str | None = None) -> str:
+    """A lag for people: "340 ms" under a second, "3.21s" above."""
+    if ms < 1000:
+        return t("why.lag_ms", lang, ms=round(ms))
     return t("why.lag_value", lang, s=ms / 1000)
 
 

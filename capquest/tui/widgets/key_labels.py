@@ -26,8 +26,7 @@ def localize_bindings(node: DOMNode) -> None:
         return
     keys: dict[str, list[Binding]] = {}
     for key, bindings in merged.key_to_bindings.items():
-        keys[key] = [
-            replace(b, description=t(b.description)) if _is_key(b.description) else b for b in bindings
-        ]
+        keys[key] = [replace(b, description=t(b.description)) if _is_key(b.description) else b
+                     for b in bindings]
     node._bindings = BindingsMap.from_keys(keys)
     node.refresh_bindings()

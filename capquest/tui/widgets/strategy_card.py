@@ -25,18 +25,19 @@ class StrategyCard(Static):
         border-title-align: left;
         border-subtitle-align: right;
     }
-    StrategyCard.-cp { border: round $primary; border-title-color: $primary; }
-    StrategyCard.-ap { border: round $warning; border-title-color: $warning; }
-    StrategyCard.-hybrid { border: round $accent; border-title-color: $accent; }
+    /* fixed colours, not theme variables: a card's class reads the same in every theme (and the chart) */
+    StrategyCard.-cp { border: round #0087ff; border-title-color: #0087ff; }
+    StrategyCard.-ap { border: round #ff8700; border-title-color: #ff8700; }
+    StrategyCard.-hybrid { border: round #af87ff; border-title-color: #af87ff; }
     StrategyCard.-cursor { background: $boost; border: heavy $foreground; }
     StrategyCard.-compact.-cursor { border: heavy $foreground; }
     StrategyCard.-chosen { background: $success 15%; }
     StrategyCard.-compact { border: none; padding: 0 1 0 2; height: 1; text-wrap: nowrap; text-overflow: ellipsis; }
     StrategyCard.-compact.-cursor { height: auto; text-wrap: wrap; padding: 0 1; }
     .-ascii StrategyCard { border: ascii $panel-lighten-2; }
-    .-ascii StrategyCard.-cp { border: ascii $primary; }
-    .-ascii StrategyCard.-ap { border: ascii $warning; }
-    .-ascii StrategyCard.-hybrid { border: ascii $accent; }
+    .-ascii StrategyCard.-cp { border: ascii #0087ff; }
+    .-ascii StrategyCard.-ap { border: ascii #ff8700; }
+    .-ascii StrategyCard.-hybrid { border: ascii #af87ff; }
     .-ascii StrategyCard.-cursor { border: ascii $foreground; }
     .-ascii StrategyCard.-compact { border: none; }
     .-ascii StrategyCard.-compact.-cursor { border: ascii $foreground; }
@@ -50,16 +51,8 @@ class StrategyCard(Static):
     cursor: reactive[bool] = reactive(False)
     chosen: reactive[bool] = reactive(False)
 
-    def __init__(
-        self,
-        card: Card,
-        number: int,
-        *,
-        glyphs: Glyphs = FANCY,
-        ascii_borders: bool = False,
-        best: tuple[float, int] | None = None,
-        compact: bool = False,
-    ) -> None:
+    def __init__(self, card: Card, number: int, *, glyphs: Glyphs = FANCY, ascii_borders: bool = False,
+                 best: tuple[float, int] | None = None, compact: bool = False) -> None:
         """`compact`: one line (number, class, title) unless the cursor is on it, for big hands."""
         super().__init__(id=f"card-{card.id}", classes=f"-{card.class_}")
         self.compact = compact
@@ -82,7 +75,9 @@ class StrategyCard(Static):
         label = t(f"play.class_{self.card.class_}")
         mark = f" {t('play.hand_chosen')}" if self.chosen else ""
         self.border_title = f"{self.number} {label}{mark}"
-        self.border_subtitle = f"{self.best[0]:.0f} {stars(self.best[1], self.glyphs)}" if self.best else ""
+        self.border_subtitle = (
+            f"{self.best[0]:.0f} {stars(self.best[1], self.glyphs)}" if self.best else ""
+        )
         if self.compact and not self.cursor:
             line = Text(f"{self.number} ", style="bold")
             line.append(pad(label, 7), style=_CLASS_STYLE.get(self.card.class_, ""))

@@ -183,8 +183,7 @@ async def test_results_post_why_chart_and_next_only_when_passed(make_app):
     async with app.run_test(size=(80, 24)) as pilot:
         results = app.screen
         assert not results.result.score.passed
-        await pilot.press("w")  # the app opens the Why view (tests/tui/why); this app only records
-        await pilot.press("t", "n")
+        await pilot.press("w", "t", "n")  # the app opens the Why view; this host only records
         kinds = [type(m).__name__ for m in app.posted]
         assert kinds == ["WhyRequested", "ChartOpened"]
         assert app.posted[0].result is results.result
@@ -235,3 +234,25 @@ async def test_a_live_language_switch_keeps_the_choice(make_app):
         assert level.query_one("#card-for-update", StrategyCard).chosen
         run_binding = next(b for b in level._bindings.key_to_bindings["r"])
         assert run_binding.description == "실행"
+
+
+async def test_a_slow_run_shows_a_loading_indicator_that_goes_away(make_app):
+    import time
+
+    def slow_runner(level, card_id, seed, assign):
+        time.sleep(0.4)  # slower than the indicator's delay
+        return fake_run(level, card_id, seed, assign)
+
+    app = make_app(runner=slow_runner)
+    async with app.run_test(size=(80, 24)) as pilot:
+        level = app.screen
+        await pilot.press("1", "r")
+        await pilot.pause(0.25)
+        assert level.query_one("#run").loading
+        await _wait_for(pilot, ReplayScreen)
+        await pilot.press("enter")
+        await _wait_for(pilot, ResultsScreen)
+        await pilot.press("escape")
+        await _wait_for(pilot, LevelScreen)
+        button = level.query_one("#run")
+        assert not button.loading and not button.disabled

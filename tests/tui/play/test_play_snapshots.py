@@ -24,7 +24,6 @@ def _results(session):
     return ResultsScreen(session, session.runs[-1])
 
 
-
 def _compare(session):
     return CompareScreen(session, session.runs[0])
 

@@ -1,14 +1,15 @@
-"""Snapshots of the Why? view in English and Korean at 80x24 and 120x36: the replica level's first
-oversell, the empty state of a CP card, and a hand-made history with a partition in ASCII mode. The engine
-is deterministic and the checker runs to completion before the picture is taken."""
+"""Snapshots of the Why? view in English and Korean at 80x24 and 120x36: the seed's oversell in miniature
+(hand-made, see histories.py, so engine tuning never rewrites these pictures), the empty state of a CP
+run, and a partition in ASCII mode. The checker runs to completion before the picture is taken."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
 import pytest
+from histories import five_to_six
 from test_why_flow import _history_with_faults
-from why_app import CONSISTENT, OVERSELLS, WhyTestApp, checked, run_card
+from why_app import WhyTestApp, checked
 
 from capquest.engine.outcome import TraceFrame
 
@@ -19,13 +20,13 @@ LANGS = ("en", "ko")
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("lang", LANGS)
 def test_first_oversell(snap_compare, lang, size):
-    app = WhyTestApp(run_card(OVERSELLS), lang=lang, start="why")
+    app = WhyTestApp(five_to_six(), lang=lang, start="why")
     assert snap_compare(app, terminal_size=SIZES[size], run_before=checked)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_nothing_to_explain(snap_compare, lang):
-    app = WhyTestApp(run_card(CONSISTENT), lang=lang, start="why")
+    app = WhyTestApp(five_to_six(consistent=True), lang=lang, start="why")
     assert snap_compare(app, terminal_size=(80, 24), run_before=checked)
 
 
