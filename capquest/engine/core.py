@@ -343,14 +343,17 @@ class Simulation:
             self._push(e, EV_RECONCILE, s, e)
 
         i = 0
-        next_arrival = a_times[0] if n else None
+        end = 1 << 62  # "no more arrivals": later than any event
+        next_arrival = a_times[0] if n else end
         invoke = self._invoke
         done = self._done
         arrive = self._arrive
-        ps_schedule = self._ps_schedule
+        seq = self._seq
         o_node = self.o_node
         while True:
-            if next_arrival is not None and (not heap or next_arrival <= heap[0][0]):
+            if next_arrival <= (heap[0][0] if heap else end):
+                if next_arrival == end:
+                    break  # no arrival left and an empty heap
                 t = next_arrival
                 self.now = t
                 kind = a_kinds[i]
@@ -375,10 +378,8 @@ class Simulation:
                 hist[i] = op
                 invoke(t, i, kind, kind_pol[kind], cr, op, a_vals[i])
                 i += 1
-                next_arrival = a_times[i] if i < n else None
+                next_arrival = a_times[i] if i < n else end
                 continue
-            if not heap:
-                break
             t, _, ev, a, b = heappop(heap)
             self.now = t
             if ev == EV_DONE:
@@ -400,8 +401,17 @@ class Simulation:
                 limit = srv.vt + 1e-6
                 while h and h[0][0] <= limit:
                     finished.append(heappop(h)[1])
-                srv.n = n_act - len(finished)
-                ps_schedule(t, srv)
+                n_act -= len(finished)
+                srv.n = n_act
+                # _ps_schedule, inlined
+                gen = srv.gen + 1
+                srv.gen = gen
+                if n_act:
+                    dt = h[0][0] - srv.vt
+                    if n_act > cores:
+                        dt = dt / (cores / n_act)
+                    wait = ceil(dt)
+                    heappush(heap, (t + wait if wait > 0 else t, seq(), EV_PS, a, gen))
                 for opi in finished:
                     done(t, t, opi, srv)
             elif ev == EV_QREAD:
@@ -653,7 +663,7 @@ class Simulation:
 
     def _execute(self, t: int, i: int, srv: _Server, demand: int) -> None:
         if srv.cores is None:
-            self._push(t + demand, EV_DONE, i, srv.idx)
+            heappush(self.heap, (t + demand, self._seq(), EV_DONE, i, srv.idx))
             return
         n_act = srv.n
         if n_act:
@@ -835,8 +845,15 @@ class Simulation:
         if op["f"] == "order":
             self._order_checked(fin, back, i, op, value, srv)
             return
-        if self._answer(op, back, srv.name):
-            op["value"] = value
+        dl = op["_dl"]  # _answer, inlined
+        if back > dl:
+            op["complete"] = dl
+            op["error"] = "timeout"
+            return
+        op["complete"] = back
+        op["outcome"] = "ok"
+        op["node"] = srv.name
+        op["value"] = value
 
     def _order_checked(self, t: int, at: int, i: int, op: dict, seen, srv: _Server | None) -> None:
         """The check step of a read-then-write order read `seen` at t (its answer reaches the app at

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import random
 from bisect import bisect_right, insort
+from math import log as _log
 from operator import itemgetter
 
 LEVELS = ("ONE", "QUORUM", "ALL")
@@ -68,30 +69,52 @@ class QuorumStore:
         else the time it gets it after repair (end of the fault). Returns the ack times (at the
         coordinator) of the nodes reached now, sorted. `value` None = a counter increment (id in ts)."""
         creg = self.regions[coord]
+        # _hop and _service, inlined: the same draws from the same stream in the same order
+        rnd = self.rng.random
+        one_way = self.one_way
+        out = one_way[creg]
+        service_us = self.service_us
+        lambd = 1.0 / service_us if service_us > 0 else 0.0
         acks = []
-        for i in range(self.n):
-            hop = self._hop(creg, self.regions[i])
+        for i, reg in enumerate(self.regions):
+            d = out[reg]
+            hop = d + int(rnd() * (d * 0.1 + 50))
             arrive = t + hop
             late = reach(i, t)
             applied = arrive + self.apply_delay_us[i] + extra_delay(i, arrive)
             if late is not None:
                 applied = max(applied, late + hop)
             entry = (applied, ts) if value is None else (applied, ts, value)
-            insort(self.entries[i].setdefault(key, []), entry)
+            lst = self.entries[i].get(key)
+            if lst is None:
+                lst = self.entries[i][key] = []
+            insort(lst, entry)
             if late is None:
-                acks.append(applied + self._service() + self._hop(self.regions[i], creg))
+                service = int(-_log(1.0 - rnd()) / lambd) if service_us > 0 else 0
+                d = one_way[reg][creg]
+                acks.append(applied + service + (d + int(rnd() * (d * 0.1 + 50))))
         acks.sort()
         return acks
 
     def read_plan(self, t: int, coord: int, reach) -> list[tuple[int, int, int]]:
         """Replies a read sent at t would get: sorted (reply_time, node, read_time)."""
         creg = self.regions[coord]
+        # _hop and _service, inlined: the same draws from the same stream in the same order
+        rnd = self.rng.random
+        one_way = self.one_way
+        out = one_way[creg]
+        service_us = self.service_us
+        lambd = 1.0 / service_us if service_us > 0 else 0.0
         replies = []
-        for i in range(self.n):
+        for i, reg in enumerate(self.regions):
             if reach(i, t) is not None:
                 continue
-            at = t + self._hop(creg, self.regions[i]) + self._service()
-            replies.append((at + self._hop(self.regions[i], creg), i, at))
+            d = out[reg]
+            at = t + (d + int(rnd() * (d * 0.1 + 50)))
+            if service_us > 0:
+                at += int(-_log(1.0 - rnd()) / lambd)
+            d = one_way[reg][creg]
+            replies.append((at + (d + int(rnd() * (d * 0.1 + 50))), i, at))
         replies.sort()
         return replies
 

@@ -38,23 +38,28 @@ class ReplicaLog:
             self.key_vals[key] = []
         kc.append(t)
         self.key_vals[key].append(value)
+        last = self._last
+        apply_t = self.apply_t
+        key_apply = self.key_apply
         for r, spec in enumerate(self.specs):
             a = t + spec.lag_us
-            for s, e, extra in spec.spikes:
-                if s <= t < e:
-                    a += extra
-            paced = self._last[r] + spec.apply_interval_us
+            if spec.spikes:
+                for s, e, extra in spec.spikes:
+                    if s <= t < e:
+                        a += extra
+            paced = last[r] + spec.apply_interval_us
             if paced > a:
                 a = paced
-            for s, e in spec.outages:
-                if s <= a < e:
-                    a = e
-            self._last[r] = a
+            if spec.outages:
+                for s, e in spec.outages:
+                    if s <= a < e:
+                        a = e
+            last[r] = a
             ai = int(a)
-            self.apply_t[r].append(ai)
-            ka = self.key_apply[r].get(key)
+            apply_t[r].append(ai)
+            ka = key_apply[r].get(key)
             if ka is None:
-                ka = self.key_apply[r][key] = []
+                ka = key_apply[r][key] = []
             ka.append(ai)
 
     def replica_value(self, r: int, key: str, t: int, initial: int | str) -> int | str:
