@@ -7,7 +7,6 @@ so a half-copied pack is never seen under its id. Progress is kept per pack id b
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -15,19 +14,11 @@ from pathlib import Path
 
 from capquest.packs.loader import CONCEPTS, MANIFEST, Pack, load_pack
 from capquest.packs.problems import PackError
-
-
-def data_dir() -> Path:
-    """Where capquest keeps what it writes: `CAPQUEST_HOME`, else the per-user data directory."""
-    home = os.environ.get("CAPQUEST_HOME")
-    if home:
-        return Path(home)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("capquest"))
+from capquest.saves.paths import data_dir
 
 
 def packs_dir() -> Path:
+    # One data folder for everything capquest writes (progress, installed packs): the saves' definition.
     return data_dir() / "packs"
 
 
