@@ -44,7 +44,7 @@ def test_seed_scene_oversells_one_unit_because_of_a_stale_check():
     # The sixth order's check is a stale read too; the five fresh checks are not.
     assert [s.ops[0] for s in report.by_kind("stale_read")] == [6]
     text = a.explain("en")
-    assert "saw 5 in stock on replica-2" in text and "only 0 remained" in text and "#5" in text
+    assert "stock check saw 5" in text and "only 0 remained" in text and "#5" in text
     assert "재고 5개" in a.explain("ko")
 
 
