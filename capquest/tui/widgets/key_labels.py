@@ -7,26 +7,12 @@ again from `retranslate` after a live language switch."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 
-from capquest.i18n import t
-
-
-def _is_key(description: str) -> bool:
-    head, dot, tail = description.partition(".")
-    return bool(dot and head and tail and " " not in description)
+from capquest.tui.screens.base import localise_bindings
 
 
 def localize_bindings(node: DOMNode) -> None:
-    merged = type(node)._merged_bindings
-    if merged is None:
-        return
-    keys: dict[str, list[Binding]] = {}
-    for key, bindings in merged.key_to_bindings.items():
-        keys[key] = [replace(b, description=t(b.description)) if _is_key(b.description) else b
-                     for b in bindings]
-    node._bindings = BindingsMap.from_keys(keys)
+    """`localise_bindings` (the shell's, one implementation) and a footer refresh, for a mounted node."""
+    localise_bindings(node)
     node.refresh_bindings()
