@@ -98,7 +98,40 @@ def _reference_rate() -> float | None:
     return float(module.rate(300_000))
 
 
-def throughput(profile: bool) -> float:
+def stages(scenario, strategy) -> None:
+    """Where an order's wall time goes, stage by stage (best of 3 seeds): the budget is about 2 us per
+    order end to end, so this says which stage would have to shrink."""
+    from capquest.engine.anomalies import count_anomalies
+    from capquest.engine.outcome import history_digest
+    from capquest.engine.results import _history, _trace
+
+    best: dict[str, float] = {}
+    orders = 0
+    for seed in (1, 2, 3):
+        marks = [time.perf_counter()]
+        sim = Simulation(scenario, strategy, seed)
+        marks.append(time.perf_counter())
+        sim.run()
+        marks.append(time.perf_counter())
+        history = _history(sim)
+        marks.append(time.perf_counter())
+        count_anomalies(history)
+        marks.append(time.perf_counter())
+        _trace(sim, history)
+        marks.append(time.perf_counter())
+        history_digest(history)
+        marks.append(time.perf_counter())
+        orders = sum(1 for op in history["ops"] if op["f"] == "order" and op["seen"] is not None)
+        names = ("set-up + arrivals", "event loop", "history", "anomaly counts", "replay trace", "digest")
+        for name, a, b in zip(names, marks, marks[1:], strict=False):
+            best[name] = min(best.get(name, float("inf")), b - a)
+    total = sum(best.values())
+    print(f"where an order's time goes ({orders:,} orders, best of 3 seeds):")
+    for name, seconds in best.items():
+        print(f"  {name:20} {seconds * 1e6 / orders:6.2f} us/order  {seconds / total:6.1%}")
+
+
+def throughput(profile: bool) -> tuple[float, float]:
     """Orders simulated per second of wall time: the whole simulate() call (arrivals, simulation,
     history, metrics, trace, digest), and the simulation alone."""
     scenario = scenes.replica_oversell(rps=4000, duration_s=10)
@@ -114,6 +147,7 @@ def throughput(profile: bool) -> float:
         orders = sum(1 for op in outcome.history["ops"] if op["f"] == "order" and op["seen"] is not None)
         best_sim = max(best_sim, orders / (t1 - t0))
         best_full = max(best_full, orders / (t2 - t0))
+    stages(scenario, strategy)
     if profile:
         prof = cProfile.Profile()
         prof.enable()
