@@ -16,6 +16,7 @@ import cProfile
 import importlib.util
 import pstats
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,6 +31,23 @@ from tests.engine import scenes  # noqa: E402
 
 REFERENCE = ROOT.parent / "shared" / "bench" / "reference.py"
 BUDGET_MS = 150.0
+MEMORY_BUDGET_MB = 150.0
+
+# A full campaign in a fresh interpreter: every card of every built-in level, engine + check + score,
+# keeping every result as a player comparing runs would; prints the process's peak resident memory.
+_CAMPAIGN_RUN = """
+import resource, sys
+sys.path.insert(0, sys.argv[1])
+from capquest.checker import check
+from capquest.packs import builtin_pack
+from capquest.play import run
+kept = []
+for level in builtin_pack().levels:
+    for card in level.cards:
+        result = run(level, card.id)
+        kept.append((result, check(result.outcome.history)))
+print(len(kept), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
 
 
 def _median_ms(fn, repeat: int) -> float:
@@ -68,6 +86,18 @@ def levels(repeat: int) -> None:
                 f"{engine_ms:10.1f} {full_ms:10.1f}"
             )
     print(f"runs over the {BUDGET_MS:.0f} ms budget: {over}")
+
+
+def campaign_memory() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CAMPAIGN_RUN, str(ROOT)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        print(f"note: the campaign memory run failed: {done.stderr.strip().splitlines()[-1:]}")
+        return
+    runs, max_rss_kib = (int(x) for x in done.stdout.split())
+    print(f"peak memory of a full campaign run ({runs} runs kept, with their checks): "
+          f"{max_rss_kib / 1024:.0f} MB (budget {MEMORY_BUDGET_MB:.0f} MB)")
 
 
 def own_scenes(repeat: int) -> None:
@@ -165,6 +195,7 @@ def main() -> None:
     repeat = 1 if args.quick else 3
     if not args.quick:
         levels(repeat)
+        campaign_memory()
     own_scenes(repeat)
     reference = _reference_rate()
     full, sim_only = throughput(args.profile)
