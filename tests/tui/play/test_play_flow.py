@@ -237,18 +237,26 @@ async def test_a_live_language_switch_keeps_the_choice(make_app):
 
 
 async def test_a_slow_run_shows_a_loading_indicator_that_goes_away(make_app):
-    import time
+    import threading
+
+    released = threading.Event()
 
     def slow_runner(level, card_id, seed, assign):
-        time.sleep(0.4)  # slower than the indicator's delay
+        # the run lasts until the test has seen the indicator: no race with a loaded machine's clock
+        released.wait(timeout=30)
         return fake_run(level, card_id, seed, assign)
 
     app = make_app(runner=slow_runner)
     async with app.run_test(size=(80, 24)) as pilot:
         level = app.screen
         await pilot.press("1", "r")
-        await pilot.pause(0.25)
-        assert level.query_one("#run").loading
+        button = level.query_one("#run")
+        for _ in range(100):  # the indicator comes after a short delay, only for a slow run
+            if button.loading:
+                break
+            await pilot.pause(0.02)
+        assert button.loading
+        released.set()
         await _wait_for(pilot, ReplayScreen)
         await pilot.press("enter")
         await _wait_for(pilot, ResultsScreen)
