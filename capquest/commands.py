@@ -142,9 +142,9 @@ def _print_result(data: dict[str, Any], level: Any, lang: str) -> None:
         table.add_row(t(f"cli.{key}"), value)
     for axis, penalty in data["score_breakdown"].items():
         table.add_row(t("cli.m_penalty", axis=t(f"cli.axis_{axis}")), f"-{penalty:,.1f}")
-    stars = "*" * data["stars"] + "." * (3 - data["stars"])
     verdict = t("cli.passed") if data["passed"] else t("cli.not_passed")
-    table.add_row(t("cli.m_score"), Text(f"{data['score']:,.1f}  [{stars}]  {verdict}"))
+    stars = t("cli.stars_of", stars=data["stars"])
+    table.add_row(t("cli.m_score"), Text(f"{data['score']:,.1f}  {stars}  {verdict}"))
     console = Console(file=sys.stdout)
     console.print(table)
     console.print(Text(f"digest {data['digest']}", style="dim"))

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from capquest.engine import simulate
 from capquest.engine.model import DATA_CLASSES, ClassPolicy, Strategy
 from capquest.engine.outcome import Outcome
+from capquest.i18n import t
 from capquest.packs.model import Card, LevelFile
 from capquest.scoring import Score, score
 
@@ -25,7 +26,7 @@ def _card(level: LevelFile, card_id: str) -> Card:
         if card.id == card_id:
             return card
     known = ", ".join(c.id for c in level.cards)
-    raise StrategyError(f"level {level.id!r} has no card {card_id!r}; its cards are: {known}")
+    raise StrategyError(t("cli.unknown_card", level=level.id, card=card_id, known=known))
 
 
 def _plain_strategy(card: Card) -> Strategy:
@@ -44,9 +45,7 @@ def strategy_for(
     mapping: dict[str, str] = dict(base.assign)
     for data_class, assigned in (assign or {}).items():
         if data_class not in DATA_CLASSES:
-            raise StrategyError(
-                f"unknown data class {data_class!r}; data classes are: {', '.join(DATA_CLASSES)}"
-            )
+            raise StrategyError(t("cli.unknown_data_class", data_class=data_class, known=", ".join(DATA_CLASSES)))
         mapping[data_class] = assigned
     strategy = _plain_strategy(base)
     if not mapping:
@@ -56,7 +55,7 @@ def strategy_for(
         if dc in mapping:
             source = _card(level, mapping[dc])
             if source.assign:
-                raise StrategyError(f"card {source.id!r} is itself a hybrid and cannot be assigned")
+                raise StrategyError(t("cli.hybrid_in_hybrid", card=source.id))
             per_class.append(ClassPolicy(dc, _plain_strategy(source).policy_for(dc)))
         else:
             per_class.append(ClassPolicy(dc, strategy.policy_for(dc)))

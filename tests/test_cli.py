@@ -124,6 +124,23 @@ def test_usage_errors_are_one_line_exit_2(campaign: list[dict], args: tuple[str,
     assert len(out.stderr.strip().splitlines()) == 1, out.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("simulate", "{level}", "--card", "no-such-card"),
+        ("simulate", "{level}", "--card", "{card}", "--assign", "no-such-class={card}"),
+        ("simulate", "no-such-level", "--card", "x"),
+    ],
+)
+def test_usage_errors_follow_the_language(campaign: list[dict], args: tuple[str, ...]) -> None:
+    level = campaign[0]
+    filled = [a.format(level=level["id"], card=level["cards"][0]["id"]) for a in args]
+    english = run_cli(*filled, "--lang", "en").stderr
+    korean = run_cli(*filled, "--lang", "ko").stderr
+    assert english.isascii()
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in korean), korean
+
+
 def test_unknown_level_names_what_exists(campaign: list[dict]) -> None:
     out = run_cli("simulate", "nope", "--card", "x")
     assert campaign[0]["id"] in out.stderr
