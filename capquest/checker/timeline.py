@@ -28,6 +28,7 @@ STYLES = {
     ANOMALY: "white on dark_red",
     FOCUS: "bold white on bright_red",
 }
+MARKS = {ANOMALY: "x", FOCUS: "!"}
 FAULT_STYLE = "on grey30"
 FAULT_MARK = {"partition": "P", "crash": "X", "lag_spike": "L"}
 LABEL_WIDTH = 18
@@ -173,7 +174,8 @@ def lane_text(lane: Lane) -> Text:
             mark = lane.marks[c] if lane.marks else " "
             text.append(mark, style=FAULT_STYLE if lane.shaded[c] else "")
         else:
-            text.append("!" if cls >= ANOMALY else " ", style=STYLES[cls])
+            # A mark as well as a colour, so the one being explained stands out without colour too.
+            text.append(MARKS.get(cls, " "), style=STYLES[cls])
     return text
 
 

@@ -46,6 +46,12 @@ def test_seed_scene_oversells_one_unit_because_of_a_stale_check():
     text = a.explain("en")
     assert "stock check saw 5" in text and "only 0 remained" in text and "#5" in text
     assert "재고 5개" in a.explain("ko")
+    # An order's `node` is where it was answered, not where its check read: the history does not say
+    # where that was, so neither explanation names a node.
+    (stale,) = report.by_kind("stale_read")
+    for lang in ("en", "ko"):
+        assert "replica-2" not in a.explain(lang) and "replica-2" not in stale.explain(lang)
+    assert "checked stock/0 and saw 5 in stock" in stale.explain("en")
 
 
 def test_oversold_counts_units_not_orders():

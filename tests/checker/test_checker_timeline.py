@@ -45,3 +45,19 @@ def test_lines_keep_their_width_in_korean():
     lane_lines = [line for line in lines if line.plain.startswith(("노드", "세션", "장애"))]
     assert len(lane_lines) == 4
     assert {cell_len(line.plain) for line in lane_lines} == {18 + 1 + 40}
+
+
+def test_the_anomaly_explained_is_marked_apart_from_the_others_without_colour():
+    """Bright red `!` for the anomaly being explained, dark red `x` for the rest: the marks say it where
+    colours do not (a monochrome terminal, a printed hand-out)."""
+    history = scene()
+    report = check(history, linearizability=False)
+    stale = report.by_kind("stale_read")[0]
+    others = [op(4, "read", "profile/1", 950, 990, session=4, node="replica-1", value="a")]
+    history["ops"] = [*history["ops"], *others]
+    report = check(history, linearizability=False)
+    assert len(report.by_kind("stale_read")) == 2
+    lines = timeline_lines(history, report.anomalies, start=0, end=1000, width=10, lang="en", focus=stale)
+    replica = next(line.plain for line in lines if line.plain.startswith("node replica-1"))
+    bars = replica[19:]
+    assert bars[5] == "!" and bars[9] == "x"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -167,10 +168,10 @@ class LevelScreen(Screen):
         s = self.session
         s.adopt_app_settings(self.app)
         level, lang, g = s.level, language(), s.glyphs
-        yield Static(level.title.get(lang), id="level-title")
+        yield Static(level.title.get(lang), id="level-title", markup=False)  # pack text: literal
         with Horizontal(id="level-body"):
             with VerticalScroll(id="scenario"):
-                yield Static(level.briefing.get(lang), id="briefing")
+                yield Static(level.briefing.get(lang), id="briefing", markup=False)
                 yield Static(t("play.level_system"), classes="section")
                 yield TopologyDiagram(level.scenario.topology, glyphs=g, id="topology")
                 yield Static(t("play.level_coming"), classes="section")
@@ -251,7 +252,7 @@ class LevelScreen(Screen):
             text = t("play.level_chosen", card=self.session.card_title(self.chosen))
         else:
             text = t("play.level_choose_prompt")
-        self.query_one("#choice", Static).update(text)
+        self.query_one("#choice", Static).update(Text(text))  # holds a card title: literal
 
     def action_pick(self, number: int) -> None:
         cards = self.session.level.cards

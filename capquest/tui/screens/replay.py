@@ -64,7 +64,9 @@ class ReplayScreen(Screen):
     def compose(self) -> ComposeResult:
         s = self.session
         title = s.card_title(self.result.card)
-        yield Static(t("play.replay_title", level=s.level.title.get(language()), card=title), id="replay-title")
+        yield Static(
+            t("play.replay_title", level=s.level.title.get(language()), card=title), id="replay-title", markup=False
+        )
         with VerticalScroll(id="replay-body"):
             yield ReplayView(s.level.scenario, self.frames, glyphs=s.glyphs, ascii_borders=bool(s.ascii_borders),
                              id="replay")

@@ -98,9 +98,9 @@ class ResultsScreen(Screen):
                 yield MetricTable(glyphs=g, id="metrics")
                 yield Static(t("play.results_explanation"), classes="section")
                 explanation = card.explanation.get(lang) if card else t("play.results_custom_explanation")
-                yield Static(explanation, id="explanation")
+                yield Static(explanation, id="explanation", markup=False)  # pack text: literal
                 yield Static(t("play.results_debrief"), classes="section")
-                yield Static(s.level.debrief.get(lang), id="debrief")
+                yield Static(s.level.debrief.get(lang), id="debrief", markup=False)
             with Vertical(id="side"):
                 with VerticalScroll(id="chart-scroll"):
                     yield TradeoffChart(chart_points(s, r), glyphs=g, id="chart",
