@@ -175,3 +175,23 @@ def test_a_utf8_byte_order_mark_is_not_a_mistake(tmp_path):
     assert (problem.field, problem.line) == ("scoring.budget", level.splitlines().index("[scoring]") + 2)
     (pack / "one.toml").write_bytes(b"\xef\xbb\xbf" + level.encode())
     assert check_pack(pack).problems == []
+
+
+@pytest.mark.parametrize(
+    "stars, field, reason",
+    [
+        ("[600, 900, 1200]", "scoring.stars[2]", "three stars 1200 is above the budget 1000: no run can earn three stars"),
+        ("[600, 1100, 1200]", "scoring.stars[1]", "two stars 1100 is above the budget 1000: no run can earn two or three stars"),
+    ],
+)  # fmt: skip
+def test_stars_above_the_budget_are_a_warning(tmp_path, stars, field, reason):
+    pack = _copy_pack(FIXTURE, tmp_path / "stars")
+    level = (pack / "one.toml").read_text(encoding="utf-8")
+    assert "budget" not in level  # the default budget, 1000
+    (pack / "one.toml").write_text(
+        level.replace("stars = [100, 200, 300]", f"stars = {stars}"), encoding="utf-8"
+    )
+    report = check_pack(pack)
+    [problem] = report.problems
+    assert (problem.severity, problem.field, problem.reason) == ("warning", field, reason)
+    assert report.pack is not None  # the level can still be passed
