@@ -115,6 +115,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("report", "summarise exported progress files of a class")
     p.add_argument("files", metavar="SAVEFILE", nargs="+", help="exported files, or a folder of them")
     p.add_argument("--csv", metavar="FILE", help="also write the table as CSV")
+    p.add_argument(
+        "--pack",
+        metavar="PATH",
+        action="append",
+        dest="report_packs",
+        default=[],
+        help="re-simulate runs of this pack folder (repeat for several); installed packs are found anyway",
+    )
     return parser
 
 

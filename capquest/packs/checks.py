@@ -316,6 +316,13 @@ def _check_scoring(report: Reporter, file: str, level: LevelFile) -> None:
         report.add(
             file, ("scoring", "stars", 0), say("par_above_budget", par=_num(par), budget=_num(scoring.budget))
         )
+    else:  # the level can be passed, but its top stars can never be won: most likely a slip
+        for index, key in ((1, "two_above_budget"), (2, "three_above_budget")):
+            if scoring.stars[index] > scoring.budget:
+                at = ("scoring", "stars", index)
+                threshold = _num(scoring.stars[index])
+                report.add(file, at, say(key, stars=threshold, budget=_num(scoring.budget)), "warning")
+                break
 
 
 def _check_tutorial(report: Reporter, file: str, level: LevelFile, concepts: Sequence[str]) -> None:

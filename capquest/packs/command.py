@@ -234,6 +234,7 @@ def solve(args: argparse.Namespace) -> int:
 
 
 def _print_solution(solution: design.Solution) -> None:
+    from rich.cells import cell_len
     from rich.table import Table
     from rich.text import Text
 
@@ -258,7 +259,8 @@ def _print_solution(solution: design.Solution) -> None:
             f"{solution.level} (seed {solution.seed}): {say('par_line', par=par, two=two, three=three)}"
         )
     )
-    table.add_column(say("col_run"), no_wrap=True)
+    # The numbers never wrap or shrink; a long assignment label (five data classes) wraps at its spaces.
+    table.add_column(say("col_run"), overflow="fold")
     for key in (
         "col_oversold",
         "col_p99",
@@ -268,8 +270,9 @@ def _print_solution(solution: design.Solution) -> None:
         "col_score",
         "col_stars",
     ):
-        table.add_column(say(key), justify="right")
-    table.add_column("")
+        table.add_column(say(key), justify="right", no_wrap=True, min_width=cell_len(say(key)))
+    mark = "frontier" if language() == "en" else "프런티어"
+    table.add_column("", no_wrap=True, min_width=cell_len(mark))
     for o in sorted(solution.outcomes, key=lambda o: -o.score):
         table.add_row(
             Text(o.label),
@@ -280,7 +283,7 @@ def _print_solution(solution: design.Solution) -> None:
             str(o.anomalies),
             f"{o.score:.1f}",
             "*" * o.stars if language() == "en" else str(o.stars),
-            "frontier" if o.frontier and language() == "en" else ("프런티어" if o.frontier else ""),
+            mark if o.frontier else "",
         )
     console.print(table)
     frontier = ", ".join(o.label for o in solution.outcomes if o.frontier)

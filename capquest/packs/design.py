@@ -153,7 +153,7 @@ def dominated_by(outcomes: Sequence[Outcome], rivals: Sequence[Outcome] | None =
 def _card_lines(pack: Pack, level: LevelFile) -> tuple[str, KeyLines | None]:
     path = pack.path / f"{level.id}.toml"
     try:
-        return str(path), KeyLines(path.read_text(encoding="utf-8"))
+        return str(path), KeyLines(path.read_text(encoding="utf-8-sig"))
     except OSError:
         return str(path), None
 

@@ -130,7 +130,9 @@ class _Files:
             self.problems.append(Problem(shown, "", None, say("unreadable", detail=exc.strerror or exc)))
             return None
         try:
-            text = raw.decode("utf-8")
+            # utf-8-sig: Windows Notepad may start a UTF-8 file with a byte-order mark; TOML forbids it,
+            # but it is invisible in the editor, so it is dropped rather than reported as a syntax error.
+            text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
             self.problems.append(Problem(shown, "", None, say("not_utf8")))
             return None

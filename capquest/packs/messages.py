@@ -113,6 +113,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "par {par} is above the budget {budget}: no run can score that much",
         "통과 점수 {par}이(가) 예산 {budget}보다 커서 어떤 실행도 통과할 수 없습니다",
     ),
+    "two_above_budget": (
+        "two stars {stars} is above the budget {budget}: no run can earn two or three stars",
+        "별 두 개 기준 {stars}이(가) 예산 {budget}보다 커서 어떤 실행도 별 두 개나 세 개를 받을 수 없습니다",
+    ),
+    "three_above_budget": (
+        "three stars {stars} is above the budget {budget}: no run can earn three stars",
+        "별 세 개 기준 {stars}이(가) 예산 {budget}보다 커서 어떤 실행도 별 세 개를 받을 수 없습니다",
+    ),
     "fault_window": (
         "until_s ({until}) must be after at_s ({at})",
         "until_s({until})는 at_s({at})보다 뒤여야 합니다",

@@ -154,13 +154,33 @@ def _print(report) -> None:  # report: ClassReport
     )  # fmt: skip
 
 
+def _packs_to_replay(args: argparse.Namespace) -> list:
+    """The packs named with `--pack` (before or after `report`): a folder, or an installed pack's id.
+    One that does not load is a usage error: the teacher named it to have its runs checked."""
+    named = [*([args.pack] if getattr(args, "pack", None) else []), *getattr(args, "report_packs", [])]
+    if not named:
+        return []
+    from capquest.packs import PackError, load_pack
+    from capquest.packs.installed import locate_pack
+
+    packs = []
+    for value in named:
+        try:
+            packs.append(load_pack(locate_pack(value)))
+        except LookupError as exc:
+            raise UsageError(str(exc)) from None
+        except PackError as exc:
+            raise UsageError(t("saves.report_pack_invalid", path=value, errors=sum(p.severity == "error" for p in exc.problems))) from None
+    return packs
+
+
 def report(args: argparse.Namespace) -> int:
     from capquest.saves.report import PackReplay, build_report, collect_files
 
     files = collect_files(Path(item) for item in args.files)
     if not files:
         raise UsageError(t("saves.report_no_files", paths=", ".join(args.files)))
-    replay = PackReplay()
+    replay = PackReplay(_packs_to_replay(args))
     class_report = build_report(files, replay, replay.level_order, replay.version)
     _print(class_report)
     if args.csv:

@@ -261,7 +261,11 @@ class PackReplay:
         pack = self._find(pack_id)
         if pack is None:
             problem = self._problems.get(pack_id) or self._problems.get("")
-            raise CannotReplay(problem or f"pack {pack_id!r} is not installed here")
+            raise CannotReplay(
+                problem
+                or f"pack {pack_id!r} is not installed here: install it (capquest pack install FOLDER) "
+                "or name its folder (capquest report --pack FOLDER ...)"
+            )
         level = next((lv for lv in pack.levels if lv.id == level_id), None)
         if level is None:
             raise CannotReplay(f"pack {pack_id!r} has no level {level_id!r} here (another version of the pack?)")

@@ -141,6 +141,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self.tutorial_flow: Any = None  # capquest.tui.tutorial.flow.TutorialFlow while the course runs
         self.last_level: str | None = None  # the level opened last (the map comes back to it)
         self._run_started: tuple[str | None, dict[str, str] | None] = (None, None)
+        self._tutorial_records_runs = False  # True while a pack's own tutorial level is played narrated
         if hasattr(type(store), "load"):  # a store, not a function that opens one
             self.store = store
             self._load_progress()
@@ -430,7 +431,34 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self.last_level = slot.id
         for concept_id in slot.level.concepts:  # the briefing names them: they join the glossary
             self.reveal_concept(concept_id)
+        if slot.level.tutorial and not self.pack.builtin:
+            self._open_pack_tutorial(slot.level)
+            return
         self.push_screen(LevelScreen(slot.level, self.pack, **kwargs))
+
+    def _open_pack_tutorial(self, level: Any) -> None:
+        """An instructor's level with `[[tutorial]]` steps plays narrated, step by step: the guided
+        course's flow over this one level. Unlike the course, its runs are the pack's progress."""
+        from capquest.tui.screens.level import play_runner
+        from capquest.tui.tutorial.flow import TutorialFlow
+        from capquest.tutorial.course import Course
+
+        assert self.pack is not None
+        course = Course(self.pack.manifest, (level,), {c.id: c for c in self.pack.concepts})
+        self.tutorial_flow = TutorialFlow(
+            self,
+            course,
+            lang=self.language,
+            runner=self.runner or play_runner,
+            store=None,  # the save keeps one course position, the built-in course's: leave it alone
+            clock=self.clock,
+            replay_clock=self.clock,
+            ascii_borders=self.ascii_borders,
+            reduced_motion=True if self.reduced_motion else None,
+            on_exit=self._tutorial_left,
+        )
+        self._tutorial_records_runs = True
+        self.tutorial_flow.start()
 
     def open_tutorial(self) -> None:
         """The guided course (capquest.tui.tutorial), hosted in this app over the title: its position is
@@ -463,6 +491,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
 
     def _tutorial_left(self) -> None:
         self.tutorial_flow = None
+        self._tutorial_records_runs = False
         if self.store is not None:
             self.progress = self.store.progress
         self._broadcast_state()
@@ -525,7 +554,8 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self._run_started = (None, None)
         if self.tutorial_flow is not None and self.tutorial_flow.active:
             self.tutorial_flow.run_finished(event.result)  # a course level: the course keeps its own record
-            return
+            if not self._tutorial_records_runs:
+                return
         self.record_run(event.result, card, assign)
 
     # What the guided course listens for (capquest.tui.tutorial.flow.TutorialHost's handlers).

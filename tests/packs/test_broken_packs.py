@@ -157,3 +157,41 @@ def test_names_from_a_hostile_pack_reach_the_terminal_as_text(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out
     assert "unknown region '\\x1b[2J\\x07'" in out
+
+
+def test_a_utf8_byte_order_mark_is_not_a_mistake(tmp_path):
+    # Windows Notepad may save UTF-8 with an invisible byte-order mark: the author cannot see it, so it
+    # must not turn into "TOML syntax error at line 1, column 1".
+    pack = _copy_pack(FIXTURE, tmp_path / "bom")
+    for name in ("pack.toml", "one.toml"):
+        path = pack / name
+        path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    level = (pack / "one.toml").read_text(encoding="utf-8-sig")
+    (pack / "one.toml").write_bytes(
+        b"\xef\xbb\xbf" + level.replace("[scoring]", "[scoring]\nbudget = -1").encode()
+    )
+    [problem] = check_pack(pack).problems
+    # the line counts from the file's first visible line, as the editor shows it
+    assert (problem.field, problem.line) == ("scoring.budget", level.splitlines().index("[scoring]") + 2)
+    (pack / "one.toml").write_bytes(b"\xef\xbb\xbf" + level.encode())
+    assert check_pack(pack).problems == []
+
+
+@pytest.mark.parametrize(
+    "stars, field, reason",
+    [
+        ("[600, 900, 1200]", "scoring.stars[2]", "three stars 1200 is above the budget 1000: no run can earn three stars"),
+        ("[600, 1100, 1200]", "scoring.stars[1]", "two stars 1100 is above the budget 1000: no run can earn two or three stars"),
+    ],
+)  # fmt: skip
+def test_stars_above_the_budget_are_a_warning(tmp_path, stars, field, reason):
+    pack = _copy_pack(FIXTURE, tmp_path / "stars")
+    level = (pack / "one.toml").read_text(encoding="utf-8")
+    assert "budget" not in level  # the default budget, 1000
+    (pack / "one.toml").write_text(
+        level.replace("stars = [100, 200, 300]", f"stars = {stars}"), encoding="utf-8"
+    )
+    report = check_pack(pack)
+    [problem] = report.problems
+    assert (problem.severity, problem.field, problem.reason) == ("warning", field, reason)
+    assert report.pack is not None  # the level can still be passed

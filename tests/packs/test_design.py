@@ -201,3 +201,17 @@ def test_every_card_of_the_template_plays_and_every_level_can_be_passed():
     for level in pack.levels:
         results = [run(level, card.id) for card in level.cards]
         assert max(r.score.score for r in results) >= level.scoring.stars[0], level.id
+
+
+def test_solve_table_keeps_every_number_readable_beside_a_five_class_assignment(capsys):
+    from capquest.packs.command import _print_solution
+    from capquest.packs.design import Solution
+
+    label = " ".join(f"{c}=all-replica" for c in ("orders", "inventory", "catalog", "profile", "analytics"))
+    run = Outcome(label, None, {}, 12, 1237.25, 0.0473, 7.6, 3410, 660.6, 1, True, True)
+    _print_solution(Solution("mix", 11, (600.0, 900.0, 980.0), [run], 1024, 500, True))
+    out = capsys.readouterr().out
+    assert "1024 hybrid assignments, so a seeded sample of 500" in out
+    for shown in ("1237.2", "4.73", "3410", "660.6", "frontier", "analytics=all-replica"):
+        assert shown in out, shown
+    assert "…" not in out

@@ -61,3 +61,40 @@ def test_report_reproduces_real_runs_and_flags_a_tampered_one(tmp_path: Path, mo
     assert rows["Linus"]["assign"] == "catalog=add-replica;orders=one-postgres"
     assert f"claims score {scores['Ada'] + 5:g}, the run gives {scores['Ada']:g}" in rows["Mallory"]["detail"]
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_report_checks_a_pack_the_teacher_names_by_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # A class plays `capquest --pack FOLDER` without installing it; the teacher has the same folder.
+    from capquest.packs import load_pack
+
+    folder = Path(__file__).resolve().parents[2] / "levels" / "example"
+    pack = load_pack(folder)
+    result = play.run(pack.level("first-steps"), "primary")
+    ProgressStore(tmp_path / "ada").record_run(
+        pack.id, "first-steps", "primary", {}, result.seed, result.score.score, result.score.stars,
+        result.score.passed, result.outcome.digest,
+    )  # fmt: skip
+    monkeypatch.setenv("CAPQUEST_HOME", str(tmp_path / "ada"))
+    handed_in = tmp_path / "ada.capquest"
+    assert main(["export", "--name", "Ada", "--out", str(handed_in)]) == 0
+    monkeypatch.setenv("CAPQUEST_HOME", str(tmp_path / "teacher"))  # nothing installed
+    out_csv = tmp_path / "class.csv"
+    capsys.readouterr()
+
+    assert main(["report", str(handed_in), "--csv", str(out_csv)]) == 0
+    out = capsys.readouterr().out
+    assert "not installed here" in out and "--pack FOLDER" in out
+    with open(out_csv, encoding="utf-8-sig") as f:
+        assert [r["check"] for r in csv.DictReader(f)] == ["unverified"]
+
+    assert main(["report", str(handed_in), "--pack", str(folder), "--csv", str(out_csv)]) == 0
+    with open(out_csv, encoding="utf-8-sig") as f:
+        assert [r["check"] for r in csv.DictReader(f)] == ["reproduced"]
+
+    # A folder that is no pack, or a broken one: one line, exit 2.
+    capsys.readouterr()
+    assert main(["report", str(handed_in), "--pack", str(tmp_path / "nowhere")]) == 2
+    assert main(["report", str(handed_in), "--pack", str(Path(__file__).parents[1] / "packs" / "broken" / "scoring")]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and "no pack folder" in err[0] and "capquest pack validate" in err[1]
