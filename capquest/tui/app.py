@@ -224,19 +224,19 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
     def _change(self, method: Callable[..., Any], *args: Any) -> Any:
         """Call a store method that changes progress; a save problem is told, never fatal."""
         if self.store is None:
-            self.notify(t("shell.save_loading"), severity="warning")
+            self.notify(t("shell.save_loading"), severity="warning", markup=False)
             return None
         try:
             returned = method(*args)
         except Exception as exc:  # never lose the game over a save problem: say so, keep playing
-            self.notify(t("shell.save_failed", reason=str(exc)), severity="error", timeout=8)
+            self.notify(t("shell.save_failed", reason=str(exc)), severity="error", timeout=8, markup=False)
             return None
         try:
             self.progress = self.store.progress
             for notice in self.store.take_notices():
-                self.notify(self.notice_text(notice), severity="warning", timeout=10)
+                self.notify(self.notice_text(notice), severity="warning", timeout=10, markup=False)
         except Exception as exc:
-            self.notify(t("shell.save_failed", reason=str(exc)), severity="error", timeout=8)
+            self.notify(t("shell.save_failed", reason=str(exc)), severity="error", timeout=8, markup=False)
         return returned
 
     def set_setting(self, key: str, value: Any) -> None:
@@ -258,12 +258,12 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
     def reset_progress(self) -> None:
         """Start over; the store keeps the old progress as a backup file."""
         if self.store is None:
-            self.notify(t("shell.save_loading"), severity="warning")
+            self.notify(t("shell.save_loading"), severity="warning", markup=False)
             return
         kept = self._change(self.store.reset)
         self.revealed_concepts.clear()
         self._broadcast_state()
-        self.notify(t("shell.reset_done_file", path=str(kept)) if kept else t("shell.reset_done"))
+        self.notify(t("shell.reset_done_file", path=str(kept)) if kept else t("shell.reset_done"), markup=False)
 
     # ------------------------------------------------------------------------------ settings effects
     @property
@@ -410,20 +410,20 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
     def open_level(self, level_id: str) -> None:
         """Open the level screen (the play screens' entry point) for an unlocked level."""
         if self.pack is None:
-            self.notify(t("shell.pack_loading"))
+            self.notify(t("shell.pack_loading"), markup=False)
             return
         state = self.campaign()
         slot = next((s for s in state.slots if s.id == level_id), None) if state else None
         if slot is None:
-            self.notify(t("shell.level_unknown", level=level_id), severity="warning")
+            self.notify(t("shell.level_unknown", level=level_id), severity="warning", markup=False)
             return
         if not slot.unlocked:
-            self.notify(t("shell.level_locked"), severity="warning")
+            self.notify(t("shell.level_locked"), severity="warning", markup=False)
             return
         try:
             from capquest.tui.screens.level import LevelScreen
         except ImportError:
-            self.notify(t("shell.level_screen_missing"), severity="warning")
+            self.notify(t("shell.level_screen_missing"), severity="warning", markup=False)
             return
         kwargs: dict[str, Any] = {"clock": self.clock}
         if self.runner is not None:
@@ -472,7 +472,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
 
             course = load_course()
         except Exception as exc:  # a missing or broken course: say so, stay on the title
-            self.notify(t("shell.no_tutorial", reason=str(exc)), severity="warning", timeout=8)
+            self.notify(t("shell.no_tutorial", reason=str(exc)), severity="warning", timeout=8, markup=False)
             return
         self.tutorial_flow = TutorialFlow(
             self,
@@ -586,7 +586,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         try:
             from capquest.tui.screens.why import WhyScreen  # the checker's "why" view, when it lands
         except ImportError:
-            self.notify(t("shell.why_missing"), severity="warning")
+            self.notify(t("shell.why_missing"), severity="warning", markup=False)
             return
         self.push_screen(WhyScreen(event.result, session=getattr(self.screen, "session", None)))
 

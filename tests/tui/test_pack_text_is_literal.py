@@ -32,7 +32,7 @@ def test_markup_in_a_pack_is_shown_literally_through_a_whole_run(spawn_capquest,
     child.expect("New game")
     child.send("1")  # the pack's map: chapter and level titles
     child.expect(re.escape("[link=http://x]"))
-    child.send("\r")  # the level: title, briefing, the hand's pitches
+    child.send("\r")  # the level (narrated: it has tutorial steps): title, briefing, pitches, the panel
     child.expect("Your hand")
     child.send("1")  # choose a card: its title goes into the "Chosen" line
     child.expect("Chosen")
@@ -40,6 +40,16 @@ def test_markup_in_a_pack_is_shown_literally_through_a_whole_run(spawn_capquest,
     child.expect("Replay", timeout=60)
     child.send("\r")  # results: the card's explanation and the debrief
     child.expect("Score", timeout=30)
+    child.send("c")  # compare: the card's title in both columns' headings
+    child.expect("Compare two runs", timeout=30)
+    child.send("\x1b")
+    child.expect("Why")
+    child.send("g")  # the glossary: the pack's concept cards
+    child.expect("Glossary \\(")
+    child.send("\x1b")
+    child.send("\x1bOP")  # F1: help names the level's concept
+    child.expect("The idea behind this level")
+    child.send("\x1b")
     child.send("w")  # the Why? view's title holds the level's and the card's
     child.expect("Why", timeout=30)
     child.send("\x11")

@@ -328,7 +328,7 @@ class LevelScreen(Screen):
         run_button.disabled = False
         if event.state == WorkerState.ERROR:
             self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error",
-                        timeout=8)
+                        timeout=8, markup=False)
             return
         result = event.worker.result
         self.session.runs.append(result)

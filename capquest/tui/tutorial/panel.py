@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
+from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widget import Widget
@@ -109,7 +110,7 @@ class NarrationPanel(Vertical):
         if view is None or not self.children:  # not composed yet: on_mount draws it
             return
         lang, step = c.lang, view.step
-        self.border_title = view.level.title.get(lang)
+        self.border_title = Content(view.level.title.get(lang))  # pack text: literal, not markup
         self.border_subtitle = t("tutorial.step_of", lang, n=view.number, total=view.total)
         body = Text(c.narration())
         if step.kind == "concept" and step.concept:
