@@ -233,7 +233,9 @@ class LevelScreen(Screen):
         if chosen is not None:
             self.query_one(CardHand).choose(chosen)
         elif custom is not None:
-            self.query_one(ClassAssignment).set_assignment(custom)
+            panel = self.query_one(ClassAssignment)
+            panel.set_assignment(custom)
+            panel.mark_edited()
             self.custom = custom
             self._show_choice()
 
@@ -294,11 +296,13 @@ class LevelScreen(Screen):
     def action_run(self) -> None:
         if self.running:
             return
+        self._sync_choice()
         hand = self.query_one(CardHand)
         card_id = self.chosen
         if card_id is None and self.custom is None:
             card_id = hand.cursor_card.id  # Run with nothing chosen plays the card under the cursor
             hand.choose(card_id)
+            self.chosen = card_id
         self.running = True
         # The loading indicator only if the run is slow: mounting one costs a frame of its own.
         self._loading_timer = self.set_timer(0.08, self._show_loading)
@@ -307,6 +311,15 @@ class LevelScreen(Screen):
             self.session.custom_assign = dict(self.custom)
         self.post_message(self.RunStarted(card_id, self.custom))
         self._run_worker(card_id, self.custom)
+
+    def _sync_choice(self) -> None:
+        """Read the choice from the widgets: "r" may arrive before their Chosen/Assigned messages do."""
+        hand = self.query_one(CardHand)
+        panel = next(iter(self.query(ClassAssignment)), None)
+        if panel is not None and panel.edited_at > hand.chosen_at:
+            self.chosen, self.custom = None, dict(panel.assignment)
+        elif hand.chosen_id is not None:
+            self.chosen, self.custom = hand.chosen_id, None
 
     def _show_loading(self) -> None:
         if self.running:
