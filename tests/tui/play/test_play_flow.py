@@ -310,3 +310,27 @@ async def test_a_live_language_switch_keeps_a_custom_mix(make_app):
         await pilot.press("r")
         replay = await _wait_for(pilot, ReplayScreen)
         assert replay.result.card == "custom" and calls[-1] == (None, mix)
+
+
+async def test_ascii_borders_switched_in_settings_redraw_the_open_play_screens(shell_app):
+    """Settings over a level and its results: the diagrams, bars and stars they drew with box-drawing
+    glyphs follow the switch at once, and the replay keeps its place."""
+    from capquest.tui.widgets.glyphs import FANCY, PLAIN
+    from capquest.tui.widgets.topology import TopologyDiagram
+
+    app, run_before = shell_app(tried=("replica-read",))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await run_before(pilot)
+        level = app.screen
+        assert level.query_one(TopologyDiagram).glyphs is FANCY
+        replay = ReplayScreen(level.session, level.session.runs[-1])
+        await app.push_screen(replay)
+        await pilot.press("right", "right", "right")
+        app.set_setting("ascii_borders", True)
+        await pilot.pause()
+        assert level.query_one(TopologyDiagram).glyphs is PLAIN
+        assert replay.query_one(TopologyDiagram).glyphs is PLAIN
+        assert replay.shown == 3 and replay.paused
+        app.set_setting("ascii_borders", False)
+        await pilot.pause()
+        assert level.query_one(TopologyDiagram).glyphs is FANCY
