@@ -88,11 +88,15 @@ class PlaySession:
             return self.reduced_motion
         return os.environ.get("TEXTUAL_ANIMATIONS", "").lower() == "none" or app_animation_level == "none"
 
-    def latest_by_card(self) -> dict[str, Any]:
-        """The latest run of each card (and of "custom" for a hybrid assignment), in card order."""
+    def latest_by_card(self, seed: int | None = None) -> dict[str, Any]:
+        """The latest run of each card (and of "custom" for a hybrid assignment). With `seed`, a card's
+        latest run at that seed wins over later ones at other seeds (a reseed in Compare), so a chart of
+        the cards compares them on the same night."""
         latest: dict[str, Any] = {}
         for result in self.runs:
-            latest[result.card] = result
+            held = latest.get(result.card)
+            if seed is None or held is None or result.seed == seed or held.seed != seed:
+                latest[result.card] = result
         return latest
 
     def best_by_card(self) -> dict[str, tuple[float, int]]:

@@ -27,7 +27,7 @@ CUSTOM_LABEL = "+"  # a hybrid level's custom assignment, on the chart
 def chart_points(session: PlaySession, current: Any) -> list[ChartPoint]:
     """Every card of the level (its latest run, or "?" if untried), plus a custom hybrid mix if played."""
     lang = language()
-    latest = session.latest_by_card()
+    latest = session.latest_by_card(seed=current.seed)
     points = []
     for i, card in enumerate(session.level.cards):
         run = latest.get(card.id)
