@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -122,7 +123,9 @@ class ReplayView(Vertical):
         rps = [f.values.get("rps", 0.0) for f in self.frames[: index + 1]]
         peak = max(f.values.get("rps", 0.0) for f in self.frames) or 1.0
         traffic = Text()
-        traffic.append(pad(t("play.replay_traffic"), 8), style="bold")
+        # one label column for both rows, as wide as the longer label needs (Korean's "프라이머리" is 10 cells)
+        label_w = max(8, *(cell_len(t(k)) + 1 for k in ("play.replay_traffic", "play.replay_pool")))
+        traffic.append(pad(t("play.replay_traffic"), label_w), style="bold")
         traffic.append(f"{rps[-1]:>8,.0f} {t('play.replay_rps')}  ")
         spark_w = max(min(width - traffic.cell_len - 12, 40), 5)
         levels = g.spark
@@ -142,7 +145,7 @@ class ReplayView(Vertical):
         if busy is not None:  # the seed's 995/1000 connections: the primary's pool filling up
             pool = self.scenario.topology.primary.pool
             traffic.append("\n")
-            traffic.append(pad(t("play.replay_pool"), 8), style="bold")
+            traffic.append(pad(t("play.replay_pool"), label_w), style="bold")
             gauge_w = max(min(width - 50, 30), 8)
             filled = min(gauge_w, round(gauge_w * busy / pool))
             hot = busy >= 0.9 * pool
