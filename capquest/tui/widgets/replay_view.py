@@ -75,6 +75,7 @@ class ReplayView(Vertical):
                                self.frames[-1].t_us if self.frames else 1)
         self.set_class(ascii_borders, "-ascii")
         self.index = 0
+        self._drawn: dict[str, object] | None = None  # show_frame's arguments, to redraw on a resize
         self.show_queue = any(f.values.get("worker.queue", 0.0) > 0 for f in self.frames)
 
     def compose(self) -> ComposeResult:
@@ -87,6 +88,12 @@ class ReplayView(Vertical):
     def on_mount(self) -> None:
         self.query_one("#replay-stock", Static).border_title = t("play.replay_stock")
         self.query_one("#replay-events", Static).border_title = t("play.replay_events")
+
+    def on_resize(self) -> None:
+        # Bars are as wide as the widget: a frame drawn before the first layout (the only one, under
+        # reduced motion) or before the terminal was resized is drawn again at the real width.
+        if self._drawn is not None:
+            self.show_frame(**self._drawn)  # type: ignore[arg-type]
 
     def _active(self, t_us: int) -> tuple[list[tuple[tuple[str, ...], ...]], set[str]]:
         partitions, crashed = [], set()
@@ -103,6 +110,7 @@ class ReplayView(Vertical):
         oversell that happened since the previous frame drawn."""
         if not self.frames:
             return
+        self._drawn = {"index": index, "phase": phase, "speed": speed, "paused": paused, "flash": flash}
         self.index = index = max(0, min(index, len(self.frames) - 1))
         frame = self.frames[index]
         g = self.glyphs

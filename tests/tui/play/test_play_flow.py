@@ -334,3 +334,11 @@ async def test_ascii_borders_switched_in_settings_redraw_the_open_play_screens(s
         app.set_setting("ascii_borders", False)
         await pilot.pause()
         assert level.query_one(TopologyDiagram).glyphs is FANCY
+
+
+async def test_reduced_motion_draws_its_one_frame_at_the_screens_full_width(make_app):
+    app = make_app(start=_replay_start, reduced_motion=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        clock = str(app.screen.query_one("#replay-clock").render())
+        assert len(clock.rstrip()) > 80, clock  # the progress bar fills the line, not a stub of 8 cells
