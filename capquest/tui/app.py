@@ -304,9 +304,22 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
             return self._ASCII_KEYS[binding.key]
         return super().get_key_display(binding)
 
-    def watch_ascii_borders(self, value: bool) -> None:
+    async def watch_ascii_borders(self, value: bool) -> None:
         self.set_class(value, "-ascii")
         self.refresh_css(animate=False)
+        # The play screens draw their diagrams, bars and stars with the session's glyphs (CSS cannot
+        # reach those): hand the setting down and redraw them.
+        stale = []
+        for screen in self.screen_stack:
+            session = getattr(screen, "session", None)
+            if session is not None and bool(getattr(session, "ascii_borders", value)) != value:
+                stale.append(screen)
+        for screen in stale:
+            screen.session.ascii_borders = value  # type: ignore[attr-defined]
+        for screen in stale:
+            retranslate = getattr(screen, "retranslate", None)
+            if retranslate is not None:
+                await retranslate()
 
     async def watch_language(self, language: str) -> None:
         set_language(language)

@@ -179,6 +179,29 @@ async def test_help_lists_the_screens_own_bindings_and_the_levels_concept(build_
         assert type(app.screen).__name__ == "CampaignMapScreen"
 
 
+async def test_help_opens_over_the_modal_screens_too(build_app, passed_two) -> None:
+    """A modal screen hides the app's keys: the glossary, the pack picker and a confirmation each answer
+    F1 themselves, with a word about what they are for."""
+    app = build_app(records=passed_two)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _ready(pilot)
+        for open_keys, modal in ((("g",), "GlossaryScreen"), (("4",), "PackPickerScreen"),
+                                 (("1",), "ConfirmScreen")):  # New game over progress asks first
+            await pilot.press(*open_keys)
+            await _ready(pilot)
+            assert type(app.screen).__name__ == modal
+            await pilot.press("f1")
+            await _ready(pilot)
+            help_screen = app.screen
+            assert type(help_screen).__name__ == "HelpScreen" and help_screen.for_screen.help_text()
+            await pilot.press("escape")  # help closes, back on the modal
+            await _ready(pilot)
+            assert type(app.screen).__name__ == modal
+            await pilot.press("escape")
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "TitleScreen"
+
+
 async def test_glossary_opens_from_any_screen_with_both_terms(build_app) -> None:
     app = build_app(records={"black-friday": LevelRecord(attempts=1)})
     async with app.run_test(size=(80, 24)) as pilot:

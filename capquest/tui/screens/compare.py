@@ -27,8 +27,9 @@ class CompareScreen(Screen):
 
     BINDINGS: ClassVar = [
         Binding("tab,x", "switch_side", "play.key_compare_side", id="compare.side"),
-        Binding("left", "cycle(-1)", "play.key_compare_prev", id="compare.prev"),
-        Binding("right", "cycle(1)", "play.key_compare_next", id="compare.next"),
+        # priority: the scrolling body would otherwise claim left/right (and hide them from the footer)
+        Binding("left", "cycle(-1)", "play.key_compare_prev", id="compare.prev", priority=True),
+        Binding("right", "cycle(1)", "play.key_compare_next", id="compare.next", priority=True),
         Binding("s", "reseed", "play.key_compare_seed", id="compare.seed"),
         Binding("escape", "back", "play.key_compare_back", id="compare.back"),
     ]

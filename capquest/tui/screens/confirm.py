@@ -22,6 +22,7 @@ class ConfirmScreen(CapQuestModal):
         Binding("escape", "answer(False)", "shell.bind.cancel", id="confirm-cancel"),
         Binding("left", "app.focus_previous", show=False, id="confirm-left"),
         Binding("right", "app.focus_next", show=False, id="confirm-right"),
+        Binding("f1,question_mark", "app.help", "shell.bind.help", id="confirm-help", key_display="F1"),
     ]
 
     def __init__(self, question: str, *, yes: str | None = None, no: str | None = None) -> None:
@@ -40,6 +41,9 @@ class ConfirmScreen(CapQuestModal):
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
+
+    def help_text(self) -> str:
+        return t("shell.help.confirm")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -24,6 +24,8 @@ class GlossaryScreen(CapQuestModal):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "shell.bind.close", id="glossary-close"),
         Binding("g", "close", "shell.bind.close", id="glossary-close-g", show=False),
+        # A modal screen hides the app's bindings: help is declared again on each one.
+        Binding("f1,question_mark", "app.help", "shell.bind.help", id="glossary-help", key_display="F1"),
     ]
 
     app: CapQuestApp  # type: ignore[assignment]
@@ -77,6 +79,9 @@ class GlossaryScreen(CapQuestModal):
     async def retranslate(self) -> None:
         await super().retranslate()
         self.on_mount()
+
+    def help_text(self) -> str:
+        return t("shell.help.glossary")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -89,11 +89,15 @@ class PlaySession:
             return self.reduced_motion
         return os.environ.get("TEXTUAL_ANIMATIONS", "").lower() == "none" or app_animation_level == "none"
 
-    def latest_by_card(self) -> dict[str, Any]:
-        """The latest run of each card (and of "custom" for a hybrid assignment), in card order."""
+    def latest_by_card(self, seed: int | None = None) -> dict[str, Any]:
+        """The latest run of each card (and of "custom" for a hybrid assignment). With `seed`, a card's
+        latest run at that seed wins over later ones at other seeds (a reseed in Compare), so a chart of
+        the cards compares them on the same night."""
         latest: dict[str, Any] = {}
         for result in self.runs:
-            latest[result.card] = result
+            held = latest.get(result.card)
+            if seed is None or held is None or result.seed == seed or held.seed != seed:
+                latest[result.card] = result
         return latest
 
     def best_by_card(self) -> dict[str, tuple[float, int]]:
@@ -234,7 +238,9 @@ class LevelScreen(Screen):
         if chosen is not None:
             self.query_one(CardHand).choose(chosen)
         elif custom is not None:
-            self.query_one(ClassAssignment).set_assignment(custom)
+            panel = self.query_one(ClassAssignment)
+            panel.set_assignment(custom)
+            panel.mark_edited()
             self.custom = custom
             self._show_choice()
 
@@ -295,11 +301,13 @@ class LevelScreen(Screen):
     def action_run(self) -> None:
         if self.running:
             return
+        self._sync_choice()
         hand = self.query_one(CardHand)
         card_id = self.chosen
         if card_id is None and self.custom is None:
             card_id = hand.cursor_card.id  # Run with nothing chosen plays the card under the cursor
             hand.choose(card_id)
+            self.chosen = card_id
         self.running = True
         # The loading indicator only if the run is slow: mounting one costs a frame of its own.
         self._loading_timer = self.set_timer(0.08, self._show_loading)
@@ -308,6 +316,15 @@ class LevelScreen(Screen):
             self.session.custom_assign = dict(self.custom)
         self.post_message(self.RunStarted(card_id, self.custom))
         self._run_worker(card_id, self.custom)
+
+    def _sync_choice(self) -> None:
+        """Read the choice from the widgets: "r" may arrive before their Chosen/Assigned messages do."""
+        hand = self.query_one(CardHand)
+        panel = next(iter(self.query(ClassAssignment)), None)
+        if panel is not None and panel.edited_at > hand.chosen_at:
+            self.chosen, self.custom = None, dict(panel.assignment)
+        elif hand.chosen_id is not None:
+            self.chosen, self.custom = hand.chosen_id, None
 
     def _show_loading(self) -> None:
         if self.running:

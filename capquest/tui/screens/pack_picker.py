@@ -39,6 +39,7 @@ class PackPickerScreen(CapQuestModal):
     CSS_PATH = "pack_picker.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "shell.bind.close", id="packs-close"),
+        Binding("f1,question_mark", "app.help", "shell.bind.help", id="packs-help", key_display="F1"),
     ]
 
     def __init__(self, packs: list[tuple[str, Any, str | None]], current_id: str, lang: str) -> None:

@@ -77,9 +77,12 @@ class ReplayScreen(Screen):
         return t("play.help_replay")
 
     async def retranslate(self) -> None:
+        """Redraw in the new language (or borders) where the replay stood, not from the start."""
         localize_bindings(self)
         await self.recompose()
-        self.on_mount()
+        self.set_class(bool(self.session.ascii_borders), "-ascii")
+        self.shown = -1
+        self._draw()
 
     def on_mount(self) -> None:
         self.reduced = self.session.motion_reduced(getattr(self.app, "animation_level", None))

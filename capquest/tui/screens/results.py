@@ -27,7 +27,7 @@ CUSTOM_LABEL = "+"  # a hybrid level's custom assignment, on the chart
 def chart_points(session: PlaySession, current: Any) -> list[ChartPoint]:
     """Every card of the level (its latest run, or "?" if untried), plus a custom hybrid mix if played."""
     lang = language()
-    latest = session.latest_by_card()
+    latest = session.latest_by_card(seed=current.seed)
     points = []
     for i, card in enumerate(session.level.cards):
         run = latest.get(card.id)
@@ -49,11 +49,13 @@ class ResultsScreen(Screen):
     CSS_PATH = "results.tcss"
     HELP: ClassVar[str] = LocalizedHelp("play.help_results")  # type: ignore[assignment]
 
+    # Compare, Why? and Replay are buttons with their keys on them: the footer keeps its room for the
+    # rest, so Help still fits at 80 columns (the help screen lists every key).
     BINDINGS: ClassVar = [
-        Binding("c", "compare", "play.key_results_compare", id="results.compare"),
-        Binding("w", "why", "play.key_results_why", id="results.why"),
+        Binding("c", "compare", "play.key_results_compare", show=False, id="results.compare"),
+        Binding("w", "why", "play.key_results_why", show=False, id="results.why"),
         Binding("t", "chart", "play.key_results_chart", id="results.chart"),
-        Binding("a", "replay", "play.key_results_replay", id="results.replay"),
+        Binding("a", "replay", "play.key_results_replay", show=False, id="results.replay"),
         Binding("n", "next_level", "play.key_results_next", id="results.next"),
         Binding("escape", "back", "play.key_results_back", id="results.back"),
     ]

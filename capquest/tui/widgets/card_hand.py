@@ -3,6 +3,7 @@ on the level screen) chooses the card under it."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
@@ -13,6 +14,10 @@ from textual.message import Message
 from capquest.packs.model import Card
 from capquest.tui.widgets.glyphs import FANCY, Glyphs
 from capquest.tui.widgets.strategy_card import StrategyCard
+
+# Orders the player's last choices between the hand and the hybrid panel: Run reads which came last from
+# the widgets themselves, not from messages that may still be on their way up when "r" arrives.
+choice_stamps = itertools.count(1)
 
 
 class CardHand(VerticalScroll, can_focus=True):
@@ -51,6 +56,7 @@ class CardHand(VerticalScroll, can_focus=True):
         self.best = dict(best or {})
         self.cursor_index = 0
         self.chosen_id: str | None = None
+        self.chosen_at = 0  # a `choice_stamps` number: when a card was last chosen
         self.compact = compact
 
     def compose(self):
@@ -87,6 +93,7 @@ class CardHand(VerticalScroll, can_focus=True):
         """Mark `card_id` as chosen (None: no card, e.g. a custom hybrid assignment) and tell the screen."""
         self.chosen_id = card_id
         if card_id is not None:
+            self.chosen_at = next(choice_stamps)
             self.cursor_index = next(i for i, c in enumerate(self.cards) if c.id == card_id)
         self._show_cursor()
         if card_id is not None:

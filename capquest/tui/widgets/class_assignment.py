@@ -15,6 +15,7 @@ from textual.widget import Widget
 
 from capquest.i18n import language, t
 from capquest.packs.model import Card
+from capquest.tui.widgets.card_hand import choice_stamps
 from capquest.tui.widgets.glyphs import pad
 
 
@@ -48,6 +49,7 @@ class ClassAssignment(Widget, can_focus=True):
         self.data_classes = tuple(data_classes)
         self.cards = tuple(cards)
         self.assignment: dict[str, str] = {}
+        self.edited_at = 0  # a `choice_stamps` number: when the player last changed the mix by hand
         self.set_assignment(initial or {})
         self.row = 0
         self.set_class(ascii_borders, "-ascii")
@@ -60,6 +62,10 @@ class ClassAssignment(Widget, can_focus=True):
         for dc in self.data_classes:
             self.assignment[dc] = mapping[dc] if mapping.get(dc) in ids else ids[0]
         self.refresh(layout=True)
+
+    def mark_edited(self) -> None:
+        """The shown mix is the player's own (not a hybrid card's): Run plays it as "custom"."""
+        self.edited_at = next(choice_stamps)
 
     def _title(self, card_id: str) -> str:
         lang = language()
@@ -93,6 +99,7 @@ class ClassAssignment(Widget, can_focus=True):
         dc = self.data_classes[self.row]
         ids = [c.id for c in self.cards]
         self.assignment[dc] = ids[(ids.index(self.assignment[dc]) + step) % len(ids)]
+        self.mark_edited()
         self.refresh(layout=True)
         self.post_message(self.Assigned(dc, self.assignment[dc]))
 

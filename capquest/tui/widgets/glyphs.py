@@ -39,7 +39,7 @@ class Glyphs:
 FANCY = Glyphs(h="─", v="│", tl="╭", tr="╮", bl="╰", br="╯", star_on="★", star_off="☆", dot="•",
                cut="╳", bar="█", bar_empty="░", spark="▁▂▃▄▅▆▇█", point="◆", frontier="·", arrow="→",
                play="▶", pause="||", better="◀")
-PLAIN = Glyphs(h="-", v="|", tl="+", tr="+", bl="+", br="+", star_on="*", star_off=".", dot="o",
+PLAIN = Glyphs(h="-", v="|", tl="+", tr="+", bl="+", br="+", star_on="*", star_off="-", dot="o",
                cut="X", bar="#", bar_empty=".", spark="_.-=+*#@", point="@", frontier=".", arrow="->",
                play=">", pause="||", better="<")
 

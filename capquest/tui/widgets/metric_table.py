@@ -68,7 +68,8 @@ class MetricTable(Static):
 
     def show_result(self, result: Any) -> None:
         table = _table(self.glyphs is not FANCY)
-        table.add_column(t("play.metric_header"), no_wrap=True)
+        # In a narrow panel a long metric name wraps, so the figures and what they cost are never cut.
+        table.add_column(t("play.metric_header"), overflow="fold")
         table.add_column(t("play.metric_value"), justify="right", no_wrap=True)
         table.add_column(t("play.metric_penalty"), justify="right", no_wrap=True)
         for row in ROWS:

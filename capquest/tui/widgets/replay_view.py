@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -74,6 +75,7 @@ class ReplayView(Vertical):
                                self.frames[-1].t_us if self.frames else 1)
         self.set_class(ascii_borders, "-ascii")
         self.index = 0
+        self._drawn: dict[str, object] | None = None  # show_frame's arguments, to redraw on a resize
         self.show_queue = any(f.values.get("worker.queue", 0.0) > 0 for f in self.frames)
 
     def compose(self) -> ComposeResult:
@@ -86,6 +88,12 @@ class ReplayView(Vertical):
     def on_mount(self) -> None:
         self.query_one("#replay-stock", Static).border_title = t("play.replay_stock")
         self.query_one("#replay-events", Static).border_title = t("play.replay_events")
+
+    def on_resize(self) -> None:
+        # Bars are as wide as the widget: a frame drawn before the first layout (the only one, under
+        # reduced motion) or before the terminal was resized is drawn again at the real width.
+        if self._drawn is not None:
+            self.show_frame(**self._drawn)  # type: ignore[arg-type]
 
     def _active(self, t_us: int) -> tuple[list[tuple[tuple[str, ...], ...]], set[str]]:
         partitions, crashed = [], set()
@@ -102,6 +110,7 @@ class ReplayView(Vertical):
         oversell that happened since the previous frame drawn."""
         if not self.frames:
             return
+        self._drawn = {"index": index, "phase": phase, "speed": speed, "paused": paused, "flash": flash}
         self.index = index = max(0, min(index, len(self.frames) - 1))
         frame = self.frames[index]
         g = self.glyphs
@@ -122,7 +131,9 @@ class ReplayView(Vertical):
         rps = [f.values.get("rps", 0.0) for f in self.frames[: index + 1]]
         peak = max(f.values.get("rps", 0.0) for f in self.frames) or 1.0
         traffic = Text()
-        traffic.append(pad(t("play.replay_traffic"), 8), style="bold")
+        # one label column for both rows, as wide as the longer label needs (Korean's "프라이머리" is 10 cells)
+        label_w = max(8, *(cell_len(t(k)) + 1 for k in ("play.replay_traffic", "play.replay_pool")))
+        traffic.append(pad(t("play.replay_traffic"), label_w), style="bold")
         traffic.append(f"{rps[-1]:>8,.0f} {t('play.replay_rps')}  ")
         spark_w = max(min(width - traffic.cell_len - 12, 40), 5)
         levels = g.spark
@@ -142,7 +153,7 @@ class ReplayView(Vertical):
         if busy is not None:  # the seed's 995/1000 connections: the primary's pool filling up
             pool = self.scenario.topology.primary.pool
             traffic.append("\n")
-            traffic.append(pad(t("play.replay_pool"), 8), style="bold")
+            traffic.append(pad(t("play.replay_pool"), label_w), style="bold")
             gauge_w = max(min(width - 50, 30), 8)
             filled = min(gauge_w, round(gauge_w * busy / pool))
             hot = busy >= 0.9 * pool

@@ -264,3 +264,89 @@ async def test_a_slow_run_shows_a_loading_indicator_that_goes_away(make_app):
         await _wait_for(pilot, LevelScreen)
         button = level.query_one("#run")
         assert not button.loading and not button.disabled
+
+
+async def test_run_pressed_before_the_choice_message_arrives_runs_what_was_chosen(make_app):
+    """A fast typist's "3r" (or "←r" on the assignment panel): Run must play what the keys chose, even
+    when the widget's message about it is still on its way up."""
+    app = make_app(hybrid=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        level = app.screen
+        level.action_pick(3)  # no pause: the hand's Chosen message is not handled yet
+        level.action_run()
+        replay = await _wait_for(pilot, ReplayScreen)
+        assert replay.result.card == "cache-queue"
+        await pilot.press("enter")
+        await _wait_for(pilot, ResultsScreen)
+        await pilot.press("escape")
+        level = await _wait_for(pilot, LevelScreen)
+
+        panel = level.query_one("#assign")
+        panel.action_row(1)
+        panel.action_cycle(1)  # an edit of the mix, its Assigned message not handled yet
+        level.action_run()
+        replay = await _wait_for(pilot, ReplayScreen)
+        assert replay.result.card == "custom"
+        await pilot.press("enter")
+        await _wait_for(pilot, ResultsScreen)
+        await pilot.press("escape")
+        level = await _wait_for(pilot, LevelScreen)
+
+        level.action_pick(4)  # back to a whole card after the custom mix, again without a pause
+        level.action_run()
+        replay = await _wait_for(pilot, ReplayScreen)
+        assert replay.result.card == "split"
+
+
+async def test_a_live_language_switch_keeps_a_custom_mix(make_app):
+    from capquest import i18n
+
+    calls = []
+
+    def recording_runner(level, card_id, seed, assign):
+        calls.append((card_id, dict(assign or {})))
+        return fake_run(level, card_id, seed, assign)
+
+    app = make_app(hybrid=True, runner=recording_runner)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("tab", "down", "right")
+        level = app.screen
+        mix = dict(level.custom)
+        i18n.set_language("ko")
+        await level.retranslate()
+        await pilot.pause()
+        await pilot.press("r")
+        replay = await _wait_for(pilot, ReplayScreen)
+        assert replay.result.card == "custom" and calls[-1] == (None, mix)
+
+
+async def test_ascii_borders_switched_in_settings_redraw_the_open_play_screens(shell_app):
+    """Settings over a level and its results: the diagrams, bars and stars they drew with box-drawing
+    glyphs follow the switch at once, and the replay keeps its place."""
+    from capquest.tui.widgets.glyphs import FANCY, PLAIN
+    from capquest.tui.widgets.topology import TopologyDiagram
+
+    app, run_before = shell_app(tried=("replica-read",))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await run_before(pilot)
+        level = app.screen
+        assert level.query_one(TopologyDiagram).glyphs is FANCY
+        replay = ReplayScreen(level.session, level.session.runs[-1])
+        await app.push_screen(replay)
+        await pilot.press("right", "right", "right")
+        app.set_setting("ascii_borders", True)
+        await pilot.pause()
+        assert level.query_one(TopologyDiagram).glyphs is PLAIN
+        assert replay.query_one(TopologyDiagram).glyphs is PLAIN
+        assert replay.shown == 3 and replay.paused
+        app.set_setting("ascii_borders", False)
+        await pilot.pause()
+        assert level.query_one(TopologyDiagram).glyphs is FANCY
+
+
+async def test_reduced_motion_draws_its_one_frame_at_the_screens_full_width(make_app):
+    app = make_app(start=_replay_start, reduced_motion=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        clock = str(app.screen.query_one("#replay-clock").render())
+        assert len(clock.rstrip()) > 80, clock  # the progress bar fills the line, not a stub of 8 cells

@@ -124,3 +124,20 @@ def test_replay_reads_stock_keys_and_names_events():
     assert stock_keys(frames) == ["stock/0", "stock/1"]
     assert event_text("crash:primary:start") == t("play.event_crash_start", node="primary")
     assert event_text("something-new") == "something-new"  # unknown events show as written
+
+
+def test_the_chart_compares_cards_at_the_results_seed_not_a_later_reseed():
+    from capquest.tui.screens.level import PlaySession
+    from capquest.tui.screens.results import chart_points
+
+    level = fake_level()
+    session = PlaySession(level, runner=fake_run)
+    lock_1 = fake_run(level, "for-update", 1)
+    replica_1 = fake_run(level, "replica-read", 1)
+    lock_2 = fake_run(level, "for-update", 2)  # Compare's "other seed" of the lock, run after
+    session.runs += [lock_1, replica_1, lock_2]
+    by_label = {p.label: p for p in chart_points(session, replica_1)}
+    assert lock_2.outcome.metrics.latency_ms.p99 != lock_1.outcome.metrics.latency_ms.p99
+    assert by_label["2"].p99_ms == lock_1.outcome.metrics.latency_ms.p99  # the same night as the replica's
+    assert by_label["1"].current and by_label["1"].p99_ms == replica_1.outcome.metrics.latency_ms.p99
+    assert session.latest_by_card()["for-update"] is lock_2  # without a seed: simply the latest
