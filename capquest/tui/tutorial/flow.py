@@ -164,6 +164,9 @@ class TutorialFlow:
         found = screen.query(NarrationPanel)
         if found:
             return found.first()
+        if not screen.is_attached:
+            # a screen already leaving (the app quitting while it still mounts): nothing to narrate on
+            return None
         panel = NarrationPanel(self, ascii_borders=self.ascii_borders)
         screen.mount(panel)
         self.app.call_after_refresh(self.refresh)  # draw it once its children exist
