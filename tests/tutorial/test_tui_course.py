@@ -177,3 +177,41 @@ async def _delay_back_skip_resume() -> None:
         assert again.tutorial_flow.controller.current.number == 3
         await until(pilot, lambda: panel_ready(again))
         assert "Welcome back" in panel_text(again)
+
+
+def test_a_resumed_course_quotes_the_runs_made_before_and_leads_back_to_the_cards() -> None:
+    asyncio.run(_resume_with_runs())
+
+
+async def _resume_with_runs() -> None:
+    from capquest.tutorial.controller import CoursePosition
+
+    # left after the first run of the sessions level, on the step that quotes its figures
+    store = FakeStore(saved=CoursePosition("tutorial", "t5-sessions", 2))
+    app = TutorialApp(lang="en", runner=fake_run, store=store, clock=FakeClock(), replay_clock=FakeClock(),
+                      reduced_motion=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: panel_ready(app))
+        c = app.tutorial_flow.controller
+        assert c.current.level.id == "t5-sessions" and c.current.step_index == 2
+        await settle(pilot)  # the runs the earlier steps asked for are made again, in a worker
+        assert set(c.runs("t5-sessions")) == {"plain-replicas"}
+        assert set(c.runs("t1-twenty-times")) == {"one-postgres"}
+        text = panel_text(app)
+        assert "- times" not in text and "times a customer did not see" in text  # figures, not "-"
+        # the player looks at the results again, then Enter: the next step wants the cards
+        await press(pilot, "1", "r")
+        await to_results(pilot)
+        await until(pilot, lambda: app.tutorial_flow.accepts("tutorial_next"))
+        await press(pilot, "enter")
+        assert c.current.step.kind == "await" and c.current.step.target == "hand"
+        assert isinstance(app.screen, LevelScreen)  # taken back to the cards, not left on the results
+        for _ in range(c.total):
+            if c.finished:
+                break
+            await press(pilot, "right_square_bracket")
+        await until(pilot, lambda: isinstance(app.screen, RecapScreen))
+        recap = str(app.screen.query_one("#recap-text").render())
+        # levels played before the player left are in the recap with their figures
+        assert "One PostgreSQL:" in recap and "Read replica:" in recap and "Any replica:" in recap
+        assert recap.count(t("tutorial.recap_not_run", "en")) == 3  # only the levels skipped after it
