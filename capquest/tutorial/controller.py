@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from capquest.play import RunResult
 
 HINT_DELAY_S = 30.0
+RUN_TARGETS = ("results", "chart", "why")  # step targets that exist only once a run has been made
 
 
 @dataclass(frozen=True)
@@ -172,7 +173,12 @@ class TutorialController:
         for li, level in enumerate(self.levels):
             if level.id == position.level_id and 0 <= position.step < len(level.tutorial):
                 step = position.step
-                # A fresh level screen has no card chosen: resume at the step that asks to choose it.
+                # A resumed level starts on a fresh level screen, without the results of the runs made
+                # before: a step that looks at them goes back to the run that makes them...
+                if level.tutorial[step].target in RUN_TARGETS:
+                    step = next((i for i in range(step - 1, -1, -1) if level.tutorial[i].kind == "await"
+                                 and level.tutorial[i].action == "run"), step)
+                # ...and "Run it." goes back to the step that asks to choose the card (none is chosen).
                 here = level.tutorial[step]
                 before = level.tutorial[step - 1] if step > 0 else None
                 if (here.kind == "await" and here.action == "run" and here.card is not None

@@ -234,8 +234,17 @@ def test_a_resume_at_a_run_goes_back_to_choosing_its_card_and_past_runs_are_list
     # a fresh level screen has no card chosen: "Run it." alone would run whatever is under the cursor
     assert c.resume(CoursePosition("tutorial", "demo", 2))
     assert c.current is not None and c.current.step.action == "choose_card"
-    assert c.resume(CoursePosition("tutorial", "demo", 3))  # past the run: the run is listed to redo
+    assert c.resume(CoursePosition("tutorial", "demo", 4))  # past the run: the run is listed to redo
     assert [(r.level.id, r.card, r.assign) for r in c.past_runs()] == [("demo", "safe", None)]
+
+
+def test_a_resume_at_a_step_that_looks_at_the_results_goes_back_to_the_run() -> None:
+    level = LevelFile.model_validate(tomllib.loads(RUN_AFTER_CHOICE.replace(
+        'kind = "question"\n', 'kind = "question"\ntarget = "results"\n', 1)))
+    c = TutorialController([level])
+    assert c.resume(CoursePosition("tutorial", "demo", 3))  # the question about the run's results
+    assert c.current is not None and c.current.step_index == 1  # choose the card, then run it again
+    assert c.past_runs() == []
 
 
 def test_a_restored_run_never_replaces_one_the_player_made_since(level: LevelFile) -> None:

@@ -186,24 +186,25 @@ def test_a_resumed_course_quotes_the_runs_made_before_and_leads_back_to_the_card
 async def _resume_with_runs() -> None:
     from capquest.tutorial.controller import CoursePosition
 
-    # left after the first run of the sessions level, on the step that quotes its figures
-    store = FakeStore(saved=CoursePosition("tutorial", "t5-sessions", 2))
+    # left in the sessions level after its first run, about to try the second card
+    store = FakeStore(saved=CoursePosition("tutorial", "t5-sessions", 3))
     app = TutorialApp(lang="en", runner=fake_run, store=store, clock=FakeClock(), replay_clock=FakeClock(),
                       reduced_motion=True)
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: panel_ready(app))
         c = app.tutorial_flow.controller
-        assert c.current.level.id == "t5-sessions" and c.current.step_index == 2
+        assert c.current.level.id == "t5-sessions" and c.current.step_index == 3
         await settle(pilot)  # the runs the earlier steps asked for are made again, in a worker
         assert set(c.runs("t5-sessions")) == {"plain-replicas"}
         assert set(c.runs("t1-twenty-times")) == {"one-postgres"}
-        text = panel_text(app)
-        assert "- times" not in text and "times a customer did not see" in text  # figures, not "-"
-        # the player looks at the results again, then Enter: the next step wants the cards
-        await press(pilot, "1", "r")
+        await press(pilot, "2", "r")
         await to_results(pilot)
-        await until(pilot, lambda: app.tutorial_flow.accepts("tutorial_next"))
-        await press(pilot, "enter")
+        await until(pilot, lambda: c.current.step.kind == "question" and panel_ready(app))
+        # the question quotes the run made before the player left, not "-"
+        before = c.runs("t5-sessions")["plain-replicas"].outcome.metrics.ryw_violations
+        assert f"violations: {before:,} before" in panel_text(app)
+        right = next(i for i, ch in enumerate(c.current.step.choices) if ch.correct)
+        await press(pilot, str(right + 1), "enter", "enter")  # answered; the concept card; on
         assert c.current.step.kind == "await" and c.current.step.target == "hand"
         assert isinstance(app.screen, LevelScreen)  # taken back to the cards, not left on the results
         for _ in range(c.total):

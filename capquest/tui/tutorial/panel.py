@@ -86,7 +86,10 @@ class NarrationPanel(Vertical):
     NarrationPanel #tutorial-choices { margin: 1 0 0 0; }
     NarrationPanel #tutorial-feedback { margin: 1 0 0 0; }
     NarrationPanel #tutorial-keys { color: $text-muted; margin: 1 0 0 0; }
+    NarrationPanel.-compact #tutorial-choices, NarrationPanel.-compact #tutorial-feedback,
+    NarrationPanel.-compact #tutorial-keys { margin: 0; }
     """
+    COMPACT_BELOW = 30  # terminal rows: below this, no blank lines between the panel's parts
 
     def __init__(self, flow: TutorialFlow, *, ascii_borders: bool = False) -> None:
         super().__init__(id="tutorial-panel")
@@ -109,6 +112,8 @@ class NarrationPanel(Vertical):
         if view is None or not self.children:  # not composed yet: on_mount draws it
             return
         lang, step = c.lang, view.step
+        # a question with its explanation and a hint must fit, keys line included, in 80x24
+        self.set_class(self.app.size.height < self.COMPACT_BELOW, "-compact")
         self.border_title = view.level.title.get(lang)
         self.border_subtitle = t("tutorial.step_of", lang, n=view.number, total=view.total)
         body = Text(c.narration())
