@@ -80,6 +80,9 @@ async def follow(pilot: Pilot, app: TutorialApp) -> dict[str, str]:
         step, level = view.step, view.level
         cards = [card.id for card in level.cards]
         if isinstance(app.screen, ReplayScreen):
+            if "replay" not in seen and step.target == "results":
+                await until(pilot, lambda: panel_ready(app))
+                seen["replay"] = panel_text(app)  # the narrator lets the replay tell it first
             await press(pilot, "enter")  # the replay's own key: on to the results
             continue
         if step.kind == "await" and step.action in ("choose_card", "run"):
@@ -136,6 +139,7 @@ async def _complete_the_course(lang: str) -> None:
         assert seen["expected_hint"] in seen["hint"]
         assert seen["expected_explanation"] in seen["explanation"]
         assert t("tutorial.wrong", lang, text="").strip() in seen["explanation"]
+        assert t("tutorial.watch_replay", lang) in seen["replay"]
         assert isinstance(app.screen, RecapScreen)
         recap = str(app.screen.query_one("#recap-text").render())
         assert "2.4 s" in recap or "2.2 s" in recap or "2.6 s" in recap  # the player's own p99 figures

@@ -251,6 +251,9 @@ class TutorialFlow:
                     and isinstance(number, int) and 1 <= number <= len(view.step.choices))
         return False
 
+    def on_replay(self) -> bool:
+        return isinstance(self.app.screen, ReplayScreen)
+
     def keys_line(self) -> str:
         c, lang = self.controller, self.controller.lang
         view = c.current

@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from capquest.i18n import t
+from capquest.tutorial.controller import RUN_TARGETS
 
 if TYPE_CHECKING:
     from capquest.tui.tutorial.flow import TutorialFlow
@@ -117,6 +118,9 @@ class NarrationPanel(Vertical):
         self.border_title = view.level.title.get(lang)
         self.border_subtitle = t("tutorial.step_of", lang, n=view.number, total=view.total)
         body = Text(c.narration())
+        if self.flow.on_replay() and step.target in RUN_TARGETS:
+            # the step talks about the results: let the replay tell the story first, figures after
+            body = Text(t("tutorial.watch_replay", lang))
         if step.kind == "concept" and step.concept:
             concept = self.flow.concepts.get(step.concept)
             if concept is not None:
