@@ -274,7 +274,22 @@ class TutorialFlow:
             self._show_recap()
             return
         self._open_level()
+        if self._already_done():
+            return
         self.refresh()
+
+    def _already_done(self) -> bool:
+        """The step asks to open what the player has open already (they looked ahead): count it."""
+        view = self.controller.current
+        if view is None or view.step.kind != "await" or self.controller.satisfied:
+            return False
+        screen = self.app.screen
+        open_now = (view.step.action == "open_why" and type(screen).__name__ == "WhyScreen") or (
+            view.step.action == "open_chart" and isinstance(screen, ResultsScreen)
+            and bool(screen.query("#side.-wide")))
+        if open_now:
+            self.act(PlayerAction(view.step.action or ""))
+        return open_now
 
     def next(self) -> None:
         if self.controller.advance():
