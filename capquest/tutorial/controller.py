@@ -6,7 +6,8 @@ an `await` step; after a right answer for a `question`. `advance` moves on only 
 `skip` moves on regardless, `back` returns (steps already satisfied stay satisfied).
 
 Hints escalate, never the answer at once: a wrong action (or a wrong answer), or `hint_delay_s` seconds
-stuck on the step measured on the injected clock, shows the next hint. An `await` step's hints are the
+stuck on the step measured on the injected clock, shows the next hint. One slip is one hint: running the
+card just chosen by mistake (one key, `r`, does both) is the same mistake, not a second one. An `await` step's hints are the
 step's own, ending with one that says exactly what to do (built from the awaited action); a question's
 hints are only its own (the answer is the player's to find; each choice's explanation says why).
 """
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
     from capquest.play import RunResult
 
 HINT_DELAY_S = 30.0
+RUN_TARGETS = ("results", "chart", "why")  # step targets that exist only once a run has been made
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,16 @@ class PositionStore(Protocol):
 
 
 @dataclass(frozen=True)
+class PastRun:
+    """A run an earlier step of the course asked for: what `record_run` needs to be given again after a
+    resume (the engine is deterministic, so re-running it gives the player's very figures)."""
+
+    level: LevelFile
+    card: str | None
+    assign: dict[str, str] | None
+
+
+@dataclass(frozen=True)
 class StepView:
     level: LevelFile
     step: TutorialStep
@@ -122,6 +134,7 @@ class TutorialController:
         self._satisfied: set[int] = set()
         self._runs: dict[str, dict[str, RunResult]] = {}  # level id -> card -> latest run
         self._last_run: dict[str, RunResult] = {}  # level id -> latest run
+        self._live: set[str] = set()  # levels the player has run in this visit
         self._enter_step()
 
     # --------------------------------------------------------------------------------------- where
@@ -159,9 +172,41 @@ class TutorialController:
             return False
         for li, level in enumerate(self.levels):
             if level.id == position.level_id and 0 <= position.step < len(level.tutorial):
-                self._go(self._steps.index((li, position.step)))
+                step = position.step
+                # A resumed level starts on a fresh level screen, without the results of the runs made
+                # before: a step that looks at them goes back to the run that makes them...
+                if level.tutorial[step].target in RUN_TARGETS:
+                    step = next((i for i in range(step - 1, -1, -1) if level.tutorial[i].kind == "await"
+                                 and level.tutorial[i].action == "run"), step)
+                # ...and "Run it." goes back to the step that asks to choose the card (none is chosen).
+                here = level.tutorial[step]
+                before = level.tutorial[step - 1] if step > 0 else None
+                if (here.kind == "await" and here.action == "run" and here.card is not None
+                        and before is not None and before.kind == "await"
+                        and before.action == "choose_card" and before.card == here.card):
+                    step -= 1
+                self._go(self._steps.index((li, step)))
                 return True
         return False
+
+    def past_runs(self) -> list[PastRun]:
+        """The runs the steps before the current one asked for, in course order (for a resume: runs
+        made before the player left are not saved, and the narration and recap quote them)."""
+        runs: list[PastRun] = []
+        end = min(self._index, len(self._steps))
+        assigned: dict[str, dict[str, str]] = {}
+        for li, si in self._steps[:end]:
+            level, step = self.levels[li], self.levels[li].tutorial[si]
+            if step.kind != "await":
+                continue
+            if step.action == "assign_class" and step.data_class and step.card:
+                assigned.setdefault(level.id, {})[step.data_class] = step.card
+            elif step.action == "run" and step.card is not None:
+                runs.append(PastRun(level, step.card, None))
+            elif step.action == "run" and level.hybrid is not None and level.hybrid.cards:
+                mix = dict.fromkeys(level.hybrid.classes, level.hybrid.cards[0])
+                runs.append(PastRun(level, None, mix | assigned.get(level.id, {})))
+        return runs
 
     # ------------------------------------------------------------------------------------- moving
     def advance(self) -> bool:
@@ -199,6 +244,7 @@ class TutorialController:
     def _enter_step(self) -> None:
         self._hint_level = 0
         self._stuck_since = self._clock()
+        self._slip: str | None = None  # the card just chosen by mistake on a run step
         self.chosen: int | None = None  # the question's last chosen answer
         view = self.current
         if view is not None and view.step.kind in ("narrate", "highlight", "concept"):
@@ -220,9 +266,14 @@ class TutorialController:
             and (step.card is None or action.card == step.card)
             and (step.data_class is None or action.data_class == step.data_class)
         )
+        slip, self._slip = self._slip, None
         if matched:
             self._satisfied.add(self._index)
             return ActionVerdict(matched=True, relevant=True)
+        if action.action == "run" and slip is not None and action.card == slip:
+            return ActionVerdict(matched=False, relevant=True, hint=self.hint)  # the same slip, carried on
+        if step.action == "run" and action.action == "choose_card":
+            self._slip = action.card
         return ActionVerdict(matched=False, relevant=True, hint=self._escalate())
 
     def answer(self, choice: int) -> AnswerVerdict:
@@ -294,6 +345,16 @@ class TutorialController:
         """A run finished on the play screen: its figures feed the narration and the recap."""
         self._runs.setdefault(result.level, {})[result.card] = result
         self._last_run[result.level] = result
+        self._live.add(result.level)
+
+    def restore_run(self, result: RunResult) -> None:
+        """A run of `past_runs` made again after a resume: it never replaces one the player made since."""
+        by_card = self._runs.setdefault(result.level, {})
+        if result.card in by_card:
+            return
+        by_card[result.card] = result
+        if result.level not in self._live:
+            self._last_run[result.level] = result
 
     def runs(self, level_id: str) -> dict[str, RunResult]:
         return dict(self._runs.get(level_id, {}))

@@ -207,5 +207,51 @@ def test_getting_ready_for_a_run_is_not_a_mistake_but_choosing_another_card_is()
     assert not c.act(PlayerAction("open_glossary")).relevant  # looking things up is never wrong
     assert c.hint is None
     assert c.act(PlayerAction("choose_card", card="fast")).hint == "Look at your hand."
-    assert c.act(PlayerAction("run", card="fast")).hint == "It has the CP badge."
+    # running the card just chosen is the same slip (one key, r, chooses the card under the cursor and
+    # runs it): one hint, not two at once
+    assert c.act(PlayerAction("run", card="fast")).hint == "Look at your hand."
+    assert c.act(PlayerAction("run", card="fast")).hint == "It has the CP badge."  # doing it again is not
     assert c.act(PlayerAction("run", card="safe")).matched
+
+
+RUN_STEP = """
+[[tutorial]]
+kind = "await"
+action = "run"
+card = "safe"
+hints = [{ en = "The Run button.", ko = "실행 버튼." }]
+
+[[tutorial]]
+kind = "question"
+"""
+RUN_AFTER_CHOICE = LEVEL.replace('\n[[tutorial]]\nkind = "question"\n', RUN_STEP, 1)
+
+
+def test_a_resume_at_a_run_goes_back_to_choosing_its_card_and_past_runs_are_listed() -> None:
+    level = LevelFile.model_validate(tomllib.loads(RUN_AFTER_CHOICE))
+    c = TutorialController([level])
+    assert c.past_runs() == []
+    # a fresh level screen has no card chosen: "Run it." alone would run whatever is under the cursor
+    assert c.resume(CoursePosition("tutorial", "demo", 2))
+    assert c.current is not None and c.current.step.action == "choose_card"
+    assert c.resume(CoursePosition("tutorial", "demo", 4))  # past the run: the run is listed to redo
+    assert [(r.level.id, r.card, r.assign) for r in c.past_runs()] == [("demo", "safe", None)]
+
+
+def test_a_resume_at_a_step_that_looks_at_the_results_goes_back_to_the_run() -> None:
+    level = LevelFile.model_validate(tomllib.loads(RUN_AFTER_CHOICE.replace(
+        'kind = "question"\n', 'kind = "question"\ntarget = "results"\n', 1)))
+    c = TutorialController([level])
+    assert c.resume(CoursePosition("tutorial", "demo", 3))  # the question about the run's results
+    assert c.current is not None and c.current.step_index == 1  # choose the card, then run it again
+    assert c.past_runs() == []
+
+
+def test_a_restored_run_never_replaces_one_the_player_made_since(level: LevelFile) -> None:
+    c = TutorialController([level])
+    c.skip()
+    c.skip()
+    c.record_run(fake_run("demo", "safe", oversold=6))
+    c.restore_run(fake_run("demo", "safe", oversold=1))
+    c.restore_run(fake_run("demo", "fast", p99=2500.0))
+    assert c.narration() == "You sold 6 extra; the fast card 2.5 s. Why?"

@@ -10,6 +10,7 @@ import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -71,7 +72,7 @@ async def to_results(pilot: Pilot) -> None:
     assert isinstance(pilot.app.screen, ResultsScreen)
 
 
-async def follow(pilot: Pilot, app: TutorialApp) -> dict[str, str]:
+async def follow(pilot: Pilot, app: Any) -> dict[str, str]:
     """Do what each step asks until the recap; returns what the wrong action and answer showed."""
     c = app.tutorial_flow.controller
     seen: dict[str, str] = {}
@@ -80,6 +81,9 @@ async def follow(pilot: Pilot, app: TutorialApp) -> dict[str, str]:
         step, level = view.step, view.level
         cards = [card.id for card in level.cards]
         if isinstance(app.screen, ReplayScreen):
+            if "replay" not in seen and step.target == "results":
+                await until(pilot, lambda: panel_ready(app))
+                seen["replay"] = panel_text(app)  # the narrator lets the replay tell it first
             await press(pilot, "enter")  # the replay's own key: on to the results
             continue
         if step.kind == "await" and step.action in ("choose_card", "run"):
@@ -126,24 +130,34 @@ def test_a_newcomer_completes_the_course_by_following_the_steps(lang: str) -> No
 
 
 async def _complete_the_course(lang: str) -> None:
-    store = FakeStore()
-    app = TutorialApp(lang=lang, runner=fake_run, store=store, clock=FakeClock(),
-                      replay_clock=FakeClock(), reduced_motion=True)
+    # the real product: the game's app opened on the course, as `capquest tutorial` does
+    from capquest.packs import builtin_pack
+    from capquest.tui.app import CapQuestApp
+    from capquest.tui.progress import MemoryProgressStore
+
+    store = MemoryProgressStore()
+    app = CapQuestApp(pack=builtin_pack(), store=store, language=lang, start="tutorial", runner=fake_run,
+                      clock=FakeClock())
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: panel_ready(app))
+        await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
+        course = app.tutorial_flow.course
         seen = await follow(pilot, app)
         # the wrong card got the first, gentle hint; the wrong answer its own explanation
         assert seen["expected_hint"] in seen["hint"]
         assert seen["expected_explanation"] in seen["explanation"]
         assert t("tutorial.wrong", lang, text="").strip() in seen["explanation"]
+        assert t("tutorial.watch_replay", lang) in seen["replay"]
         assert isinstance(app.screen, RecapScreen)
         recap = str(app.screen.query_one("#recap-text").render())
         assert "2.4 s" in recap or "2.2 s" in recap or "2.6 s" in recap  # the player's own p99 figures
         assert t("tutorial.recap_not_run", lang) not in recap  # every level was run
-        assert store.saved is not None and store.saved.step == len(app.course.levels[-1].tutorial)
-        assert len(store.concepts) == 11
+        saved = store.progress.tutorial
+        assert saved is not None and saved.step == len(course.levels[-1].tutorial)
+        assert set(store.progress.concepts_seen) >= {c for c in course.concepts}  # every card revealed
+        assert store.runs == []  # the course leaves the campaign's progress alone
         await press(pilot, "enter")
-    assert app.return_code == 0
+        await until(pilot, lambda: type(app.screen).__name__ == "TitleScreen")  # back to the title
+        assert app.tutorial_flow is None
 
 
 def test_a_delay_brings_a_hint_and_back_skip_and_resume_work() -> None:
@@ -177,3 +191,72 @@ async def _delay_back_skip_resume() -> None:
         assert again.tutorial_flow.controller.current.number == 3
         await until(pilot, lambda: panel_ready(again))
         assert "Welcome back" in panel_text(again)
+
+
+def test_a_resumed_course_quotes_the_runs_made_before_and_leads_back_to_the_cards() -> None:
+    asyncio.run(_resume_with_runs())
+
+
+async def _resume_with_runs() -> None:
+    from capquest.tutorial.controller import CoursePosition
+
+    # left in the sessions level after its first run, about to try the second card
+    store = FakeStore(saved=CoursePosition("tutorial", "t5-sessions", 3))
+    app = TutorialApp(lang="en", runner=fake_run, store=store, clock=FakeClock(), replay_clock=FakeClock(),
+                      reduced_motion=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: panel_ready(app))
+        c = app.tutorial_flow.controller
+        assert c.current.level.id == "t5-sessions" and c.current.step_index == 3
+        await settle(pilot)  # the runs the earlier steps asked for are made again, in a worker
+        assert set(c.runs("t5-sessions")) == {"plain-replicas"}
+        assert set(c.runs("t1-twenty-times")) == {"one-postgres"}
+        await press(pilot, "2", "r")
+        await to_results(pilot)
+        await until(pilot, lambda: c.current.step.kind == "question" and panel_ready(app))
+        # the question quotes the run made before the player left, not "-"
+        before = c.runs("t5-sessions")["plain-replicas"].outcome.metrics.ryw_violations
+        assert f"violations: {before:,} before" in panel_text(app)
+        right = next(i for i, ch in enumerate(c.current.step.choices) if ch.correct)
+        await press(pilot, str(right + 1), "enter", "enter")  # answered; the concept card; on
+        assert c.current.step.kind == "await" and c.current.step.target == "hand"
+        assert isinstance(app.screen, LevelScreen)  # taken back to the cards, not left on the results
+        for _ in range(c.total):
+            if c.finished:
+                break
+            await press(pilot, "right_square_bracket")
+        await until(pilot, lambda: isinstance(app.screen, RecapScreen))
+        recap = str(app.screen.query_one("#recap-text").render())
+        # levels played before the player left are in the recap with their figures
+        assert "One PostgreSQL:" in recap and "Read replica:" in recap and "Any replica:" in recap
+        assert recap.count(t("tutorial.recap_not_run", "en")) == 3  # only the levels skipped after it
+
+
+def test_a_step_asking_to_open_what_is_open_already_counts_it() -> None:
+    asyncio.run(_looked_ahead())
+
+
+async def _looked_ahead() -> None:
+    from capquest.packs import builtin_pack
+    from capquest.saves.model import Progress, TutorialPosition
+    from capquest.tui.app import CapQuestApp
+    from capquest.tui.progress import MemoryProgressStore
+
+    # resumed on the replica level's results step: back to choosing the card and running it (in the
+    # game's app, which opens the "why" view)
+    saved = TutorialPosition(pack_id="tutorial", level_id="t2-replica", step=3)
+    store = MemoryProgressStore(initial=Progress(tutorial=saved))
+    app = CapQuestApp(pack=builtin_pack(), store=store, language="en", start="tutorial", runner=fake_run,
+                      clock=FakeClock())
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
+        c = app.tutorial_flow.controller
+        assert c.current.step.action == "choose_card"
+        await press(pilot, "1", "r")
+        await to_results(pilot)
+        await until(pilot, lambda: c.current.step.kind == "highlight")
+        await press(pilot, "w")  # the player opens the "why" view before the course asks
+        await until(pilot, lambda: type(app.screen).__name__ == "WhyScreen")
+        await press(pilot, "enter")  # next: "Open the 'why' view", and it is open
+        await until(pilot, lambda: c.current.step.kind == "question")
+        assert c.current.step.target == "why" and type(app.screen).__name__ == "WhyScreen"

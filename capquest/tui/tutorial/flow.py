@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual.app import App
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 
 from capquest.i18n import t
 from capquest.tui.screens.level import LevelScreen, PlaySession, Runner, play_runner
@@ -30,10 +31,8 @@ from capquest.tutorial.controller import (
 )
 from capquest.tutorial.course import Course
 
-if TYPE_CHECKING:
-    from textual.widget import Widget
-
 POLL_S = 1.0  # how often the delay-based hint is checked
+LEVEL_TARGETS = ("briefing", "hand", "assign", "run")  # the widgets of the level screen
 
 
 class TutorialFlow:
@@ -89,6 +88,30 @@ class TutorialFlow:
             self._show_recap()
             return
         self._open_level()
+        if self.resumed:
+            self._restore_runs()
+
+    def _restore_runs(self) -> None:
+        """Runs made before the player left are not saved: make the ones the course asked for again (the
+        engine is deterministic, so their figures are the player's), for the narration and the recap."""
+        past = self.controller.past_runs()
+        if not past:
+            return
+
+        def work() -> None:
+            for run in past:
+                try:
+                    result = self.runner(run.level, run.card, None, run.assign)
+                except Exception:  # a run that fails now shows "-", as if skipped
+                    continue
+                self.app.call_from_thread(self._restored, result)
+
+        self.app.run_worker(work, thread=True, group="tutorial-restore", exit_on_error=False)
+
+    def _restored(self, result: Any) -> None:
+        if self.active:
+            self.controller.restore_run(result)
+            self.refresh()
 
     def quit(self) -> None:
         """Leave the course (its position is already saved) and return to where it was started."""
@@ -181,6 +204,8 @@ class TutorialFlow:
         if screen is None or panel is None:
             return
         panel.show()
+        if isinstance(screen, ResultsScreen):
+            self.app.call_after_refresh(self._fit_chart, screen)  # once the panel has its height
         step = self.controller.current.step
         target: Widget | None = highlight(screen, step.target)
         if isinstance(screen, ReplayScreen):
@@ -191,6 +216,25 @@ class TutorialFlow:
             # only on a change: every focus change makes the footer rebuild its keys
             if wanted is not None and self.app.focused is not wanted:
                 wanted.focus()
+
+    def _fit_chart(self, screen: ResultsScreen) -> None:
+        """The narrator's panel takes rows from the results: shrink the chart's plot so that its points
+        (which the questions talk about) stay in view rather than scrolled out under the panel."""
+        from capquest.tui.widgets.tradeoff_chart import TradeoffChart
+
+        if not screen.is_attached:
+            return
+        for chart in screen.query(TradeoffChart):
+            box = chart.parent
+            room = box.content_size.height if isinstance(box, Widget) else 0
+            over = chart.outer_size.height - room
+            if room <= 0 or over <= 0:
+                continue
+            fitted = max(3, chart.plot_height - over)
+            if fitted != chart.plot_height:
+                chart.plot_height = fitted
+                chart.refresh(layout=True)
+                self.app.call_after_refresh(self._fit_chart, screen)  # check again once laid out
 
     def accepts(self, action: str, parameters: tuple[object, ...] = ()) -> bool:
         """Whether the course takes this key now (else it goes to the screen as usual)."""
@@ -209,6 +253,9 @@ class TutorialFlow:
             return (view.step.kind == "question" and not self.controller.satisfied
                     and isinstance(number, int) and 1 <= number <= len(view.step.choices))
         return False
+
+    def on_replay(self) -> bool:
+        return isinstance(self.app.screen, ReplayScreen)
 
     def keys_line(self) -> str:
         c, lang = self.controller, self.controller.lang
@@ -230,11 +277,45 @@ class TutorialFlow:
             self._show_recap()
             return
         self._open_level()
+        if self._already_done():
+            return
         self.refresh()
+
+    def _already_done(self) -> bool:
+        """The step asks to open what the player has open already (they looked ahead): count it."""
+        view = self.controller.current
+        if view is None or view.step.kind != "await" or self.controller.satisfied:
+            return False
+        screen = self.app.screen
+        open_now = (view.step.action == "open_why" and type(screen).__name__ == "WhyScreen") or (
+            view.step.action == "open_chart" and isinstance(screen, ResultsScreen)
+            and bool(screen.query("#side.-wide")))
+        if open_now:
+            self.act(PlayerAction(view.step.action or ""))
+        return open_now
 
     def next(self) -> None:
         if self.controller.advance():
+            self._back_to_level_screen()
             self._moved()
+
+    def _back_to_level_screen(self) -> None:
+        """The step points at the cards or the Run button while the player is on the results (or the
+        "why" view over them): take them back to the level screen, as a guide would."""
+        view = self.controller.current
+        if view is None or view.step.target not in LEVEL_TARGETS or view.step.kind != "await":
+            return
+        stack = self.app.screen_stack
+        if isinstance(self.app.screen, LevelScreen) or not any(isinstance(s, LevelScreen) for s in stack):
+            return
+        if view.level.id != (self.session.level.id if self.session else None):
+            return  # another level: _open_level replaces the screens anyway
+        self._navigating = True
+        try:
+            while not isinstance(self.app.screen, LevelScreen | ReplayScreen):
+                self.app.pop_screen()
+        finally:
+            self._navigating = False
 
     def back(self) -> None:
         if self.controller.back():

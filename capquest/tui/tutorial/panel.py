@@ -19,6 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from capquest.i18n import t
+from capquest.tutorial.controller import RUN_TARGETS
 
 if TYPE_CHECKING:
     from capquest.tui.tutorial.flow import TutorialFlow
@@ -87,7 +88,10 @@ class NarrationPanel(Vertical):
     NarrationPanel #tutorial-choices { margin: 1 0 0 0; }
     NarrationPanel #tutorial-feedback { margin: 1 0 0 0; }
     NarrationPanel #tutorial-keys { color: $text-muted; margin: 1 0 0 0; }
+    NarrationPanel.-compact #tutorial-choices, NarrationPanel.-compact #tutorial-feedback,
+    NarrationPanel.-compact #tutorial-keys { margin: 0; }
     """
+    COMPACT_BELOW = 30  # terminal rows: below this, no blank lines between the panel's parts
 
     def __init__(self, flow: TutorialFlow, *, ascii_borders: bool = False) -> None:
         super().__init__(id="tutorial-panel")
@@ -110,9 +114,14 @@ class NarrationPanel(Vertical):
         if view is None or not self.children:  # not composed yet: on_mount draws it
             return
         lang, step = c.lang, view.step
+        # a question with its explanation and a hint must fit, keys line included, in 80x24
+        self.set_class(self.app.size.height < self.COMPACT_BELOW, "-compact")
         self.border_title = Content(view.level.title.get(lang))  # pack text: literal, not markup
         self.border_subtitle = t("tutorial.step_of", lang, n=view.number, total=view.total)
         body = Text(c.narration())
+        if self.flow.on_replay() and step.target in RUN_TARGETS:
+            # the step talks about the results: let the replay tell the story first, figures after
+            body = Text(t("tutorial.watch_replay", lang))
         if step.kind == "concept" and step.concept:
             concept = self.flow.concepts.get(step.concept)
             if concept is not None:
