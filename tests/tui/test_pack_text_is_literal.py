@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pexpect
-from conftest import make_app, make_memory_store
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "levels" / "example"
 HOSTILE = " [/] [link=http://x]y[/link]"
@@ -53,7 +52,7 @@ def test_markup_in_a_pack_is_shown_literally_through_a_whole_run(spawn_capquest,
     assert "MarkupError" not in tail and "Traceback" not in tail
 
 
-async def test_markup_in_a_pack_is_literal_in_compare_glossary_and_help(tmp_path) -> None:
+async def test_markup_in_a_pack_is_literal_in_compare_glossary_and_help(tmp_path, build_app, memory_store) -> None:
     """The screens a pexpect walk cannot reach reliably (a modal closed with Escape races the next key),
     played in-process: a run of the hostile pack's second level, then Compare, the glossary and help."""
     from capquest.packs import load_pack
@@ -65,10 +64,10 @@ async def test_markup_in_a_pack_is_literal_in_compare_glossary_and_help(tmp_path
 
     pack = load_pack(hostile_pack(tmp_path))
     first, second = pack.levels[0].id, pack.levels[1].id
-    store = make_memory_store(
+    store = memory_store(
         {first: {"best_score": 900.0, "stars": 3, "attempts": 1, "passed": True}}, pack_id=pack.id
     )
-    app = make_app(pack=pack, store=store)
+    app = build_app(pack=pack, store=store)
 
     async def until(pilot, screen_type) -> None:
         for _ in range(250):
