@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from capquest.cli import main
+from capquest.i18n import t
 from capquest.packs import load_pack
 from capquest.tui.app import CapQuestApp
 from capquest.tui.progress import MemoryProgressStore
@@ -57,6 +58,8 @@ async def _play(pack) -> None:
         await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
         flow = app.tutorial_flow
         assert flow.course.levels[0].id == "welcome"
+        # its narration promises no kept place: the save keeps only the built-in course's
+        assert flow.keys_line() == t("tutorial.keys_next_unsaved", "en")
         await press(pilot, "enter", "enter")  # narrate, highlight
         await press(pilot, "1")  # await choose_card: the only card
         await press(pilot, "r")  # await run (the real engine)

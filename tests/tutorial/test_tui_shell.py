@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from capquest.i18n import t
 from capquest.packs import builtin_pack
 from capquest.tui.app import CapQuestApp
 from capquest.tui.progress import MemoryProgressStore
@@ -21,6 +22,7 @@ async def _course_in_the_game() -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
         flow = app.tutorial_flow
+        assert flow.keys_line() == t("tutorial.keys_next", "en")  # "q: quit (your place is kept)"
         await press(pilot, "enter", "enter")  # narration, the briefing highlighted
         await press(pilot, "r")  # Run with the one card: chosen and run (the real engine)
         await until(pilot, lambda: flow.controller.current.number >= 5)

@@ -12,7 +12,7 @@ import pytest
 from capquest import i18n
 from capquest.tui.tutorial.app import TutorialApp
 
-from .conftest import FakeClock
+from .conftest import FakeClock, FakeStore
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tui" / "play"))
 from play_fakes import fake_run
@@ -28,8 +28,9 @@ def _english_after():
 
 def app(lang: str) -> TutorialApp:
     i18n.set_language(lang)
-    return TutorialApp(lang=lang, runner=fake_run, clock=FakeClock(), replay_clock=FakeClock(),
-                       reduced_motion=True)
+    # a position store, as `capquest tutorial` has: the panel says the place is kept
+    return TutorialApp(lang=lang, runner=fake_run, store=FakeStore(), clock=FakeClock(),
+                       replay_clock=FakeClock(), reduced_motion=True)
 
 
 async def _ready(pilot) -> None:

@@ -59,6 +59,7 @@ class TutorialFlow:
             course.levels, pack_id=course.manifest.id, lang=lang, clock=clock, hint_delay_s=hint_delay_s,
             store=store)
         self.resumed = self.controller.resume(saved)
+        self.keeps_place = store is not None  # a pack's narrated level keeps no course position
         self.runner = runner
         self.replay_clock = replay_clock
         self.ascii_borders = ascii_borders
@@ -268,7 +269,7 @@ class TutorialFlow:
             return t("tutorial.keys_question", lang, n=len(view.step.choices))
         if view.step.kind == "await" and not c.satisfied:
             return t("tutorial.keys_await", lang)
-        return t("tutorial.keys_next", lang)
+        return t("tutorial.keys_next" if self.keeps_place else "tutorial.keys_next_unsaved", lang)
 
     # ---------------------------------------------------------------------------------------- moving
     def _moved(self) -> None:
