@@ -93,7 +93,7 @@ def test_a_wrong_answer_shows_its_explanation_on_the_results(snap_compare) -> No
 def test_a_wrong_card_brings_the_first_hint_in_korean(snap_compare) -> None:
     async def run_before(pilot) -> None:
         level_3 = next(i for i, (li, _) in enumerate(pilot.app.tutorial_flow.controller._steps) if li == 2)
-        await _go_to(pilot, level_3 + 2)  # t3's "choose the card that sends everything to the master"
+        await _go_to(pilot, level_3 + 2)  # t3's "choose the card that sends everything to the primary"
         await pilot.press("1")  # the replica card: wrong
         await _until(pilot, lambda: "힌트" in _feedback(pilot))
 

@@ -89,11 +89,11 @@ def test_pack_validate_reports_a_broken_step_of_the_course_with_file_and_field(t
     shutil.copytree(course_dir(), pack)
     level = pack / "t3-consistency-first.toml"
     text = level.read_text(encoding="utf-8")
-    broken = text.replace('action = "choose_card"\ncard = "all-on-master"', 'action = "choose_card"\ncard = "all-on-mastr"')
+    broken = text.replace('action = "choose_card"\ncard = "all-on-primary"', 'action = "choose_card"\ncard = "all-on-primry"')
     assert broken != text
     level.write_text(broken, encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "capquest", "pack", "validate", str(pack), "--lang", "en"],
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1, done.stdout + done.stderr
-    lines = [line for line in (done.stdout + done.stderr).splitlines() if "all-on-mastr" in line]
+    lines = [line for line in (done.stdout + done.stderr).splitlines() if "all-on-primry" in line]
     assert lines and "t3-consistency-first.toml:" in lines[0] and "tutorial[1].card" in lines[0], lines
