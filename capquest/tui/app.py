@@ -34,7 +34,7 @@ from capquest.tui.progress import (
 )
 from capquest.tui.screens.base import localise_bindings
 from capquest.tui.theme import THEME_NAMES, THEMES, border_kind
-from capquest.tui.tutorial.host import TUTORIAL_STEP_BINDINGS, TutorialKeys
+from capquest.tui.tutorial.host import TUTORIAL_BINDINGS, TutorialKeys
 
 Start = Literal["title", "campaign", "tutorial"]
 PackSource = Pack | Callable[[], Pack] | None
@@ -73,24 +73,9 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         # Textual's ctrl+c copies text by default; here it leaves the game, as in any terminal program.
         Binding("ctrl+c", "quit", "shell.bind.quit", id="quit-ctrl-c", show=False, priority=True),
         Binding("q", "quit", "shell.bind.quit", id="quit-q", show=False),
-        # The guided course's keys (capquest.tui.tutorial.flow.TUTORIAL_BINDINGS): no play screen uses them.
-        Binding(
-            "left_square_bracket",
-            "tutorial_back",
-            "shell.bind.tutorial_back",
-            id="tutorial-back",
-            show=False,
-            priority=True,
-        ),
-        Binding(
-            "right_square_bracket",
-            "tutorial_skip",
-            "shell.bind.tutorial_skip",
-            id="tutorial-skip",
-            show=False,
-            priority=True,
-        ),
-        *TUTORIAL_STEP_BINDINGS,  # Enter: next, 1-6: answer, only while the course's narrator has the word
+        # The guided course's keys: [ back, ] skip (no play screen uses them), Enter next and 1-6 answer
+        # (only while the course's narrator has the word).
+        *TUTORIAL_BINDINGS,
     ]
 
     language: reactive[str] = reactive("en", init=False)

@@ -260,3 +260,19 @@ async def _looked_ahead() -> None:
         await press(pilot, "enter")  # next: "Open the 'why' view", and it is open
         await until(pilot, lambda: c.current.step.kind == "question")
         assert c.current.step.target == "why" and type(app.screen).__name__ == "WhyScreen"
+
+
+def test_the_recap_keys_are_described_in_the_players_language() -> None:
+    from types import SimpleNamespace
+
+    from capquest import i18n
+    from capquest.tui.tutorial.recap import RecapScreen
+
+    try:
+        i18n.set_language("ko")
+        screen = RecapScreen(SimpleNamespace())  # type: ignore[arg-type]
+        described = {b.action: b.description for bs in screen._bindings.key_to_bindings.values() for b in bs}
+        assert described["done"] == i18n.t("tutorial.bind_done", "ko")
+        assert described["again"] == i18n.t("tutorial.bind_again", "ko")
+    finally:
+        i18n.set_language("en")

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from capquest.i18n import t
+from capquest.tui.screens.base import localise_bindings
 from capquest.tutorial.figures import MISSING
 from capquest.tutorial.recap import RECAP_FIGURES, recap
 
@@ -45,13 +46,14 @@ class RecapScreen(Screen):
     RecapScreen #recap-keys { height: 1; padding: 0 1; color: $text-muted; }
     """
     BINDINGS: ClassVar = [
-        Binding("enter,escape", "done", "Done", show=False),
-        Binding("r", "again", "Start over", show=False),
+        Binding("enter,escape", "done", "tutorial.bind_done", id="recap-done", show=False),
+        Binding("r", "again", "tutorial.bind_again", id="recap-again", show=False),
     ]
 
     def __init__(self, flow: TutorialFlow) -> None:
         super().__init__(id="recap")
         self.flow = flow
+        localise_bindings(self)
 
     def compose(self) -> ComposeResult:
         lang = self.flow.controller.lang
