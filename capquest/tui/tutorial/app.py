@@ -1,9 +1,8 @@
-"""`capquest tutorial`: the course in an app of its own (the title screen's Tutorial entry can host
-the same flow in the game's app: mix in `TutorialHost` and start a `TutorialFlow`)."""
+"""The course in an app of its own, for tests and `tests/tutorial/demo.py`. The product hosts the same
+flow in the game's app (`capquest tutorial` and the title's Tutorial entry: `capquest.tui.launch`)."""
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -61,16 +60,3 @@ class TutorialApp(TutorialHost, App):
         else:
             self.exit()
 
-
-def run_tutorial(args: argparse.Namespace) -> int:
-    """CLI entry (`capquest tutorial`): the course in the chosen language, position kept in the saves."""
-    store = None
-    try:
-        from capquest.saves import ProgressStore
-
-        store = ProgressStore()
-        store.load()
-    except ImportError:  # the save store is not part of this build yet: the course still runs
-        store = None
-    TutorialApp(lang=language(), store=store).run()
-    return 0
