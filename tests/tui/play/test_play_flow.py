@@ -271,31 +271,30 @@ async def test_run_pressed_before_the_choice_message_arrives_runs_what_was_chose
     when the widget's message about it is still on its way up."""
     app = make_app(hybrid=True)
     async with app.run_test(size=(100, 30)) as pilot:
+
+        async def run_now_and_come_back(level) -> tuple[str, LevelScreen]:
+            """Run at once (no pause for the messages), then back from the results to the level."""
+            level.action_run()
+            replay = await _wait_for(pilot, ReplayScreen)
+            await pilot.press("enter")
+            await _wait_for(pilot, ResultsScreen)
+            await pilot.press("escape")
+            return replay.result.card, await _wait_for(pilot, LevelScreen)
+
         level = app.screen
         level.action_pick(3)  # no pause: the hand's Chosen message is not handled yet
-        level.action_run()
-        replay = await _wait_for(pilot, ReplayScreen)
-        assert replay.result.card == "cache-queue"
-        await pilot.press("enter")
-        await _wait_for(pilot, ResultsScreen)
-        await pilot.press("escape")
-        level = await _wait_for(pilot, LevelScreen)
+        card, level = await run_now_and_come_back(level)
+        assert card == "cache-queue"
 
         panel = level.query_one("#assign")
         panel.action_row(1)
         panel.action_cycle(1)  # an edit of the mix, its Assigned message not handled yet
-        level.action_run()
-        replay = await _wait_for(pilot, ReplayScreen)
-        assert replay.result.card == "custom"
-        await pilot.press("enter")
-        await _wait_for(pilot, ResultsScreen)
-        await pilot.press("escape")
-        level = await _wait_for(pilot, LevelScreen)
+        card, level = await run_now_and_come_back(level)
+        assert card == "custom"
 
         level.action_pick(4)  # back to a whole card after the custom mix, again without a pause
-        level.action_run()
-        replay = await _wait_for(pilot, ReplayScreen)
-        assert replay.result.card == "split"
+        card, level = await run_now_and_come_back(level)
+        assert card == "split"
 
 
 async def test_a_live_language_switch_keeps_a_custom_mix(make_app):
