@@ -239,12 +239,18 @@ class Simulation:
             self.servers[0].direct = False  # orders hold a connection while they wait for a row lock
         self.log = ReplicaLog(specs)
         self.cache_idx = -1
+        self.counter_ttl_us: int | None = None
         if cache is not None:
             self.cache_idx = len(self.servers)
             srv = _Server(self.cache_idx, "cache", ridx[cache.region], cache.server, service_rng, w.scale)
             srv.crashes = crashes.get("cache", [])
             self.servers.append(srv)
             self.cache_ttl_us = max(1, int(cache.ttl_s * US))
+            if cache.counter_ttl_s is not None:
+                # expiring stock counters: the plain lookup is swapped for one that reloads (hot loop
+                # untouched when the setting is absent)
+                self.counter_ttl_us = max(1, int(cache.counter_ttl_s * US))
+                self._cache_stock = self._cache_stock_expiring  # type: ignore[method-assign]
         self.quorum: QuorumStore | None = None
         if topo.quorum is not None:
             q = topo.quorum
@@ -311,6 +317,7 @@ class Simulation:
         self.o_extra: dict[int, tuple] = {}
         self.cur: dict[str, int | str] = dict(arr.initial)
         self.cache_ctr: dict[str, int] = {}
+        self.cache_exp: dict[str, int] = {}  # when each stock counter expires (counter_ttl_s only)
         self.last_write = [-(1 << 60)] * self.scenario.workload.sessions
         self.watermark = [0] * self.scenario.workload.sessions
         self.locked: set[str] = set()
@@ -795,6 +802,21 @@ class Simulation:
             v = self.cache_ctr[key] = self.cur_initial(key)
         return v
 
+    def _cache_stock_expiring(self, key: str, t: int) -> int:
+        """`_cache_stock` with counters that expire `counter_ttl_us` after they were loaded. The first
+        load is the starting stock (the cache is warmed before the sale); a reload reads the primary's
+        committed stock, which lacks every order still waiting in the worker's queue, so the counter
+        comes back higher than the truth and the cache sells those units again."""
+        v = self.cache_ctr.get(key)
+        if v is None:
+            v = self.cache_ctr[key] = self.cur_initial(key)
+            self.cache_exp[key] = t + self.counter_ttl_us  # type: ignore[operator]
+        elif t >= self.cache_exp[key]:
+            cur = self.cur[key]
+            v = self.cache_ctr[key] = cur if isinstance(cur, int) else 0
+            self.cache_exp[key] = t + self.counter_ttl_us  # type: ignore[operator]
+        return v
+
     def cur_initial(self, key: str) -> int:
         v = self.arr.initial[key]
         return v if isinstance(v, int) else 0
@@ -809,6 +831,8 @@ class Simulation:
             return self.cur[key]
         if idx == self.cache_idx:
             if key in self.cache_ctr:
+                if self.counter_ttl_us is not None:
+                    return self._cache_stock(key, t)  # an expired counter is reloaded by a read too
                 return self.cache_ctr[key]
             # a cache-aside copy, refreshed from the primary every ttl
             return self.log.value_at(key, t - t % self.cache_ttl_us, self.arr.initial[key])

@@ -156,6 +156,11 @@ class Cache:
     region: Name = "seoul"
     server: Server = field(default_factory=lambda: Server(pool=10_000, cores=None, service_ms=0.2))
     ttl_s: Seconds = 300.0  # cached catalogue pages live this long
+    # A stock counter expires this long after it was loaded, and the next access reloads it from the
+    # primary's committed stock, which has not yet seen the orders still queued for the worker: the
+    # counter drifts above the truth (the seed's AP oversell). None: a counter, once loaded from the
+    # starting stock, lives for the whole run.
+    counter_ttl_s: Annotated[float, Gt(0), Le(600)] | None = None
 
 
 @dataclass(frozen=True)

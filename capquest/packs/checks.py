@@ -150,6 +150,7 @@ def check_level(
         if concept not in concepts:
             report.add(file, ("concepts", i), _unknown("concept", concept, concepts))
     _check_scenario(report, file, level.scenario)
+    _check_counter_ttl(report, file, level)
     _check_cards(report, file, level)
     _check_scoring(report, file, level)
     _check_tutorial(report, file, level, concepts)
@@ -242,6 +243,22 @@ def _check_scenario(report: Reporter, file: str, scenario: Scenario) -> None:
                 report.add(file, (*loc, "node"), say("fault_node_missing", kind=fault.kind))
             elif fault.node not in known:
                 report.add(file, (*loc, "node"), _unknown("node", fault.node, known))
+
+
+def _check_counter_ttl(report: Reporter, file: str, level: LevelFile) -> None:
+    """Cache drift that cannot happen: the counter outlives the run, or no card keeps one (only orders
+    sent to the cache queue take stock from a cached counter)."""
+    cache = level.scenario.topology.cache
+    if cache is None or cache.counter_ttl_s is None:
+        return
+    loc: Loc = ("scenario", "topology", "cache", "counter_ttl_s")
+    duration = level.scenario.workload.duration_s
+    if cache.counter_ttl_s >= duration:
+        report.add(
+            file, loc, say("counter_ttl_after_end", ttl=_num(cache.counter_ttl_s), duration=_num(duration)), "warning"
+        )
+    if not any(card.classes.get("orders", card.policy).write_to == "cache_queue" for card in level.cards):
+        report.add(file, loc, say("counter_ttl_unused"), "warning")
 
 
 def _num(value: float) -> str:

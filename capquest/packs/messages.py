@@ -157,6 +157,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field} = '{value}'인데 topology에 캐시가 없어서 주 서버 리전에 기본 캐시가 추가됩니다 "
         "([scenario.topology.cache]로 직접 정하세요)",
     ),
+    "counter_ttl_after_end": (
+        "the run lasts {duration} s, so a stock counter living {ttl} s is never reloaded while orders arrive: "
+        "it changes nothing",
+        "실행이 {duration}초인데 재고 카운터가 {ttl}초 동안 살아 있으므로 주문이 들어오는 동안 다시 읽히지 않습니다: "
+        "아무것도 바뀌지 않습니다",
+    ),
+    "counter_ttl_unused": (
+        "no card takes stock from the cache (write_to = 'cache_queue' with orders), so there is no stock "
+        "counter to expire: it changes nothing",
+        "캐시에서 재고를 가져가는 카드(주문에 write_to = 'cache_queue')가 없어서 만료될 재고 카운터가 없습니다: "
+        "아무것도 바뀌지 않습니다",
+    ),
     "part_replica": ("a replica (topology.replicas)", "복제본(topology.replicas)"),
     "part_quorum": ("a quorum store (topology.quorum)", "쿼럼 저장소(topology.quorum)"),
     "ops_limit": (
