@@ -60,14 +60,16 @@ class WhyScreen(Screen):
     HELP: ClassVar[str] = LocalizedHelp("why.help")  # type: ignore[assignment]
 
     BINDINGS: ClassVar = [
+        # Kind, zoom and whole run have buttons of their own (with their keys): the footer keeps room for
+        # stepping, leaving, and F1 help, even in Korean at 80 columns.
         Binding("n", "step(1)", "why.key_next", id="why.next"),
         Binding("p", "step(-1)", "why.key_prev", id="why.prev"),
-        Binding("k", "cycle_kind", "why.key_kind", id="why.kind"),
-        Binding("plus,equals_sign", "zoom(0.5)", "why.key_zoom_in", id="why.zoom_in", key_display="+"),
-        Binding("minus", "zoom(2)", "why.key_zoom_out", id="why.zoom_out", key_display="-"),
+        Binding("k", "cycle_kind", "why.key_kind", id="why.kind", show=False),
+        Binding("plus,equals_sign", "zoom(0.5)", "why.key_zoom_in", id="why.zoom_in", key_display="+", show=False),
+        Binding("minus", "zoom(2)", "why.key_zoom_out", id="why.zoom_out", key_display="-", show=False),
         Binding("left", "pan(-1)", "why.key_left", id="why.left", show=False, priority=True),
         Binding("right", "pan(1)", "why.key_right", id="why.right", show=False, priority=True),
-        Binding("r", "whole", "why.key_whole", id="why.whole"),
+        Binding("r", "whole", "why.key_whole", id="why.whole", show=False),
         Binding("0", "refocus", "why.key_focus", id="why.focus", show=False),
         Binding("escape", "back", "why.key_back", id="why.back"),
     ]
