@@ -109,3 +109,21 @@ def test_following_every_step_finishes_the_course(course: Course, lang: str) -> 
         assert "{" not in text, text  # every figure named was filled (or shown as "-")
         assert c.advance(), (view.level.id, view.step_index)
     assert answered >= 11
+
+
+@pytest.mark.slow
+def test_the_hybrid_step_teaches_by_consequence(course: Course) -> None:
+    """The last level's guided mix (orders and inventory strict, catalogue and analytics fast) keeps
+    every unit and answers fast; everything fast oversells the doorbuster (cache drift), everything
+    strict melts the primary. The narration's claims, held against the real engine."""
+    from capquest.play import run
+
+    level = next(lv for lv in course.levels if lv.id == "t8-hybrid")
+    guided = {"orders": "strict", "inventory": "strict", "catalog": "fast", "analytics": "fast"}
+    mix = run(level, "mix", assign=guided)
+    fast = run(level, "fast")
+    strict = run(level, "strict")
+    assert mix.outcome.metrics.oversold_units == 0 and mix.outcome.metrics.error_rate == 0
+    assert fast.outcome.metrics.oversold_units > 0
+    assert strict.outcome.metrics.error_rate > 0.05
+    assert mix.score.score > max(fast.score.score, strict.score.score)
