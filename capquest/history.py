@@ -68,6 +68,7 @@ own. `docs/history-format.md` explains the format to people converting histories
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict
 
@@ -221,17 +222,46 @@ def history_schema() -> dict[str, Any]:
     return schema
 
 
-class HistoryError(ValueError):
-    """A file that is not a valid history. `problems` lists the first ones, each "path: reason"."""
+@dataclass(frozen=True)
+class HistoryProblem:
+    """One reason a file is not a valid history: where (a field path as written in the file, or "" for
+    the whole file) and why (a key of the `history` UI catalogue, with its values)."""
 
-    def __init__(self, problems: list[str], more: int = 0) -> None:
-        self.problems = problems
+    path: str
+    reason: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    def text(self, lang: str | None = "en") -> str:
+        from capquest.i18n import t  # here, not at the top: the engine imports this module
+
+        reason = t(f"history.{self.reason}", lang, **dict(self.values))
+        return f"{self.path}: {reason}" if self.path else reason
+
+
+def _problem(path: str, reason: str, /, **values: Any) -> HistoryProblem:
+    return HistoryProblem(path, reason, tuple(values.items()))
+
+
+class HistoryError(ValueError):
+    """A file that is not a valid history. `details` lists the first problems; `problems` is the same
+    in English ("path: reason"), and `message(lang)` is the one line the CLI prints."""
+
+    def __init__(self, problems: list[HistoryProblem], more: int = 0) -> None:
+        self.details = problems
+        self.problems = [p.text("en") for p in problems]
         self.more = more
-        text = problems[0] if problems else "not a valid history"
-        extra = len(problems) - 1 + more
-        if extra:
-            text += f" (and {extra} more problem{'s' if extra > 1 else ''})"
-        super().__init__(text)
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str | None = None) -> str:
+        from capquest.i18n import t
+
+        text = self.details[0].text(lang) if self.details else t("history.not_valid", lang)
+        extra = len(self.details) - 1 + self.more
+        if extra == 1:
+            text += t("history.and_one_more", lang)
+        elif extra:
+            text += t("history.and_more", lang, count=extra)
+        return text
 
 
 def _path(loc: tuple[Any, ...]) -> str:
@@ -253,47 +283,49 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out or "(top level)"
 
 
+# pydantic's error types -> reasons of the `history` catalogue
 _REASONS = {
-    "int_type": "must be an integer",
-    "int_from_float": "must be an integer",
-    "string_type": "must be a string",
-    "missing": "is missing",
-    "dict_type": "must be an object",
-    "list_type": "must be a list",
-    "typed_dict_type": "must be an object",
-    "model_type": "must be an object",
-    "union_tag_invalid": "must be one of " + ", ".join(OP_FUNCTIONS),
-    "union_tag_not_found": "is missing (one of " + ", ".join(OP_FUNCTIONS) + ")",
+    "int_type": "int_type",
+    "int_from_float": "int_type",
+    "string_type": "string_type",
+    "missing": "missing",
+    "dict_type": "object_type",
+    "list_type": "list_type",
+    "typed_dict_type": "object_type",
+    "model_type": "object_type",
+    "union_tag_invalid": "tag_invalid",
+    "union_tag_not_found": "tag_missing",
 }
 
 
-def _reason(error: Any) -> str:
+def _reason(error: Any) -> tuple[str, dict[str, Any]]:
     kind = error["type"]
     if kind in _REASONS:
-        return _REASONS[kind]
+        return _REASONS[kind], {"choices": ", ".join(OP_FUNCTIONS)} if kind.startswith("union_tag") else {}
     if kind == "greater_than_equal":
-        return f"must be at least {error['ctx']['ge']}"
+        return "at_least", {"ge": error["ctx"]["ge"]}
     if kind == "literal_error":
-        return "must be " + str(error["ctx"]["expected"])
+        return "literal", {"expected": str(error["ctx"]["expected"])}
     message = str(error["msg"])
-    return message.replace("Input should be", "must be").replace("Input", "value")
+    return "other", {"message": message.replace("Input should be", "must be").replace("Input", "value")}
 
 
-def _shape_problems(data: object, limit: int) -> tuple[list[str], int]:
+def _shape_problems(data: object, limit: int) -> tuple[list[HistoryProblem], int]:
     try:
         _history_adapter().validate_python(data)
     except ValueError as exc:  # pydantic's ValidationError
         errors = exc.errors(include_url=False)  # type: ignore[attr-defined]
-        problems = []
-        seen: set[str] = set()
+        problems: list[HistoryProblem] = []
+        seen: set[HistoryProblem] = set()
         for err in errors:
             loc = tuple(err["loc"])
             if err["type"].startswith("union_tag"):
                 loc += ("f",)  # pydantic points at the op; the culprit is its `f`
-            line = f"{_path(loc)}: {_reason(err)}"
-            if line not in seen:
-                seen.add(line)
-                problems.append(line)
+            reason, values = _reason(err)
+            found = _problem(_path(loc), reason, **values)
+            if found not in seen:
+                seen.add(found)
+                problems.append(found)
         return problems[:limit], max(0, len(problems) - limit)
     return [], 0
 
@@ -335,23 +367,23 @@ def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _meaning_problems(history: History, limit: int) -> tuple[list[str], int]:
-    problems: list[str] = []
+def _meaning_problems(history: History, limit: int) -> tuple[list[HistoryProblem], int]:
+    problems: list[HistoryProblem] = []
     more = 0
 
-    def problem(text: str) -> None:
+    def problem(path: str, reason: str, /, **values: Any) -> None:
         nonlocal more
         if len(problems) < limit:
-            problems.append(text)
+            problems.append(_problem(path, reason, **values))
         else:
             more += 1
 
     if history["version"] != VERSION:
-        problem(f"version: unsupported version {history['version']} (this capquest reads version {VERSION})")
+        problem("version", "version", version=history["version"], supported=VERSION)
         return problems, more
     for i, fault in enumerate(history["faults"]):
         if fault["end"] < fault["start"]:
-            problem(f"faults[{i}].end: must not be before start")
+            problem(f"faults[{i}].end", "end_before_start")
     ops = history["ops"]
     first_index: dict[int, int] = {}
     orders: set[int] = set()
@@ -359,7 +391,7 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[str], int]:
     for i, op in enumerate(ops):
         op_id = op["id"]
         if op_id in first_index:
-            problem(f"ops[{i}].id: duplicate id {op_id} (also ops[{first_index[op_id]}])")
+            problem(f"ops[{i}].id", "duplicate_id", id=op_id, other=first_index[op_id])
         else:
             first_index[op_id] = i
         f = op["f"]
@@ -368,9 +400,9 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[str], int]:
         complete = op["complete"]
         if complete is None:
             if op["outcome"] == "ok":
-                problem(f"ops[{i}].outcome: must be 'fail' when complete is null")
+                problem(f"ops[{i}].outcome", "fail_when_null")
         elif complete < op["invoke"]:
-            problem(f"ops[{i}].complete: must not be before invoke")
+            problem(f"ops[{i}].complete", "complete_before_invoke")
         kind = _KIND_OF_F.get(f)
         if kind is not None:
             key = op["key"]
@@ -378,25 +410,20 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[str], int]:
             if known is None:
                 key_kind[key] = (kind, i)
             elif known[0] != kind:
-                problem(
-                    f"ops[{i}].f: key {key!r} is a {known[0]} (see ops[{known[1]}]); "
-                    f"a {f} op needs a {kind} key"
-                )
+                problem(f"ops[{i}].f", "kind_clash", key=key, known=known[0], where=known[1], f=f, kind=kind)
     for i, op in enumerate(ops):
         if op["f"] == "cancel" and op["order"] not in orders:
-            problem(f"ops[{i}].order: no order op has id {op['order']}")
+            problem(f"ops[{i}].order", "no_order", order=op["order"])
     hints = history.get("kinds")
     if hints is not None:
         if not isinstance(hints, dict):
-            problem("kinds: must be an object (key -> stock, counter or register)")
+            problem("kinds", "kinds_object")
         else:
             for key, hint in hints.items():
                 if hint not in DATA_KINDS:
-                    problem(f"kinds.{key}: must be one of stock, counter, register")
+                    problem(f"kinds.{key}", "kinds_one_of")
                 elif key in key_kind and key_kind[key][0] != hint:
-                    problem(
-                        f"kinds.{key}: says {hint}, but ops[{key_kind[key][1]}] makes it a {key_kind[key][0]}"
-                    )
+                    problem(f"kinds.{key}", "kinds_says", hint=hint, where=key_kind[key][1], kind=key_kind[key][0])
     if problems:
         return problems, more
     kinds = key_kinds(history)
@@ -404,33 +431,33 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[str], int]:
     for key, value in initial.items():
         kind = kinds.get(key)
         if kind in ("stock", "counter") and not _is_int(value):
-            problem(f"initial.{key}: must be an integer (the key is a {kind})")
+            problem(f"initial.{key}", "value_int", kind=kind)
         elif kind == "register" and not (value is None or isinstance(value, str)):
-            problem(f"initial.{key}: must be a string or null (the key is a register)")
+            problem(f"initial.{key}", "value_register")
     for key, kind in kinds.items():
         if kind == "stock" and key not in initial:
-            problem(f"initial: has no initial stock for {key!r}")
+            problem("initial", "no_initial_stock", key=key)
     for i, op in enumerate(ops):
         f = op["f"]
         if f == "read" and op["outcome"] == "ok":
             if "value" not in op:
-                problem(f"ops[{i}].value: is missing (an ok read must say what it read)")
+                problem(f"ops[{i}].value", "read_value_missing")
                 continue
             value = op["value"]
             if kinds[op["key"]] == "register":
                 if not (value is None or isinstance(value, str)):
-                    problem(f"ops[{i}].value: must be a string or null (the key is a register)")
+                    problem(f"ops[{i}].value", "value_register")
             elif not _is_int(value):
-                problem(f"ops[{i}].value: must be an integer (the key is a {kinds[op['key']]})")
+                problem(f"ops[{i}].value", "value_int", kind=kinds[op["key"]])
     return problems, more
 
 
 def validate_history(data: object, *, limit: int = MAX_PROBLEMS) -> History:
     """`data` (parsed JSON) as a History, or HistoryError listing the first problems ("path: reason")."""
     if not isinstance(data, dict):
-        raise HistoryError(["(top level): must be an object"])
+        raise HistoryError([_problem("(top level)", "object_type")])
     if data.get("format") != FORMAT:
-        raise HistoryError([f"format: must be {FORMAT!r} (is this a capquest history?)"])
+        raise HistoryError([_problem("format", "format", format=FORMAT)])
     problems, more = _shape_problems(data, limit)
     if not problems:
         problems, more = _meaning_problems(data, limit)  # type: ignore[arg-type]
@@ -446,13 +473,13 @@ def load_history(path: str | Path) -> History:
     try:
         raw = Path(path).read_bytes()
     except OSError as exc:
-        raise HistoryError([f"cannot read the file: {exc.strerror or exc}"]) from None
+        raise HistoryError([_problem("", "cannot_read", reason=exc.strerror or str(exc))]) from None
     try:
         data = json.loads(raw)
     except UnicodeDecodeError:
-        raise HistoryError(["not valid JSON: not UTF-8 text"]) from None
+        raise HistoryError([_problem("", "not_utf8")]) from None
     except json.JSONDecodeError as exc:
-        raise HistoryError([f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"]) from None
+        raise HistoryError([_problem("", "not_json", message=exc.msg, line=exc.lineno, column=exc.colno)]) from None
     except RecursionError:
-        raise HistoryError(["not valid JSON: nested too deeply"]) from None
+        raise HistoryError([_problem("", "too_deep")]) from None
     return validate_history(data)

@@ -30,7 +30,7 @@ def check(args: argparse.Namespace) -> int:
     try:
         history = load_history(path)
     except HistoryError as exc:
-        print(f"capquest: {t('checker.invalid', lang, path=path, reason=str(exc))}", file=sys.stderr)
+        print(f"capquest: {t('checker.invalid', lang, path=path, reason=exc.message(lang))}", file=sys.stderr)
         return 2
     report = check_history(history, budget=SEARCH_BUDGET)
     if args.svg:

@@ -32,32 +32,46 @@ def test_reference_and_fixture_histories_are_valid():
     load_history(SEED)
 
 
-@pytest.mark.parametrize(
-    ("change", "expected"),
-    [
-        (lambda h: h["ops"][3].update(invoke=1.5), "ops[3].invoke: must be an integer"),
-        (lambda h: h["ops"][3].update(invoke=True), "ops[3].invoke: must be an integer"),
-        (lambda h: h["ops"][2].pop("node"), "ops[2].node: is missing"),
-        (lambda h: h["ops"][1].update(f="reed"), "ops[1].f: must be one of read, write, order, incr, cancel"),
-        (lambda h: h["ops"][0].update(outcome="OK"), "ops[0].outcome: must be 'ok' or 'fail'"),
-        (lambda h: h["ops"][0].update(qty=0), "ops[0].qty: must be at least 1"),
-        (lambda h: h["ops"][4].update(id=1), "ops[4].id: duplicate id 1 (also ops[0])"),
-        (lambda h: h["ops"][4].update(complete=1), "ops[4].complete: must not be before invoke"),
-        (lambda h: h["ops"][4].update(complete=None), "ops[4].outcome: must be 'fail' when complete is null"),
-        (lambda h: h["ops"][7].update(value="five"), "ops[7].value: must be an integer (the key is a stock)"),
-        (lambda h: h["ops"][7].pop("value"), "ops[7].value: is missing (an ok read must say what it read)"),
-        (lambda h: h.update(version=2), "version: unsupported version 2 (this capquest reads version 1)"),
-        (lambda h: h.update(time_unit="ms"), "time_unit: must be 'us'"),
-        (lambda h: h["initial"].pop("stock/0"), "initial: has no initial stock for 'stock/0'"),
-        (lambda h: h["faults"][0].update(end=0), "faults[0].end: must not be before start"),
-        (lambda h: h.update(ops={}), "ops: must be a list"),
-        (lambda h: h.update(kinds={"stock/0": "counter"}), "kinds.stock/0: says counter, but ops[0]"),
-    ],
-)
+BROKEN = [
+    (lambda h: h["ops"][3].update(invoke=1.5), "ops[3].invoke: must be an integer"),
+    (lambda h: h["ops"][3].update(invoke=True), "ops[3].invoke: must be an integer"),
+    (lambda h: h["ops"][2].pop("node"), "ops[2].node: is missing"),
+    (lambda h: h["ops"][1].update(f="reed"), "ops[1].f: must be one of read, write, order, incr, cancel"),
+    (lambda h: h["ops"][0].update(outcome="OK"), "ops[0].outcome: must be 'ok' or 'fail'"),
+    (lambda h: h["ops"][0].update(qty=0), "ops[0].qty: must be at least 1"),
+    (lambda h: h["ops"][4].update(id=1), "ops[4].id: duplicate id 1 (also ops[0])"),
+    (lambda h: h["ops"][4].update(complete=1), "ops[4].complete: must not be before invoke"),
+    (lambda h: h["ops"][4].update(complete=None), "ops[4].outcome: must be 'fail' when complete is null"),
+    (lambda h: h["ops"][7].update(value="five"), "ops[7].value: must be an integer (the key is a stock)"),
+    (lambda h: h["ops"][7].pop("value"), "ops[7].value: is missing (an ok read must say what it read)"),
+    (lambda h: h.update(version=2), "version: unsupported version 2 (this capquest reads version 1)"),
+    (lambda h: h.update(time_unit="ms"), "time_unit: must be 'us'"),
+    (lambda h: h["initial"].pop("stock/0"), "initial: has no initial stock for 'stock/0'"),
+    (lambda h: h["faults"][0].update(end=0), "faults[0].end: must not be before start"),
+    (lambda h: h.update(ops={}), "ops: must be a list"),
+    (lambda h: h.update(kinds={"stock/0": "counter"}), "kinds.stock/0: says counter, but ops[0]"),
+]
+
+
+@pytest.mark.parametrize(("change", "expected"), BROKEN)
 def test_first_problem_names_its_path(change, expected):
     history = base()
     change(history)
     assert any(p.startswith(expected) for p in problems_of(history)), problems_of(history)
+
+
+@pytest.mark.parametrize(("change", "expected"), BROKEN)
+def test_a_korean_player_gets_the_reason_in_korean_with_the_path_as_written(change, expected):
+    history = base()
+    change(history)
+    with pytest.raises(HistoryError) as err:
+        validate_history(history)
+    english = [p.text("en") for p in err.value.details]
+    path = next(p.path for p, text in zip(err.value.details, english, strict=True) if text.startswith(expected))
+    korean = err.value.message("ko")
+    assert "history." not in korean  # every reason is in the catalogue
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in korean), korean
+    assert any(p.text("ko").startswith(path + ": ") for p in err.value.details)
 
 
 def test_one_key_holds_one_kind_of_data_and_a_cancel_names_an_order():
