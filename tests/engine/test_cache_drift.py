@@ -35,10 +35,12 @@ from capquest.engine.model import (
     Workload,
 )
 
+from . import scenes
+
 FEW = settings(max_examples=8, deadline=None)
 
-GET_THEN_DECR = Strategy(Policy(read_from="cache", write_to="cache_queue", cache_decrement="get_then_decr"))
-ATOMIC = Strategy(Policy(read_from="cache", write_to="cache_queue", cache_decrement="atomic"))
+GET_THEN_DECR = scenes.AP_CACHE_QUEUE  # the seed's AP design: GET, then DECR
+ATOMIC = scenes.AP_ATOMIC
 CACHE_POLICIES = {"get_then_decr": GET_THEN_DECR, "atomic": ATOMIC}
 
 
