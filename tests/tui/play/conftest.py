@@ -55,6 +55,9 @@ def shell_app(build_app) -> Callable[..., object]:
         screen = start(session) if start else LevelScreen(session)
 
         async def run_before(pilot):
+            # as the level screen does on the way to any play screen: the session takes the app's
+            # settings (ASCII borders decide the glyphs of the results, the chart and the replay)
+            session.adopt_app_settings(pilot.app)
             await pilot.app.push_screen(screen)
             await pilot.pause()
             if then is not None:
