@@ -18,10 +18,12 @@ play: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check capquest tests benchmarks
+	$(BIN)/python -m ruff format --check capquest tests benchmarks
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check capquest tests benchmarks
+	$(BIN)/python -m ruff format --check capquest tests benchmarks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py

@@ -96,8 +96,10 @@ def campaign_memory() -> None:
         print(f"note: the campaign memory run failed: {done.stderr.strip().splitlines()[-1:]}")
         return
     runs, max_rss_kib = (int(x) for x in done.stdout.split())
-    print(f"peak memory of a full campaign run ({runs} runs kept, with their checks): "
-          f"{max_rss_kib / 1024:.0f} MB (budget {MEMORY_BUDGET_MB:.0f} MB)")
+    print(
+        f"peak memory of a full campaign run ({runs} runs kept, with their checks): "
+        f"{max_rss_kib / 1024:.0f} MB (budget {MEMORY_BUDGET_MB:.0f} MB)"
+    )
 
 
 def own_scenes(repeat: int) -> None:
@@ -109,7 +111,11 @@ def own_scenes(repeat: int) -> None:
         ("flash sale, CP for update", lambda: scenes.flash_sale(), scenes.CP_FOR_UPDATE),
         ("flash sale, AP cache+queue", lambda: scenes.flash_sale(hot_stock=200), scenes.AP_CACHE_QUEUE),
         ("sessions on replicas", lambda: scenes.sessions_scene(), scenes.REPLICA_READS),
-        ("quorum N=5 QUORUM/QUORUM", lambda: scenes.quorum_scene(lagging_ms=300), scenes.quorum_strategy("QUORUM", "QUORUM")),
+        (
+            "quorum N=5 QUORUM/QUORUM",
+            lambda: scenes.quorum_scene(lagging_ms=300),
+            scenes.quorum_strategy("QUORUM", "QUORUM"),
+        ),
         ("partition, refuse", lambda: scenes.partition_scene(), scenes.REPLICA_READS),
     ]:
         scenario = make()
@@ -205,8 +211,10 @@ def main() -> None:
         print(f"note: {REFERENCE} not found; no reference ratio")
     else:
         print(f"reference orders/s (same run):          {reference:,.0f}")
-        print(f"ratio end to end: {full / reference:.3f}   simulation alone: {sim_only / reference:.3f}"
-              f"   (budget >= 0.25, aim 0.5)")
+        print(
+            f"ratio end to end: {full / reference:.3f}   simulation alone: {sim_only / reference:.3f}"
+            f"   (budget >= 0.25, aim 0.5)"
+        )
     print(f"orders_per_s={full:.0f}")
 
 

@@ -26,8 +26,9 @@ def _spawn(home: str) -> pexpect.spawn:
     command, args = (str(script), []) if script.exists() else (sys.executable, ["-m", "capquest"])
     env = {**os.environ, "CAPQUEST_HOME": home, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
     env.pop("CAPQUEST_LANG", None)
-    return pexpect.spawn(command, [*args, "--lang", "en"], env=env, dimensions=(30, 100), encoding="utf-8",
-                         timeout=60)
+    return pexpect.spawn(
+        command, [*args, "--lang", "en"], env=env, dimensions=(30, 100), encoding="utf-8", timeout=60
+    )
 
 
 def _quit(child: pexpect.spawn) -> None:
@@ -91,13 +92,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     starts, cpu = cold_start(args.runs)
-    print(f"cold start to first paint: median {statistics.median(starts):.3f} s "
-          f"(runs: {', '.join(f'{s:.3f}' for s in starts)}; budget 0.8 s); "
-          f"CPU used by then: median {statistics.median(cpu):.3f} s; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"cold start to first paint: median {statistics.median(starts):.3f} s "
+        f"(runs: {', '.join(f'{s:.3f}' for s in starts)}; budget 0.8 s); "
+        f"CPU used by then: median {statistics.median(cpu):.3f} s; load average {os.getloadavg()[0]:.1f}"
+    )
     replays = run_to_replay(args.runs + 1)
     first, rest = replays[0], replays[1:]
-    print(f"press Run to first replay frame: median {statistics.median(rest) * 1000:.0f} ms "
-          f"(first press, importing the engine: {first * 1000:.0f} ms; budget 200 ms)")
+    print(
+        f"press Run to first replay frame: median {statistics.median(rest) * 1000:.0f} ms "
+        f"(first press, importing the engine: {first * 1000:.0f} ms; budget 200 ms)"
+    )
     print(f"cold_start_s={statistics.median(starts):.3f} run_to_replay_s={statistics.median(rest):.3f}")
 
 

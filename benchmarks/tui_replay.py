@@ -94,8 +94,10 @@ def main() -> None:
 
 def _print(name: str, row: list[float]) -> None:
     f, r, fc, rc = row
-    print(f"{name:20s} run->first frame {f:7.1f} ms (cpu {fc:6.1f})   run alone {r:7.1f} ms (cpu {rc:6.1f})"
-          f"   screen share cpu {fc - rc:6.1f} ms")
+    print(
+        f"{name:20s} run->first frame {f:7.1f} ms (cpu {fc:6.1f})   run alone {r:7.1f} ms (cpu {rc:6.1f})"
+        f"   screen share cpu {fc - rc:6.1f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -100,11 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "remove":
             pp.add_argument("pack_id", metavar="PACK_ID")
         if name == "validate":
-            pp.add_argument("--no-design", action="store_true",
-                            help="skip the design checks (they simulate every card)")
+            pp.add_argument(
+                "--no-design", action="store_true", help="skip the design checks (they simulate every card)"
+            )
         if name == "schema":
-            pp.add_argument("--which", choices=["level", "manifest", "concepts"], default=None,
-                            help="one kind of file only (default: one document for all three)")
+            pp.add_argument(
+                "--which",
+                choices=["level", "manifest", "concepts"],
+                default=None,
+                help="one kind of file only (default: one document for all three)",
+            )
         if name in ("validate", "solve", "list"):
             pp.add_argument("--json", action="store_true", help="print JSON")
 

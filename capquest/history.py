@@ -423,7 +423,9 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[HistoryProblem
                 if hint not in DATA_KINDS:
                     problem(f"kinds.{key}", "kinds_one_of")
                 elif key in key_kind and key_kind[key][0] != hint:
-                    problem(f"kinds.{key}", "kinds_says", hint=hint, where=key_kind[key][1], kind=key_kind[key][0])
+                    problem(
+                        f"kinds.{key}", "kinds_says", hint=hint, where=key_kind[key][1], kind=key_kind[key][0]
+                    )
     if problems:
         return problems, more
     kinds = key_kinds(history)
@@ -479,7 +481,9 @@ def load_history(path: str | Path) -> History:
     except UnicodeDecodeError:
         raise HistoryError([_problem("", "not_utf8")]) from None
     except json.JSONDecodeError as exc:
-        raise HistoryError([_problem("", "not_json", message=exc.msg, line=exc.lineno, column=exc.colno)]) from None
+        raise HistoryError(
+            [_problem("", "not_json", message=exc.msg, line=exc.lineno, column=exc.colno)]
+        ) from None
     except RecursionError:
         raise HistoryError([_problem("", "too_deep")]) from None
     return validate_history(data)

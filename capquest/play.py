@@ -34,9 +34,7 @@ def _plain_strategy(card: Card) -> Strategy:
     return Strategy(default=card.policy, per_class=per_class)
 
 
-def strategy_for(
-    level: LevelFile, card_id: str | None, assign: Mapping[str, str] | None = None
-) -> Strategy:
+def strategy_for(level: LevelFile, card_id: str | None, assign: Mapping[str, str] | None = None) -> Strategy:
     """The strategy a card (or a per-data-class assignment of cards) stands for.
 
     A hybrid card's `assign` is applied first, then the explicit `assign` overrides it; a data class left
@@ -45,7 +43,9 @@ def strategy_for(
     mapping: dict[str, str] = dict(base.assign)
     for data_class, assigned in (assign or {}).items():
         if data_class not in DATA_CLASSES:
-            raise StrategyError(t("cli.unknown_data_class", data_class=data_class, known=", ".join(DATA_CLASSES)))
+            raise StrategyError(
+                t("cli.unknown_data_class", data_class=data_class, known=", ".join(DATA_CLASSES))
+            )
         mapping[data_class] = assigned
     strategy = _plain_strategy(base)
     if not mapping:

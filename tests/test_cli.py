@@ -61,12 +61,32 @@ def test_simulate_json_contract(campaign: list[dict]) -> None:
     out = run_cli("simulate", level["id"], "--card", card, "--json")
     assert out.returncode == 0, out.stderr
     data = json.loads(out.stdout)
-    assert set(data) >= {"level", "card", "seed", "metrics", "score", "score_breakdown", "stars", "passed", "digest"}
+    assert set(data) >= {
+        "level",
+        "card",
+        "seed",
+        "metrics",
+        "score",
+        "score_breakdown",
+        "stars",
+        "passed",
+        "digest",
+    }
     assert (data["level"], data["card"], data["seed"]) == (level["id"], card, 1)
     m = data["metrics"]
-    for key in ("requests", "orders_accepted", "oversold_units", "compensated_orders", "stale_reads",
-                "ryw_violations", "monotonic_violations", "error_rate", "latency_ms", "cost_units",
-                "simulated_ops"):
+    for key in (
+        "requests",
+        "orders_accepted",
+        "oversold_units",
+        "compensated_orders",
+        "stale_reads",
+        "ryw_violations",
+        "monotonic_violations",
+        "error_rate",
+        "latency_ms",
+        "cost_units",
+        "simulated_ops",
+    ):
         assert key in m
     assert 0.0 <= m["error_rate"] <= 1.0
     assert set(m["latency_ms"]) >= {"p50", "p95", "p99"}

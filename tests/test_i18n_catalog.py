@@ -52,7 +52,9 @@ def test_every_string_has_both_languages_with_the_same_placeholders(key: str, te
 def test_korean_is_a_translation_without_ambiguous_glyphs(key: str, texts: dict[str, str]) -> None:
     en, ko = texts["en"], texts["ko"]
     latin_words = _letters(en)
-    if latin_words and not latin_words.isupper() and key not in SAME_IN_KOREAN:  # "CP", "AP", "PACELC" stay as they are
+    if (
+        latin_words and not latin_words.isupper() and key not in SAME_IN_KOREAN
+    ):  # "CP", "AP", "PACELC" stay as they are
         assert any("\uac00" <= ch <= "\ud7a3" for ch in ko), f"{key}: no Hangul in {ko!r}"
     ambiguous = sorted({ch for ch in ko if unicodedata.east_asian_width(ch) == "A"})
     assert not ambiguous, f"{key}: ambiguous-width {ambiguous} in {ko!r}"

@@ -140,7 +140,11 @@ def count_anomalies(history: History) -> AnomalyCounts:
         for c, _, i, s, v in done:
             per_session.setdefault(s, []).append((c, i, v))
         for s, triples in per_session.items():
-            session_table[(s, key)] = ([c for c, _, _ in triples], [i for _, i, _ in triples], [v for _, _, v in triples])
+            session_table[(s, key)] = (
+                [c for c, _, _ in triples],
+                [i for _, i, _ in triples],
+                [v for _, _, v in triples],
+            )
 
     def write_of(key: str, value: object) -> tuple[float, float]:
         # (complete, invoke) of the write that produced `value`; the initial value: (-inf, -inf)

@@ -182,8 +182,12 @@ class Simulation:
         # A request's first hop inside a region is delivered at once and its round trip added to the
         # answer (an event saved per request; the server still acts between invoke and complete). Later
         # steps, and hops across regions, travel for real.
-        self.req = [[0 if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))]
-        self.resp = [[2 * local if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))]
+        self.req = [
+            [0 if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))
+        ]
+        self.resp = [
+            [2 * local if a == b else one_way[a][b] for b in range(len(regions))] for a in range(len(regions))
+        ]
         client_regions = [ridx[s.region] for s in w.client_regions] or [ridx[topo.primary_region]]
         client_weights = [s.weight for s in w.client_regions] or [1.0]
 
@@ -217,11 +221,17 @@ class Simulation:
         active = [getattr(mix, k) > 0 for k in OP_KINDS]
         used = [p for p, a in zip(self.kind_pol, active, strict=True) if a]
         needs_cache = any(p.read_from == "cache" or p.write_to == "cache_queue" for p in used)
-        cache = topo.cache if topo.cache is not None else (Cache(region=topo.primary_region) if needs_cache else None)
+        cache = (
+            topo.cache
+            if topo.cache is not None
+            else (Cache(region=topo.primary_region) if needs_cache else None)
+        )
 
         # servers: primary, replicas, cache
         service_rng = stream(seed, "service")
-        self.servers: list[_Server] = [_Server(0, "primary", ridx[topo.primary_region], topo.primary, service_rng, w.scale)]
+        self.servers: list[_Server] = [
+            _Server(0, "primary", ridx[topo.primary_region], topo.primary, service_rng, w.scale)
+        ]
         self.servers[0].crashes = crashes.get("primary", [])
         specs = []
         for r in topo.replicas:
@@ -271,7 +281,9 @@ class Simulation:
         self.arr: Arrivals = draw_arrivals(w, seed, client_weights)
         self.arr.session_region = [client_regions[i] for i in self.arr.session_region]
         self.used_pols = used
-        self.simple_replicas = not self.partitions and not any(srv.crashes for srv in self.servers[1 : 1 + self.n_replicas])
+        self.simple_replicas = not self.partitions and not any(
+            srv.crashes for srv in self.servers[1 : 1 + self.n_replicas]
+        )
         self.track_marks = any(p.monotonic for p in used)  # freshness watermarks, for monotonic reads
         self.needs_cache = needs_cache
 
@@ -368,20 +380,65 @@ class Simulation:
                 cr = sess_region[s]
                 # one dict literal per request: its final shape at once ("_dl", "_cr" leave at the end)
                 if kind == ORDER:
-                    op = {"id": i, "session": s, "f": "order", "key": a_keys[i], "invoke": t, "complete": None,
-                          "node": "", "outcome": "fail", "error": "", "qty": a_qty[i], "seen": None,
-                          "_dl": t + deadline, "_cr": cr}
+                    op = {
+                        "id": i,
+                        "session": s,
+                        "f": "order",
+                        "key": a_keys[i],
+                        "invoke": t,
+                        "complete": None,
+                        "node": "",
+                        "outcome": "fail",
+                        "error": "",
+                        "qty": a_qty[i],
+                        "seen": None,
+                        "_dl": t + deadline,
+                        "_cr": cr,
+                    }
                 elif kind == PROFILE_WRITE:
-                    op = {"id": i, "session": s, "f": "write", "key": a_keys[i], "invoke": t, "complete": None,
-                          "node": "", "outcome": "fail", "error": "", "value": a_vals[i],
-                          "_dl": t + deadline, "_cr": cr}
+                    op = {
+                        "id": i,
+                        "session": s,
+                        "f": "write",
+                        "key": a_keys[i],
+                        "invoke": t,
+                        "complete": None,
+                        "node": "",
+                        "outcome": "fail",
+                        "error": "",
+                        "value": a_vals[i],
+                        "_dl": t + deadline,
+                        "_cr": cr,
+                    }
                 elif kind == EVENT_WRITE:
-                    op = {"id": i, "session": s, "f": "incr", "key": a_keys[i], "invoke": t, "complete": None,
-                          "node": "", "outcome": "fail", "error": "", "value": 1,
-                          "_dl": t + deadline, "_cr": cr}
+                    op = {
+                        "id": i,
+                        "session": s,
+                        "f": "incr",
+                        "key": a_keys[i],
+                        "invoke": t,
+                        "complete": None,
+                        "node": "",
+                        "outcome": "fail",
+                        "error": "",
+                        "value": 1,
+                        "_dl": t + deadline,
+                        "_cr": cr,
+                    }
                 else:
-                    op = {"id": i, "session": s, "f": "read", "key": a_keys[i], "invoke": t, "complete": None,
-                          "node": "", "outcome": "fail", "error": "", "_dl": t + deadline, "_cr": cr}
+                    op = {
+                        "id": i,
+                        "session": s,
+                        "f": "read",
+                        "key": a_keys[i],
+                        "invoke": t,
+                        "complete": None,
+                        "node": "",
+                        "outcome": "fail",
+                        "error": "",
+                        "_dl": t + deadline,
+                        "_cr": cr,
+                    }
                 hist[i] = op
                 invoke(t, i, kind, kind_pol[kind], cr, op, a_vals[i])
                 i += 1
@@ -440,7 +497,9 @@ class Simulation:
                 o_step = ST_CATOM if pol.atomic else ST_CGET
                 self._send_cache(t, i, op, o_step, cr, pol)
             elif pol.stock_check != "read_then_write":
-                self._send_primary_write(t, i, op, ST_FORUPD if pol.stock_check == "for_update" else ST_COND, cr, pol)
+                self._send_primary_write(
+                    t, i, op, ST_FORUPD if pol.stock_check == "for_update" else ST_COND, cr, pol
+                )
             else:
                 self._send_read(t, i, op, cr, pol, kind)
         elif kind == PROFILE_WRITE or kind == EVENT_WRITE:

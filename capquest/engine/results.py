@@ -197,4 +197,6 @@ def outcome_of(sim: Simulation) -> Outcome:
             else 0.0,
         },
     )
-    return Outcome(metrics=metrics, history=history, trace=_trace(sim, history), digest=history_digest(history))
+    return Outcome(
+        metrics=metrics, history=history, trace=_trace(sim, history), digest=history_digest(history)
+    )

@@ -255,7 +255,10 @@ def _check_counter_ttl(report: Reporter, file: str, level: LevelFile) -> None:
     duration = level.scenario.workload.duration_s
     if cache.counter_ttl_s >= duration:
         report.add(
-            file, loc, say("counter_ttl_after_end", ttl=_num(cache.counter_ttl_s), duration=_num(duration)), "warning"
+            file,
+            loc,
+            say("counter_ttl_after_end", ttl=_num(cache.counter_ttl_s), duration=_num(duration)),
+            "warning",
         )
     if not any(card.classes.get("orders", card.policy).write_to == "cache_queue" for card in level.cards):
         report.add(file, loc, say("counter_ttl_unused"), "warning")

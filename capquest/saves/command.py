@@ -43,7 +43,10 @@ def export(args: argparse.Namespace) -> int:
     try:
         write_export(exported, out)
     except OSError as exc:
-        print(f"capquest: {t('saves.export_failed', path=str(out), detail=exc.strerror or exc)}", file=sys.stderr)
+        print(
+            f"capquest: {t('saves.export_failed', path=str(out), detail=exc.strerror or exc)}",
+            file=sys.stderr,
+        )
         return 1
     levels = sum(len(levels) for levels in exported.packs.values())
     stars = sum(level.stars for levels in exported.packs.values() for level in levels.values())
@@ -71,7 +74,9 @@ def _csv_rows(report) -> list[dict[str, object]]:  # report: ClassReport
             "seed": run.seed if run else "", "check": row.check.status, "detail": row.check.detail("en"),
         })  # fmt: skip
     for broken in report.broken:
-        rows.append({"file": str(broken.path), "check": "unreadable", "detail": f"{broken.reason}: {broken.detail}"})
+        rows.append(
+            {"file": str(broken.path), "check": "unreadable", "detail": f"{broken.reason}: {broken.detail}"}
+        )
     return rows
 
 
@@ -110,7 +115,9 @@ def _print(report) -> None:  # report: ClassReport
                 table.add_column(t(f"saves.report_{key}"), overflow="fold", ratio=1)
             else:
                 numeric = key in ("stars", "attempts", "best_score")
-                table.add_column(t(f"saves.report_{key}"), justify="right" if numeric else "left", no_wrap=True)
+                table.add_column(
+                    t(f"saves.report_{key}"), justify="right" if numeric else "left", no_wrap=True
+                )
         for row in report.rows:
             ids = (Text(row.pack_id), Text(row.level_id)) if several_packs else (Text(row.level_id),)
             table.add_row(
@@ -136,17 +143,32 @@ def _print(report) -> None:  # report: ClassReport
 
     for row in report.rows:
         if row.check.status in ("mismatch", "unverified"):
-            line = t("saves.report_flag_line", student=row.student, pack=row.pack_id, level=row.level_id, detail=row.check.detail())
-            console.print(Text(f"{check_text[row.check.status]}: {line}", style=check_style[row.check.status]), soft_wrap=True)
+            line = t(
+                "saves.report_flag_line",
+                student=row.student,
+                pack=row.pack_id,
+                level=row.level_id,
+                detail=row.check.detail(),
+            )
+            console.print(
+                Text(f"{check_text[row.check.status]}: {line}", style=check_style[row.check.status]),
+                soft_wrap=True,
+            )
     for name in sorted(several):
         files = ", ".join(str(f) for f in report.students[name])
-        console.print(Text(t("saves.report_duplicate_student", student=name, files=files), style="yellow"), soft_wrap=True)
+        console.print(
+            Text(t("saves.report_duplicate_student", student=name, files=files), style="yellow"),
+            soft_wrap=True,
+        )
     for broken in report.broken:
         reason = t(f"saves.report_reason_{broken.reason}")
         if reason.startswith("saves."):  # no sentence for this reason: the technical detail says it
             reason = broken.detail
         # soft_wrap: one line per file, so a path can be copied whole
-        console.print(Text(t("saves.report_broken_file", path=str(broken.path), detail=reason), style="bold red"), soft_wrap=True)
+        console.print(
+            Text(t("saves.report_broken_file", path=str(broken.path), detail=reason), style="bold red"),
+            soft_wrap=True,
+        )
     console.print(
         Text(t("saves.report_summary", students=len(report.students), files=len(report.files_read),
                broken=len(report.broken), flagged=len(report.flagged))),
@@ -170,7 +192,13 @@ def _packs_to_replay(args: argparse.Namespace) -> list:
         except LookupError as exc:
             raise UsageError(str(exc)) from None
         except PackError as exc:
-            raise UsageError(t("saves.report_pack_invalid", path=value, errors=sum(p.severity == "error" for p in exc.problems))) from None
+            raise UsageError(
+                t(
+                    "saves.report_pack_invalid",
+                    path=value,
+                    errors=sum(p.severity == "error" for p in exc.problems),
+                )
+            ) from None
     return packs
 
 

@@ -25,7 +25,9 @@ FORMAT_VERSION = 1
 _MAGIC_BYTES = msgpack.packb(MAGIC)
 MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any real progress; refuses a hostile file early
 Kind = Literal["progress", "export"]
-Reason = Literal["unreadable", "bad_magic", "bad_checksum", "newer_version", "older_version", "wrong_kind", "bad_content"]
+Reason = Literal[
+    "unreadable", "bad_magic", "bad_checksum", "newer_version", "older_version", "wrong_kind", "bad_content"
+]
 
 # MIGRATIONS[v] turns a payload of format v into one of format v+1 (plain msgpack data in, out).
 # Format 1 is the first released format, so there is no step yet; the first one will be MIGRATIONS[1].
@@ -58,7 +60,9 @@ def _canonical(value: Any) -> Any:
     return value
 
 
-def encode(kind: Kind, payload: dict[str, Any], *, format_version: int = FORMAT_VERSION, app: str = __version__) -> bytes:
+def encode(
+    kind: Kind, payload: dict[str, Any], *, format_version: int = FORMAT_VERSION, app: str = __version__
+) -> bytes:
     packed = msgpack.packb(_canonical(payload), use_bin_type=True)
     envelope = {
         "magic": MAGIC,
@@ -95,12 +99,18 @@ def decode(data: bytes, expected: Kind) -> Decoded:
     kind = envelope.get("kind")
     checksum = envelope.get("checksum")
     packed = envelope.get("payload")
-    if not (isinstance(version, int) and isinstance(app, str) and isinstance(kind, str)
-            and isinstance(checksum, str) and isinstance(packed, bytes)):
+    if not (
+        isinstance(version, int)
+        and isinstance(app, str)
+        and isinstance(kind, str)
+        and isinstance(checksum, str)
+        and isinstance(packed, bytes)
+    ):
         raise SaveFormatError("bad_content", "the envelope lacks a field or has one of the wrong type")
     if version > FORMAT_VERSION:
         raise SaveFormatError(
-            "newer_version", f"format {version} (written by capquest {app}); this capquest reads up to {FORMAT_VERSION}"
+            "newer_version",
+            f"format {version} (written by capquest {app}); this capquest reads up to {FORMAT_VERSION}",
         )
     if kind != expected:
         raise SaveFormatError("wrong_kind", f"this is a {kind!r} file, not a {expected!r} file")
@@ -126,7 +136,9 @@ def describe_validation_error(exc: Exception) -> str:
     if callable(errors):
         first = errors()[0]
         # A bad key is part of the location: escape it, it may be anything (an escape code, for one).
-        where = ".".join(str(p) if str(p).isprintable() else repr(p) for p in first.get("loc", ())) or "(payload)"
+        where = (
+            ".".join(str(p) if str(p).isprintable() else repr(p) for p in first.get("loc", ())) or "(payload)"
+        )
         more = len(errors()) - 1
         return f"{where}: {first.get('msg', 'invalid')}" + (f" (and {more} more)" if more else "")
     return str(exc)

@@ -94,10 +94,14 @@ class Export(_Model):
 
     student: Name
     app_version: Annotated[str, Field(max_length=40)]
-    packs: Annotated[dict[Ident, Annotated[dict[Ident, ExportedLevel], Field(max_length=500)]], Field(max_length=100)]
+    packs: Annotated[
+        dict[Ident, Annotated[dict[Ident, ExportedLevel], Field(max_length=500)]], Field(max_length=100)
+    ]
     # The version of each pack on the student's machine, when known: a run replayed on another version
     # of its pack may differ without anyone cheating.
-    pack_versions: Annotated[dict[Ident, Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]], Field(max_length=100)] = {}
+    pack_versions: Annotated[
+        dict[Ident, Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]], Field(max_length=100)
+    ] = {}
 
     @field_validator("student")
     @classmethod

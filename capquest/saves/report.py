@@ -111,7 +111,9 @@ def collect_files(items: Iterable[Path]) -> list[Path]:
                 sorted(
                     p
                     for p in item.iterdir()
-                    if p.is_file() and p.suffix in (paths.EXPORT_SUFFIX, ".msgpack") and not p.name.startswith(".")
+                    if p.is_file()
+                    and p.suffix in (paths.EXPORT_SUFFIX, ".msgpack")
+                    and not p.name.startswith(".")
                 )
             )
         else:
@@ -119,7 +121,9 @@ def collect_files(items: Iterable[Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def check_run(pack_id: str, level_id: str, claimed_stars: int, run: BestRun | None, replay: Replay) -> RunCheck:
+def check_run(
+    pack_id: str, level_id: str, claimed_stars: int, run: BestRun | None, replay: Replay
+) -> RunCheck:
     if run is None:
         if claimed_stars > 0:
             return RunCheck("mismatch", (Problem("check_stars_no_run", (("stars", claimed_stars),)),))
@@ -200,8 +204,18 @@ def build_report(
                 if pack_version is not None:
                     check = _versions_differ(check, export.pack_versions.get(pack_id), pack_version(pack_id))
                 report.rows.append(
-                    Row(export.student, path, pack_id, level_id, level.stars, level.attempts,
-                        level.best_score, level.passed, run, check)
+                    Row(
+                        export.student,
+                        path,
+                        pack_id,
+                        level_id,
+                        level.stars,
+                        level.attempts,
+                        level.best_score,
+                        level.passed,
+                        run,
+                        check,
+                    )
                 )
 
     def order(row: Row) -> tuple:
@@ -268,7 +282,9 @@ class PackReplay:
             )
         level = next((lv for lv in pack.levels if lv.id == level_id), None)
         if level is None:
-            raise CannotReplay(f"pack {pack_id!r} has no level {level_id!r} here (another version of the pack?)")
+            raise CannotReplay(
+                f"pack {pack_id!r} has no level {level_id!r} here (another version of the pack?)"
+            )
         try:
             from capquest import play
         except Exception as exc:  # a broken install: nothing can be checked, the report still prints

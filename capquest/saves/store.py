@@ -75,7 +75,9 @@ class Notice:
         kept = str(self.kept_as) if self.kept_as else ""
         if self.kind == "damaged":
             reason = t(f"saves.reason_{self.reason}", lang)
-            text = t(f"saves.damaged_{self.recovered}", lang, path=str(self.path), kept_as=kept, reason=reason)
+            text = t(
+                f"saves.damaged_{self.recovered}", lang, path=str(self.path), kept_as=kept, reason=reason
+            )
             if self.backup_kept_as:
                 text += " " + t("saves.backup_damaged_too", lang, kept_as=str(self.backup_kept_as))
             return text
@@ -379,7 +381,9 @@ class ProgressStore:
             kept = copy_aside(self.path, paths.OLD_FORMAT_PATTERN, version=version)
             with contextlib.suppress(OSError):  # the old file still loads (and upgrades) next time
                 write_atomic(self.path, encode_progress(progress), backup=self.backup_path)
-            notices.append(Notice("upgraded", self.path, kept, detail=f"format {version} -> {FORMAT_VERSION}"))
+            notices.append(
+                Notice("upgraded", self.path, kept, detail=f"format {version} -> {FORMAT_VERSION}")
+            )
         return progress
 
     def _ensure_loaded(self) -> None:

@@ -248,7 +248,9 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         kept = self._change(self.store.reset)
         self.revealed_concepts.clear()
         self._broadcast_state()
-        self.notify(t("shell.reset_done_file", path=str(kept)) if kept else t("shell.reset_done"), markup=False)
+        self.notify(
+            t("shell.reset_done_file", path=str(kept)) if kept else t("shell.reset_done"), markup=False
+        )
 
     # ------------------------------------------------------------------------------ settings effects
     @property

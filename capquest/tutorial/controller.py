@@ -176,14 +176,26 @@ class TutorialController:
                 # A resumed level starts on a fresh level screen, without the results of the runs made
                 # before: a step that looks at them goes back to the run that makes them...
                 if level.tutorial[step].target in RUN_TARGETS:
-                    step = next((i for i in range(step - 1, -1, -1) if level.tutorial[i].kind == "await"
-                                 and level.tutorial[i].action == "run"), step)
+                    step = next(
+                        (
+                            i
+                            for i in range(step - 1, -1, -1)
+                            if level.tutorial[i].kind == "await" and level.tutorial[i].action == "run"
+                        ),
+                        step,
+                    )
                 # ...and "Run it." goes back to the step that asks to choose the card (none is chosen).
                 here = level.tutorial[step]
                 before = level.tutorial[step - 1] if step > 0 else None
-                if (here.kind == "await" and here.action == "run" and here.card is not None
-                        and before is not None and before.kind == "await"
-                        and before.action == "choose_card" and before.card == here.card):
+                if (
+                    here.kind == "await"
+                    and here.action == "run"
+                    and here.card is not None
+                    and before is not None
+                    and before.kind == "await"
+                    and before.action == "choose_card"
+                    and before.card == here.card
+                ):
                     step -= 1
                 self._go(self._steps.index((li, step)))
                 return True

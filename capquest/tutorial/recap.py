@@ -9,8 +9,15 @@ from capquest.tutorial.controller import TutorialController
 from capquest.tutorial.figures import figures
 
 # The figures a recap line shows, in this order: the ones the course's lessons turn on.
-RECAP_FIGURES = ("oversold_units", "compensated_orders", "stale_reads", "ryw_violations",
-                 "monotonic_violations", "error_rate", "p99_ms")
+RECAP_FIGURES = (
+    "oversold_units",
+    "compensated_orders",
+    "stale_reads",
+    "ryw_violations",
+    "monotonic_violations",
+    "error_rate",
+    "p99_ms",
+)
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,9 @@ def recap(controller: TutorialController) -> list[RecapEntry]:
     lang = controller.lang
     entries = []
     for level in controller.levels:
-        titles = {c.id: c.title.get(lang) for c in level.cards} | {"custom": t("tutorial.recap_your_mix", lang)}
+        titles = {c.id: c.title.get(lang) for c in level.cards} | {
+            "custom": t("tutorial.recap_your_mix", lang)
+        }
         order = {c.id: i for i, c in enumerate(level.cards)}
         played = controller.runs(level.id)
         runs = tuple(

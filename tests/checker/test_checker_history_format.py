@@ -67,7 +67,9 @@ def test_a_korean_player_gets_the_reason_in_korean_with_the_path_as_written(chan
     with pytest.raises(HistoryError) as err:
         validate_history(history)
     english = [p.text("en") for p in err.value.details]
-    path = next(p.path for p, text in zip(err.value.details, english, strict=True) if text.startswith(expected))
+    path = next(
+        p.path for p, text in zip(err.value.details, english, strict=True) if text.startswith(expected)
+    )
     korean = err.value.message("ko")
     assert "history." not in korean  # every reason is in the catalogue
     assert any("\uac00" <= ch <= "\ud7a3" for ch in korean), korean

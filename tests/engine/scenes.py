@@ -40,8 +40,13 @@ HYBRID = Strategy(
 
 def quorum_strategy(read_level: str, write_level: str, on_partition: str = "refuse") -> Strategy:
     return Strategy(
-        Policy(read_from="quorum", write_to="quorum", read_level=read_level, write_level=write_level,
-               on_partition=on_partition)  # type: ignore[arg-type]
+        Policy(
+            read_from="quorum",
+            write_to="quorum",
+            read_level=read_level,
+            write_level=write_level,
+            on_partition=on_partition,
+        )  # type: ignore[arg-type]
     )
 
 
@@ -70,7 +75,11 @@ def black_friday(rps: float, *, duration_s: float = 10.0, scale: int | None = No
 
 
 def replica_oversell(
-    lag_ms: float = 4000.0, stock: int = 5, rps: float = 400.0, duration_s: float = 10.0, apply_rps: float = 50_000
+    lag_ms: float = 4000.0,
+    stock: int = 5,
+    rps: float = 400.0,
+    duration_s: float = 10.0,
+    apply_rps: float = 50_000,
 ) -> Scenario:
     """The seed's 3:00 am: a hot item with `stock` units, stock read on an async replica `lag_ms` behind."""
     return Scenario(
@@ -87,13 +96,22 @@ def replica_oversell(
         ),
         topology=Topology(
             primary=Server(pool=200, cores=None, service_ms=1.0),
-            replicas=(Replica(name="replica-1", region="seoul", lag_ms=lag_ms, apply_rps=apply_rps,
-                              server=Server(pool=200, cores=None, service_ms=1.0)),),
+            replicas=(
+                Replica(
+                    name="replica-1",
+                    region="seoul",
+                    lag_ms=lag_ms,
+                    apply_rps=apply_rps,
+                    server=Server(pool=200, cores=None, service_ms=1.0),
+                ),
+            ),
         ),
     )
 
 
-def flash_sale(rps: float = 20_000, hot_stock: int = 1000, duration_s: float = 10.0, scale: int = 20) -> Scenario:
+def flash_sale(
+    rps: float = 20_000, hot_stock: int = 1000, duration_s: float = 10.0, scale: int = 20
+) -> Scenario:
     """Black Friday on a hot item, with a cache and a worker for the AP design."""
     return Scenario(
         workload=Workload(
@@ -136,7 +154,11 @@ def sessions_scene(lag_ms: float = 2000.0, rps: float = 500.0, duration_s: float
 
 
 def quorum_scene(
-    *, lagging_ms: float = 0.0, faults: tuple[Fault, ...] = (), rps: float = 500.0, duration_s: float = 6.0,
+    *,
+    lagging_ms: float = 0.0,
+    faults: tuple[Fault, ...] = (),
+    rps: float = 500.0,
+    duration_s: float = 6.0,
     client_regions: tuple[RegionShare, ...] = (),
 ) -> Scenario:
     """Three regions, one quorum node each (plus two in Seoul): N = 5."""

@@ -104,7 +104,9 @@ def test_a_counter_that_outlives_the_run_changes_nothing(seed, decrement, hot_st
     # every cache access happens before its client's deadline: at most duration + timeout (5 s here)
     never = simulate(drift_scene(600.0, hot_stock=hot_stock, worker_rps=worker_rps), strategy, seed)
     unset = simulate(drift_scene(None, hot_stock=hot_stock, worker_rps=worker_rps), strategy, seed)
-    implicit = simulate(drift_scene(None, hot_stock=hot_stock, worker_rps=worker_rps, cache=False), strategy, seed)
+    implicit = simulate(
+        drift_scene(None, hot_stock=hot_stock, worker_rps=worker_rps, cache=False), strategy, seed
+    )
     assert never.digest == unset.digest == implicit.digest
 
 
@@ -113,7 +115,10 @@ def test_a_counter_that_outlives_the_run_changes_nothing(seed, decrement, hot_st
 def test_without_cached_counters_the_setting_changes_nothing(seed, ttl):
     # stock read from the cache, orders decided on the primary: no order keeps a counter in the cache
     strategy = Strategy(Policy(read_from="cache", write_to="primary", stock_check="conditional_update"))
-    assert simulate(drift_scene(ttl), strategy, seed).digest == simulate(drift_scene(None), strategy, seed).digest
+    assert (
+        simulate(drift_scene(ttl), strategy, seed).digest
+        == simulate(drift_scene(None), strategy, seed).digest
+    )
 
 
 # ------------------------------------------------------------------------------ compensation catches all
@@ -183,8 +188,11 @@ def test_drift_makes_an_atomic_decrement_oversell_when_the_worker_lags():
 def test_drift_never_lowers_oversell_on_average():
     seeds = range(6)
     for strategy in (GET_THEN_DECR, ATOMIC):
+
         def mean(ttl, strategy=strategy):
-            return sum(simulate(drift_scene(ttl), strategy, s).metrics.oversold_units for s in seeds) / len(seeds)
+            return sum(simulate(drift_scene(ttl), strategy, s).metrics.oversold_units for s in seeds) / len(
+                seeds
+            )
 
         without = mean(None)
         for ttl in (2.0, 0.5, 0.1):
@@ -195,7 +203,10 @@ def test_drift_never_lowers_oversell_on_average():
 def test_a_faster_worker_leaves_less_to_drift():
     # the drift is the queue: orders the cache has sold and the primary has not yet seen
     def mean(worker_rps: float) -> float:
-        return sum(simulate(drift_scene(0.2, worker_rps=worker_rps), ATOMIC, s).metrics.oversold_units for s in range(4))
+        return sum(
+            simulate(drift_scene(0.2, worker_rps=worker_rps), ATOMIC, s).metrics.oversold_units
+            for s in range(4)
+        )
 
     means = [mean(rps) for rps in (300.0, 1500.0, 50_000.0)]
     assert means == sorted(means, reverse=True)

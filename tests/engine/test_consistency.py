@@ -58,7 +58,9 @@ def test_linearizable_reads_without_serialising_can_still_oversell():
     lagging_ms=st.sampled_from([0.0, 300.0, 1500.0]),
 )
 def test_intersecting_quorums_never_read_stale_without_faults(seed, levels, lagging_ms):
-    m = simulate(scenes.quorum_scene(lagging_ms=lagging_ms, duration_s=3), scenes.quorum_strategy(*levels), seed).metrics
+    m = simulate(
+        scenes.quorum_scene(lagging_ms=lagging_ms, duration_s=3), scenes.quorum_strategy(*levels), seed
+    ).metrics
     assert m.stale_reads == 0
     assert m.ryw_violations == 0
     # (monotonic reads are not promised: a read may see a write still in flight, the next one not yet)
@@ -66,7 +68,9 @@ def test_intersecting_quorums_never_read_stale_without_faults(seed, levels, lagg
 
 
 def test_one_one_quorum_reads_stale_under_lag():
-    m = simulate(scenes.quorum_scene(lagging_ms=800, duration_s=3), scenes.quorum_strategy("ONE", "ONE"), 3).metrics
+    m = simulate(
+        scenes.quorum_scene(lagging_ms=800, duration_s=3), scenes.quorum_strategy("ONE", "ONE"), 3
+    ).metrics
     assert m.stale_reads > 0
     assert m.error_rate == 0
 
@@ -140,8 +144,11 @@ def test_replica_lag_of_seconds_sells_more_than_the_stock():
     for lag_ms in (3000.0, 4000.0, 5000.0):
         sc = scenes.replica_oversell(lag_ms=lag_ms, stock=5, rps=40.0, duration_s=8)
         outcome = simulate(sc, scenes.REPLICA_READS, 11)
-        sold = sum(op["qty"] for op in outcome.history["ops"]
-                   if op["f"] == "order" and op["outcome"] == "ok" and op["key"] == "stock/0")
+        sold = sum(
+            op["qty"]
+            for op in outcome.history["ops"]
+            if op["f"] == "order" and op["outcome"] == "ok" and op["key"] == "stock/0"
+        )
         assert outcome.history["initial"]["stock/0"] == 5
         assert sold > 5
         assert outcome.metrics.oversold_units >= sold - 5

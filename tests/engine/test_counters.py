@@ -13,7 +13,11 @@ from . import scenes
 
 CASES = [
     ("replica", scenes.replica_oversell(rps=300, duration_s=4), scenes.REPLICA_READS),
-    ("partition", scenes.partition_scene(duration_s=4), Strategy(Policy(read_from="replica", on_partition="serve_local"))),
+    (
+        "partition",
+        scenes.partition_scene(duration_s=4),
+        Strategy(Policy(read_from="replica", on_partition="serve_local")),
+    ),
     ("sessions", scenes.sessions_scene(duration_s=3), scenes.REPLICA_READS),
     ("quorum", scenes.quorum_scene(lagging_ms=500, duration_s=3), scenes.quorum_strategy("ONE", "ONE")),
     ("ap", scenes.flash_sale(hot_stock=40, duration_s=2), scenes.AP_CACHE_QUEUE),

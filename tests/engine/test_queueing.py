@@ -21,11 +21,19 @@ RUNS = [
     ("black_friday_1k", lambda: scenes.black_friday(1000, duration_s=3), scenes.PRIMARY_ONLY),
     ("black_friday_20k", lambda: scenes.black_friday(20000, duration_s=24, scale=50), scenes.PRIMARY_ONLY),
     ("replica", lambda: scenes.replica_oversell(rps=800, duration_s=3), scenes.REPLICA_READS),
-    ("cp_flash_sale", lambda: scenes.flash_sale(hot_stock=10**6, duration_s=24, scale=50), scenes.CP_FOR_UPDATE),
+    (
+        "cp_flash_sale",
+        lambda: scenes.flash_sale(hot_stock=10**6, duration_s=24, scale=50),
+        scenes.CP_FOR_UPDATE,
+    ),
     ("ap_flash_sale", lambda: scenes.flash_sale(hot_stock=50, duration_s=2), scenes.AP_CACHE_QUEUE),
     ("hybrid", lambda: scenes.flash_sale(rps=2000, hot_stock=10**6, duration_s=4, scale=2), scenes.HYBRID),
     ("sessions", lambda: scenes.sessions_scene(duration_s=3), scenes.REPLICA_READS),
-    ("quorum", lambda: scenes.quorum_scene(lagging_ms=200, duration_s=3), scenes.quorum_strategy("QUORUM", "ONE")),
+    (
+        "quorum",
+        lambda: scenes.quorum_scene(lagging_ms=200, duration_s=3),
+        scenes.quorum_strategy("QUORUM", "ONE"),
+    ),
     ("partition", lambda: scenes.partition_scene(duration_s=4), scenes.REPLICA_READS),
 ]
 

@@ -46,14 +46,23 @@ def test_odd_but_valid_scenarios_run_to_the_end():
                 Fault(kind="crash", at_s=0.3, until_s=0.6, node="primary"),
             ),
         ),
-        scenes.quorum_scene(duration_s=1, faults=(Fault(kind="crash", at_s=0.2, until_s=0.8, node="q-seoul-1"),)),
+        scenes.quorum_scene(
+            duration_s=1, faults=(Fault(kind="crash", at_s=0.2, until_s=0.8, node="q-seoul-1"),)
+        ),
     ]
     strategies = [
         scenes.AP_CACHE_QUEUE,
         scenes.CP_FOR_UPDATE,
         scenes.quorum_strategy("QUORUM", "QUORUM", "serve_local"),
-        Strategy(Policy(read_from="replica", on_partition="serve_local", monotonic_reads=True,
-                        max_staleness_ms=100, ryw_window_ms=100)),
+        Strategy(
+            Policy(
+                read_from="replica",
+                on_partition="serve_local",
+                monotonic_reads=True,
+                max_staleness_ms=100,
+                ryw_window_ms=100,
+            )
+        ),
     ]
     for scenario in cases:
         for strategy in strategies:

@@ -44,7 +44,8 @@ WORKER = textwrap.dedent(
 def test_two_processes_saving_at_once_lose_nothing(home: Path, tmp_path: Path) -> None:
     go = tmp_path / "go"
     workers = [
-        subprocess.Popen([sys.executable, "-c", WORKER, str(home), str(w), str(RUNS), str(go)]) for w in (1, 2)
+        subprocess.Popen([sys.executable, "-c", WORKER, str(home), str(w), str(RUNS), str(go)])
+        for w in (1, 2)
     ]
     time.sleep(0.3)  # let both import and load before the start signal
     go.touch()
@@ -117,7 +118,9 @@ HAMMER = textwrap.dedent(
 
 def test_killed_in_the_middle_of_saving_leaves_a_whole_file(home: Path) -> None:
     for rounds in (1, 2):
-        worker = subprocess.Popen([sys.executable, "-c", HAMMER, str(home)], stdout=subprocess.PIPE, text=True)
+        worker = subprocess.Popen(
+            [sys.executable, "-c", HAMMER, str(home)], stdout=subprocess.PIPE, text=True
+        )
         assert worker.stdout is not None and worker.stdout.readline() == "ready\n"
         time.sleep(0.15 + 0.05 * rounds)
         worker.kill()  # SIGKILL: no cleanup, wherever the write was

@@ -34,7 +34,9 @@ class FakeReplay:
     def outcome(level_id: str, card: str | None, seed: int, assign: dict[str, str] | None = None) -> Replayed:
         key = f"{level_id}|{card}|{seed}|{sorted((assign or {}).items())}"
         value = int(hashlib.sha256(key.encode()).hexdigest()[:6], 16) % 1000
-        return Replayed(score=float(value), digest=hashlib.sha256(key.encode()).hexdigest(), stars=min(3, value // 250))
+        return Replayed(
+            score=float(value), digest=hashlib.sha256(key.encode()).hexdigest(), stars=min(3, value // 250)
+        )
 
     here_version: str | None = None  # the campaign's version on the teacher's machine (None: unknown)
 
@@ -53,7 +55,9 @@ class FakeReplay:
         return self.outcome(level_id, run.card, run.seed, run.assign)
 
 
-def _honest_play(home: Path, plays: list[tuple[str, str | None, int, dict[str, str]]], pack: str = "campaign") -> None:
+def _honest_play(
+    home: Path, plays: list[tuple[str, str | None, int, dict[str, str]]], pack: str = "campaign"
+) -> None:
     store = ProgressStore(home)
     for level_id, card, seed, assign in plays:
         got = FakeReplay.outcome(level_id, card, seed, assign)
@@ -73,7 +77,9 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> type[FakeReplay]:
     return FakeReplay
 
 
-def test_export_writes_best_runs_and_never_overwrites_an_earlier_one(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_writes_best_runs_and_never_overwrites_an_earlier_one(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     _honest_play(home, [("flash-sale", "cp-lock", 1, {}), ("flash-sale", "ap-replica", 2, {}),
                         ("hybrid-shop", None, 1, {"orders": "cp-lock", "catalog": "ap-cache"})])  # fmt: skip
     assert main(["export", "--name", "김민지"]) == 0
@@ -85,10 +91,17 @@ def test_export_writes_best_runs_and_never_overwrites_an_earlier_one(home: Path,
     assert read_export(second) == exported
     levels = exported.packs["campaign"]
     assert levels["flash-sale"].attempts == 2
-    best = max((FakeReplay.outcome("flash-sale", c, s) for c, s in (("cp-lock", 1), ("ap-replica", 2))), key=lambda r: r.score)
+    best = max(
+        (FakeReplay.outcome("flash-sale", c, s) for c, s in (("cp-lock", 1), ("ap-replica", 2))),
+        key=lambda r: r.score,
+    )
     assert levels["flash-sale"].best_run is not None and levels["flash-sale"].best_run.digest == best.digest
     hybrid = levels["hybrid-shop"].best_run
-    assert hybrid is not None and hybrid.card is None and hybrid.assign == {"catalog": "ap-cache", "orders": "cp-lock"}
+    assert (
+        hybrid is not None
+        and hybrid.card is None
+        and hybrid.assign == {"catalog": "ap-cache", "orders": "cp-lock"}
+    )
 
 
 def test_export_into_a_folder(home: Path, tmp_path: Path) -> None:
@@ -97,14 +110,18 @@ def test_export_into_a_folder(home: Path, tmp_path: Path) -> None:
     assert read_export(tmp_path / "Grace-Hopper.capquest").packs["campaign"]["flash-sale"].attempts == 1
 
 
-def test_export_without_a_name_and_no_terminal_is_a_usage_error(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_export_without_a_name_and_no_terminal_is_a_usage_error(
+    home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["export"]) == 2
     err = capsys.readouterr().err
     assert "--name" in err and "Traceback" not in err
     assert not (home / "exports").exists()
 
 
-def test_export_asks_for_the_name_on_a_terminal(home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_export_asks_for_the_name_on_a_terminal(
+    home: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     class Terminal(io.StringIO):
         def isatty(self) -> bool:
             return True
@@ -125,7 +142,11 @@ def _class(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Three students, each with their own progress, exported into one folder."""
     folder = tmp_path / "handed-in"
     plays = {
-        "Alice": [("flash-sale", "cp-lock", 1, {}), ("partition", "cp-quorum", 1, {}), ("partition", "ap-any", 3, {})],
+        "Alice": [
+            ("flash-sale", "cp-lock", 1, {}),
+            ("partition", "cp-quorum", 1, {}),
+            ("partition", "ap-any", 3, {}),
+        ],
         "Bob": [("flash-sale", "ap-replica", 1, {})],
         "박지훈": [("hybrid-shop", None, 2, {"orders": "cp-lock"}), ("flash-sale", "cp-lock", 1, {})],
     }
@@ -135,7 +156,12 @@ def _class(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return folder
 
 
-def test_report_over_several_exports(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_over_several_exports(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_engine: type[FakeReplay],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     folder = _class(tmp_path, monkeypatch)
     (folder / "notes.txt").write_text("not an export: a folder scan skips it")
     out_csv = tmp_path / "class.csv"
@@ -150,12 +176,19 @@ def test_report_over_several_exports(tmp_path: Path, monkeypatch: pytest.MonkeyP
     with open(out_csv, encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [(r["student"], r["level"]) for r in rows] == [
-        ("Alice", "flash-sale"), ("Alice", "partition"), ("Bob", "flash-sale"),
-        ("박지훈", "flash-sale"), ("박지훈", "hybrid-shop"),
+        ("Alice", "flash-sale"),
+        ("Alice", "partition"),
+        ("Bob", "flash-sale"),
+        ("박지훈", "flash-sale"),
+        ("박지훈", "hybrid-shop"),
     ]  # fmt: skip  (students by name, levels in the pack's order)
     alice_partition = rows[1]
     assert alice_partition["attempts"] == "2"
-    best = max(FakeReplay.outcome("partition", "cp-quorum", 1), FakeReplay.outcome("partition", "ap-any", 3), key=lambda r: r.score)
+    best = max(
+        FakeReplay.outcome("partition", "cp-quorum", 1),
+        FakeReplay.outcome("partition", "ap-any", 3),
+        key=lambda r: r.score,
+    )
     assert float(alice_partition["best_score"]) == best.score
     assert {r["check"] for r in rows} == {"reproduced"}
     assert rows[4]["assign"] == "orders=cp-lock" and rows[4]["card"] == ""
@@ -173,7 +206,12 @@ def _tamper(path: Path, level: str, score: float) -> None:
     path.write_bytes(encode("export", payload))
 
 
-def test_report_flags_a_tampered_export_and_lists_broken_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_flags_a_tampered_export_and_lists_broken_files(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_engine: type[FakeReplay],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     folder = _class(tmp_path, monkeypatch)
     _tamper(folder / "Bob.capquest", "flash-sale", 999.0)
     (folder / "truncated.capquest").write_bytes((folder / "Alice.capquest").read_bytes()[:40])
@@ -199,7 +237,9 @@ def test_report_flags_a_tampered_export_and_lists_broken_files(tmp_path: Path, m
     assert unreadable["truncated.capquest"].startswith("unreadable")
 
 
-def test_claims_that_cannot_be_checked_or_cannot_be_true(tmp_path: Path, fake_engine: type[FakeReplay]) -> None:
+def test_claims_that_cannot_be_checked_or_cannot_be_true(
+    tmp_path: Path, fake_engine: type[FakeReplay]
+) -> None:
     replay = FakeReplay()
     honest = FakeReplay.outcome("flash-sale", "cp-lock", 1)
     run = BestRun(card="cp-lock", seed=1, score=honest.score, digest=honest.digest)
@@ -208,13 +248,21 @@ def test_claims_that_cannot_be_checked_or_cannot_be_true(tmp_path: Path, fake_en
     bogus_card = run.model_copy(update={"card": "no-such-card"})
     assert report_module.check_run("campaign", "flash-sale", 1, bogus_card, replay).status == "mismatch"
     other_digest = run.model_copy(update={"digest": "0" * 64})
-    assert report_module.check_run("campaign", "flash-sale", honest.stars, other_digest, replay).status == "mismatch"
-    assert report_module.check_run("campaign", "flash-sale", 3 if honest.stars < 3 else 4, run, replay).status == "mismatch"
+    assert (
+        report_module.check_run("campaign", "flash-sale", honest.stars, other_digest, replay).status
+        == "mismatch"
+    )
+    assert (
+        report_module.check_run("campaign", "flash-sale", 3 if honest.stars < 3 else 4, run, replay).status
+        == "mismatch"
+    )
     assert report_module.check_run("campaign", "flash-sale", 2, None, replay).status == "mismatch"
     assert report_module.check_run("campaign", "flash-sale", 0, None, replay).status == "no_run"
 
 
-def test_report_with_nothing_to_read_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_with_nothing_to_read_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "empty").mkdir()
     assert main(["report", str(tmp_path / "empty")]) == 2
     assert "no export files" in capsys.readouterr().err
@@ -229,18 +277,31 @@ def test_report_and_export_are_headless(tmp_path: Path) -> None:
         "main(['export', '--name', 'x', '--out', sys.argv[2]]);"
         "assert 'textual' not in sys.modules, 'textual imported'"
     )
-    done = subprocess.run([sys.executable, "-c", code, str(folder), str(tmp_path / "x.capquest")], capture_output=True, text=True, env={**__import__("os").environ, "CAPQUEST_HOME": str(tmp_path / "h")})
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(folder), str(tmp_path / "x.capquest")],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "CAPQUEST_HOME": str(tmp_path / "h")},
+    )
     assert done.returncode == 0, done.stderr
 
 
-def test_hostile_export_is_refused_not_printed(tmp_path: Path, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+def test_hostile_export_is_refused_not_printed(
+    tmp_path: Path, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]
+) -> None:
     run = {"card": "cp", "assign": {}, "seed": 1, "score": 1.0, "digest": "x"}
     level = {"stars": 1, "attempts": 1, "best_score": 1.0, "passed": True, "best_run": run}
     escape = tmp_path / "escape.capquest"
-    escape.write_bytes(encode("export", {"student": "Eve", "app_version": "0.1.0", "packs": {"campaign": {"\x1b[2J": level}}}))
+    escape.write_bytes(
+        encode(
+            "export", {"student": "Eve", "app_version": "0.1.0", "packs": {"campaign": {"\x1b[2J": level}}}
+        )
+    )
     huge = tmp_path / "huge.capquest"
     many = {f"l{n}": level for n in range(501)}
-    huge.write_bytes(encode("export", {"student": "Mallory", "app_version": "0.1.0", "packs": {"campaign": many}}))
+    huge.write_bytes(
+        encode("export", {"student": "Mallory", "app_version": "0.1.0", "packs": {"campaign": many}})
+    )
 
     assert main(["report", str(escape), str(huge)]) == 1
     out = capsys.readouterr().out
@@ -261,7 +322,9 @@ def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest
     monkeypatch.setattr(__import__("capquest"), "play", play, raising=False)
 
     level = SimpleNamespace(id="flash-sale")
-    pack = SimpleNamespace(manifest=SimpleNamespace(id="my-pack"), levels=[SimpleNamespace(id="intro"), level])
+    pack = SimpleNamespace(
+        manifest=SimpleNamespace(id="my-pack"), levels=[SimpleNamespace(id="intro"), level]
+    )
     calls: list[tuple] = []
 
     def fake_run(lv: object, card: str | None, *, seed: int, assign: dict | None = None) -> object:
@@ -270,7 +333,9 @@ def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest
             raise play.StrategyError("level 'flash-sale' has no card 'missing'")
         if card == "crash":
             raise RuntimeError("engine bug")
-        return SimpleNamespace(score=SimpleNamespace(score=512.0, stars=1), outcome=SimpleNamespace(digest="f" * 64))
+        return SimpleNamespace(
+            score=SimpleNamespace(score=512.0, stars=1), outcome=SimpleNamespace(digest="f" * 64)
+        )
 
     play.run = fake_run
     replay = report_module.PackReplay(extra_packs=[pack])
@@ -289,7 +354,12 @@ def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest
         replay("not-installed", "flash-sale", run)
 
 
-def test_report_speaks_korean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_speaks_korean(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_engine: type[FakeReplay],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     folder = _class(tmp_path, monkeypatch)
     _tamper(folder / "Bob.capquest", "flash-sale", 999.0)
     capsys.readouterr()
@@ -300,7 +370,12 @@ def test_report_speaks_korean(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, f
     assert "점수 999(이)라고 했지만" in out
 
 
-def test_a_run_that_fails_on_another_pack_version_accuses_no_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_run_that_fails_on_another_pack_version_accuses_no_one(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_engine: type[FakeReplay],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     folder = _class(tmp_path, monkeypatch)
     _tamper(folder / "Bob.capquest", "flash-sale", 999.0)  # stands for a pack whose scoring changed since
     assert read_export(folder / "Bob.capquest").pack_versions.get("campaign")  # recorded at export

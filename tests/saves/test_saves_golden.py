@@ -39,8 +39,18 @@ def test_golden_progress_v1_loads_with_its_content(home: Path) -> None:
     assert p.packs["campaign"].unlocked == ["flash-sale", "hybrid-shop", "partition", "read-your-writes"]
     assert p.packs["teacher-pack"].unlocked == ["intro"]
     s = p.settings
-    assert (s.language, s.theme, s.ascii_borders, s.reduced_motion, s.replay_speed) == ("ko", "high-contrast", True, True, 2.0)
-    assert p.tutorial is not None and (p.tutorial.pack_id, p.tutorial.level_id, p.tutorial.step) == ("campaign", "flash-sale", 4)
+    assert (s.language, s.theme, s.ascii_borders, s.reduced_motion, s.replay_speed) == (
+        "ko",
+        "high-contrast",
+        True,
+        True,
+        2.0,
+    )
+    assert p.tutorial is not None and (p.tutorial.pack_id, p.tutorial.level_id, p.tutorial.step) == (
+        "campaign",
+        "flash-sale",
+        4,
+    )
     assert p.concepts_seen == ["cap", "pacelc", "read-your-writes"]
 
 

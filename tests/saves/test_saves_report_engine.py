@@ -29,7 +29,9 @@ def _record(home: Path, card: str | None, seed: int, assign: dict[str, str]) -> 
 
 
 @pytest.mark.slow
-def test_report_reproduces_real_runs_and_flags_a_tampered_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_reproduces_real_runs_and_flags_a_tampered_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("CAPQUEST_HOME", str(tmp_path / "teacher"))  # no installed packs: the campaign only
     folder = tmp_path / "handed-in"
     pack_id = builtin_pack().id
@@ -56,7 +58,11 @@ def test_report_reproduces_real_runs_and_flags_a_tampered_one(tmp_path: Path, mo
 
     with open(out_csv, encoding="utf-8-sig") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
-    assert {name: rows[name]["check"] for name in rows} == {"Ada": "reproduced", "Linus": "reproduced", "Mallory": "mismatch"}
+    assert {name: rows[name]["check"] for name in rows} == {
+        "Ada": "reproduced",
+        "Linus": "reproduced",
+        "Mallory": "mismatch",
+    }
     assert float(rows["Linus"]["best_score"]) == scores["Linus"]
     assert rows["Linus"]["assign"] == "catalog=add-replica;orders=one-postgres"
     assert f"claims score {scores['Ada'] + 5:g}, the run gives {scores['Ada']:g}" in rows["Mallory"]["detail"]
@@ -64,7 +70,9 @@ def test_report_reproduces_real_runs_and_flags_a_tampered_one(tmp_path: Path, mo
 
 
 @pytest.mark.slow
-def test_report_checks_a_pack_the_teacher_names_by_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_checks_a_pack_the_teacher_names_by_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A class plays `capquest --pack FOLDER` without installing it; the teacher has the same folder.
     from capquest.packs import load_pack
 
@@ -95,6 +103,16 @@ def test_report_checks_a_pack_the_teacher_names_by_folder(tmp_path: Path, monkey
     # A folder that is no pack, or a broken one: one line, exit 2.
     capsys.readouterr()
     assert main(["report", str(handed_in), "--pack", str(tmp_path / "nowhere")]) == 2
-    assert main(["report", str(handed_in), "--pack", str(Path(__file__).parents[1] / "packs" / "broken" / "scoring")]) == 2
+    assert (
+        main(
+            [
+                "report",
+                str(handed_in),
+                "--pack",
+                str(Path(__file__).parents[1] / "packs" / "broken" / "scoring"),
+            ]
+        )
+        == 2
+    )
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 2 and "no pack folder" in err[0] and "capquest pack validate" in err[1]

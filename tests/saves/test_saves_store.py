@@ -15,7 +15,9 @@ from capquest.saves.model import Progress
 from capquest.saves.store import ProgressStore, read_progress
 
 
-def _play(s: ProgressStore, level: str = "flash-sale", score: float = 500.0, stars: int = 1, **kw: object) -> store.RunRecorded:
+def _play(
+    s: ProgressStore, level: str = "flash-sale", score: float = 500.0, stars: int = 1, **kw: object
+) -> store.RunRecorded:
     args = {"card": "cp-lock", "assign": {}, "seed": 1, "passed": stars >= 1, "digest": f"d{score}"}
     args.update(kw)
     return s.record_run("campaign", level, score=score, stars=stars, **args)  # type: ignore[arg-type]
@@ -41,7 +43,9 @@ def test_round_trip_keeps_everything(home: Path) -> None:
     s = ProgressStore()
     assert s.load().notices == ()
     _play(s, score=640.0, stars=1)
-    _play(s, "hybrid-shop", score=900.5, stars=3, card=None, assign={"orders": "cp-lock", "catalog": "ap-cache"})
+    _play(
+        s, "hybrid-shop", score=900.5, stars=3, card=None, assign={"orders": "cp-lock", "catalog": "ap-cache"}
+    )
     s.unlock("campaign", "third")
     s.set_setting("language", "ko")
     s.set_setting("replay_speed", 2.5)
@@ -108,8 +112,12 @@ DAMAGE = {
     "bad_magic": lambda data: b"PK\x03\x04 not a save at all" + data[30:],
     "bad_checksum": _flip,
     "unreadable": lambda data: data[: len(data) * 2 // 3],
-    "bad_content": lambda data: encode("progress", {"packs": {"campaign": {"levels": {"l1": {"stars": "three"}}}}}),
-    "newer_version": lambda data: encode("progress", {}, format_version=envelope.FORMAT_VERSION + 1, app="9.0"),
+    "bad_content": lambda data: encode(
+        "progress", {"packs": {"campaign": {"levels": {"l1": {"stars": "three"}}}}}
+    ),
+    "newer_version": lambda data: encode(
+        "progress", {}, format_version=envelope.FORMAT_VERSION + 1, app="9.0"
+    ),
     "wrong_kind": lambda data: encode("export", {"student": "x", "app_version": "0.1.0", "packs": {}}),
 }
 
@@ -265,7 +273,9 @@ def test_older_format_is_upgraded_through_the_migrations(home: Path, monkeypatch
 
     monkeypatch.setitem(envelope.MIGRATIONS, 0, from_v0)
     home.mkdir()
-    v0 = encode("progress", {"stars": {"campaign/flash-sale": 2}, "seen": ["cap"]}, format_version=0, app="0.0.1")
+    v0 = encode(
+        "progress", {"stars": {"campaign/flash-sale": 2}, "seen": ["cap"]}, format_version=0, app="0.0.1"
+    )
     (home / "progress.msgpack").write_bytes(v0)
 
     report = ProgressStore(home).load()
@@ -299,9 +309,13 @@ def test_saves_work_where_file_locks_do_not(home: Path, monkeypatch: pytest.Monk
     assert ProgressStore(home).level("campaign", "flash-sale").attempts == 1
 
 
-def test_reloading_keeps_changes_a_failed_save_still_owes(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reloading_keeps_changes_a_failed_save_still_owes(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     s = ProgressStore(home)
-    monkeypatch.setattr(store, "write_atomic", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EROFS, "read-only")))
+    monkeypatch.setattr(
+        store, "write_atomic", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.EROFS, "read-only"))
+    )
     _play(s, score=600.0)
     assert s.load().progress.packs["campaign"].levels["flash-sale"].attempts == 1
     monkeypatch.undo()

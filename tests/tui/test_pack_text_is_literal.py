@@ -52,7 +52,9 @@ def test_markup_in_a_pack_is_shown_literally_through_a_whole_run(spawn_capquest,
     assert "MarkupError" not in tail and "Traceback" not in tail
 
 
-async def test_markup_in_a_pack_is_literal_in_compare_glossary_and_help(tmp_path, build_app, memory_store) -> None:
+async def test_markup_in_a_pack_is_literal_in_compare_glossary_and_help(
+    tmp_path, build_app, memory_store
+) -> None:
     """The screens a pexpect walk cannot reach reliably (a modal closed with Escape races the next key),
     played in-process: a run of the hostile pack's second level, then Compare, the glossary and help."""
     from capquest.packs import load_pack

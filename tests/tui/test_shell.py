@@ -185,8 +185,11 @@ async def test_help_opens_over_the_modal_screens_too(build_app, passed_two) -> N
     app = build_app(records=passed_two)
     async with app.run_test(size=(80, 24)) as pilot:
         await _ready(pilot)
-        for open_keys, modal in ((("g",), "GlossaryScreen"), (("4",), "PackPickerScreen"),
-                                 (("1",), "ConfirmScreen")):  # New game over progress asks first
+        for open_keys, modal in (
+            (("g",), "GlossaryScreen"),
+            (("4",), "PackPickerScreen"),
+            (("1",), "ConfirmScreen"),
+        ):  # New game over progress asks first
             await pilot.press(*open_keys)
             await _ready(pilot)
             assert type(app.screen).__name__ == modal

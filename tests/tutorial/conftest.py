@@ -52,12 +52,29 @@ class FakeRun:
     score: Score
 
 
-def fake_run(level: str, card: str, *, oversold: int = 0, error_rate: float = 0.0, p99: float = 50.0,
-             stale: int = 0, ryw: int = 0, monotonic: int = 0, compensated: int = 0) -> FakeRun:
+def fake_run(
+    level: str,
+    card: str,
+    *,
+    oversold: int = 0,
+    error_rate: float = 0.0,
+    p99: float = 50.0,
+    stale: int = 0,
+    ryw: int = 0,
+    monotonic: int = 0,
+    compensated: int = 0,
+) -> FakeRun:
     metrics = Metrics(
-        requests=1000, orders_accepted=100, oversold_units=oversold, compensated_orders=compensated,
-        stale_reads=stale, ryw_violations=ryw, monotonic_violations=monotonic, error_rate=error_rate,
-        latency_ms=Latency(p50=p99 / 4, p95=p99 / 2, p99=p99, mean=p99 / 3), cost_units=10.0,
+        requests=1000,
+        orders_accepted=100,
+        oversold_units=oversold,
+        compensated_orders=compensated,
+        stale_reads=stale,
+        ryw_violations=ryw,
+        monotonic_violations=monotonic,
+        error_rate=error_rate,
+        latency_ms=Latency(p50=p99 / 4, p95=p99 / 2, p99=p99, mean=p99 / 3),
+        cost_units=10.0,
         simulated_ops=1000,
     )
     outcome = Outcome(metrics=metrics, history={}, trace=(), digest="0" * 64)  # type: ignore[arg-type]

@@ -199,8 +199,9 @@ def test_a_course_without_steps_is_refused(level: LevelFile) -> None:
 
 
 def test_getting_ready_for_a_run_is_not_a_mistake_but_choosing_another_card_is() -> None:
-    level = LevelFile.model_validate(tomllib.loads(LEVEL.replace(
-        'action = "choose_card"\ncard = "safe"', 'action = "run"\ncard = "safe"')))
+    level = LevelFile.model_validate(
+        tomllib.loads(LEVEL.replace('action = "choose_card"\ncard = "safe"', 'action = "run"\ncard = "safe"'))
+    )
     c = TutorialController([level])
     c.advance()
     assert not c.act(PlayerAction("choose_card", card="safe")).relevant  # the card the run wants
@@ -239,8 +240,11 @@ def test_a_resume_at_a_run_goes_back_to_choosing_its_card_and_past_runs_are_list
 
 
 def test_a_resume_at_a_step_that_looks_at_the_results_goes_back_to_the_run() -> None:
-    level = LevelFile.model_validate(tomllib.loads(RUN_AFTER_CHOICE.replace(
-        'kind = "question"\n', 'kind = "question"\ntarget = "results"\n', 1)))
+    level = LevelFile.model_validate(
+        tomllib.loads(
+            RUN_AFTER_CHOICE.replace('kind = "question"\n', 'kind = "question"\ntarget = "results"\n', 1)
+        )
+    )
     c = TutorialController([level])
     assert c.resume(CoursePosition("tutorial", "demo", 3))  # the question about the run's results
     assert c.current is not None and c.current.step_index == 1  # choose the card, then run it again

@@ -136,8 +136,9 @@ async def _complete_the_course(lang: str) -> None:
     from capquest.tui.progress import MemoryProgressStore
 
     store = MemoryProgressStore()
-    app = CapQuestApp(pack=builtin_pack(), store=store, language=lang, start="tutorial", runner=fake_run,
-                      clock=FakeClock())
+    app = CapQuestApp(
+        pack=builtin_pack(), store=store, language=lang, start="tutorial", runner=fake_run, clock=FakeClock()
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
         course = app.tutorial_flow.course
@@ -166,8 +167,15 @@ def test_a_delay_brings_a_hint_and_back_skip_and_resume_work() -> None:
 
 async def _delay_back_skip_resume() -> None:
     clock, store = FakeClock(), FakeStore()
-    app = TutorialApp(lang="en", runner=fake_run, store=store, clock=clock, replay_clock=FakeClock(),
-                      reduced_motion=True, hint_delay_s=20)
+    app = TutorialApp(
+        lang="en",
+        runner=fake_run,
+        store=store,
+        clock=clock,
+        replay_clock=FakeClock(),
+        reduced_motion=True,
+        hint_delay_s=20,
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: panel_ready(app))
         c = app.tutorial_flow.controller
@@ -202,8 +210,14 @@ async def _resume_with_runs() -> None:
 
     # left in the sessions level after its first run, about to try the second card
     store = FakeStore(saved=CoursePosition("tutorial", "t5-sessions", 3))
-    app = TutorialApp(lang="en", runner=fake_run, store=store, clock=FakeClock(), replay_clock=FakeClock(),
-                      reduced_motion=True)
+    app = TutorialApp(
+        lang="en",
+        runner=fake_run,
+        store=store,
+        clock=FakeClock(),
+        replay_clock=FakeClock(),
+        reduced_motion=True,
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: panel_ready(app))
         c = app.tutorial_flow.controller
@@ -246,8 +260,9 @@ async def _looked_ahead() -> None:
     # game's app, which opens the "why" view)
     saved = TutorialPosition(pack_id="tutorial", level_id="t2-replica", step=3)
     store = MemoryProgressStore(initial=Progress(tutorial=saved))
-    app = CapQuestApp(pack=builtin_pack(), store=store, language="en", start="tutorial", runner=fake_run,
-                      clock=FakeClock())
+    app = CapQuestApp(
+        pack=builtin_pack(), store=store, language="en", start="tutorial", runner=fake_run, clock=FakeClock()
+    )
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
         c = app.tutorial_flow.controller

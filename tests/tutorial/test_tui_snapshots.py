@@ -29,8 +29,14 @@ def _english_after():
 def app(lang: str) -> TutorialApp:
     i18n.set_language(lang)
     # a position store, as `capquest tutorial` has: the panel says the place is kept
-    return TutorialApp(lang=lang, runner=fake_run, store=FakeStore(), clock=FakeClock(),
-                       replay_clock=FakeClock(), reduced_motion=True)
+    return TutorialApp(
+        lang=lang,
+        runner=fake_run,
+        store=FakeStore(),
+        clock=FakeClock(),
+        replay_clock=FakeClock(),
+        reduced_motion=True,
+    )
 
 
 async def _ready(pilot) -> None:

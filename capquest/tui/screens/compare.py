@@ -129,7 +129,9 @@ class CompareScreen(Screen):
         self.running = False
         self.query_one(MetricTable).loading = False
         if event.state == WorkerState.ERROR:
-            self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error", markup=False)
+            self.notify(
+                t("play.level_run_failed", reason=str(event.worker.error)), severity="error", markup=False
+            )
             return
         self.session.runs.append(event.worker.result)
         self.sides[self.active] = event.worker.result

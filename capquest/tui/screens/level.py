@@ -40,8 +40,9 @@ if TYPE_CHECKING:
 Runner = Callable[[LevelFile, "str | None", "int | None", "Mapping[str, str] | None"], "RunResult"]
 
 
-def play_runner(level: LevelFile, card_id: str | None, seed: int | None,
-                assign: Mapping[str, str] | None) -> RunResult:
+def play_runner(
+    level: LevelFile, card_id: str | None, seed: int | None, assign: Mapping[str, str] | None
+) -> RunResult:
     """The real runner: the shared play path (imported on first use, it pulls in the engine)."""
     from capquest.play import run
 
@@ -122,7 +123,10 @@ class LevelScreen(Screen):
     BINDINGS: ClassVar = [
         Binding("r", "run", "play.key_level_run", id="level.run"),
         Binding("escape", "back", "play.key_level_back", id="level.back"),
-        *(Binding(str(n), f"pick({n})", "play.key_level_pick", show=False, id=f"level.pick{n}") for n in range(1, 9)),
+        *(
+            Binding(str(n), f"pick({n})", "play.key_level_pick", show=False, id=f"level.pick{n}")
+            for n in range(1, 9)
+        ),
     ]
 
     class RunStarted(Message):
@@ -149,17 +153,30 @@ class LevelScreen(Screen):
             self.data_class = data_class
             self.card_id = card_id
 
-    def __init__(self, level: LevelFile | PlaySession, pack: object = None, *, runner: Runner | None = None,
-                 clock: Callable[[], float] | None = None, ascii_borders: bool | None = None,
-                 reduced_motion: bool | None = None, name: str | None = None) -> None:
+    def __init__(
+        self,
+        level: LevelFile | PlaySession,
+        pack: object = None,
+        *,
+        runner: Runner | None = None,
+        clock: Callable[[], float] | None = None,
+        ascii_borders: bool | None = None,
+        reduced_motion: bool | None = None,
+        name: str | None = None,
+    ) -> None:
         """`level` (with the `pack` it came from, unused for now) or a whole `PlaySession`. Settings left
         None follow the app (`ascii_borders`, `replay_speed`, reduced motion) when the screen mounts."""
         super().__init__(name=name)
         if isinstance(level, PlaySession):
             self.session = level
         else:
-            self.session = PlaySession(level, runner=runner or play_runner, clock=clock or time.monotonic,
-                                       ascii_borders=ascii_borders, reduced_motion=reduced_motion)
+            self.session = PlaySession(
+                level,
+                runner=runner or play_runner,
+                clock=clock or time.monotonic,
+                ascii_borders=ascii_borders,
+                reduced_motion=reduced_motion,
+            )
         self.pack = pack
         localize_bindings(self)
         self.chosen: str | None = None  # card id; None with `custom` set for a hybrid mix
@@ -182,13 +199,23 @@ class LevelScreen(Screen):
                 yield Static(self._traffic_text(g), id="traffic")
             with Vertical(id="play"):
                 yield Static(t("play.hand_title", n=len(level.cards)), id="hand-title")
-                yield CardHand(level.cards, glyphs=g, ascii_borders=bool(s.ascii_borders),
-                               best=s.best_by_card(), id="hand",
-                               compact=level.hybrid is not None or len(level.cards) > 4)
+                yield CardHand(
+                    level.cards,
+                    glyphs=g,
+                    ascii_borders=bool(s.ascii_borders),
+                    best=s.best_by_card(),
+                    id="hand",
+                    compact=level.hybrid is not None or len(level.cards) > 4,
+                )
                 if level.hybrid is not None:
                     allowed = [c for c in level.cards if c.id in level.hybrid.cards]
-                    yield ClassAssignment(level.hybrid.classes, allowed, ascii_borders=bool(s.ascii_borders),
-                                          initial=self._hybrid_default(), id="assign")
+                    yield ClassAssignment(
+                        level.hybrid.classes,
+                        allowed,
+                        ascii_borders=bool(s.ascii_borders),
+                        initial=self._hybrid_default(),
+                        id="assign",
+                    )
                 with Horizontal(id="actions"):
                     yield Button(t("play.level_run_button"), id="run", variant="success", compact=True)
                     yield Button(t("play.level_glossary_button"), id="glossary", compact=True)
@@ -344,8 +371,12 @@ class LevelScreen(Screen):
         run_button.loading = False
         run_button.disabled = False
         if event.state == WorkerState.ERROR:
-            self.notify(t("play.level_run_failed", reason=str(event.worker.error)), severity="error",
-                        timeout=8, markup=False)
+            self.notify(
+                t("play.level_run_failed", reason=str(event.worker.error)),
+                severity="error",
+                timeout=8,
+                markup=False,
+            )
             return
         result = event.worker.result
         self.session.runs.append(result)

@@ -65,11 +65,18 @@ class ReplayScreen(Screen):
         s = self.session
         title = s.card_title(self.result.card)
         yield Static(
-            t("play.replay_title", level=s.level.title.get(language()), card=title), id="replay-title", markup=False
+            t("play.replay_title", level=s.level.title.get(language()), card=title),
+            id="replay-title",
+            markup=False,
         )
         with VerticalScroll(id="replay-body"):
-            yield ReplayView(s.level.scenario, self.frames, glyphs=s.glyphs, ascii_borders=bool(s.ascii_borders),
-                             id="replay")
+            yield ReplayView(
+                s.level.scenario,
+                self.frames,
+                glyphs=s.glyphs,
+                ascii_borders=bool(s.ascii_borders),
+                id="replay",
+            )
         yield Static("", id="replay-hint")
         yield Footer()
 
@@ -114,10 +121,12 @@ class ReplayScreen(Screen):
         previous = self.shown
         lo = previous + 1 if 0 <= previous < index else index
         flash = not self.reduced and any(
-            e.startswith("oversell:") for f in self.frames[lo : index + 1] for e in f.events)
+            e.startswith("oversell:") for f in self.frames[lo : index + 1] for e in f.events
+        )
         phase = 0 if self.reduced else index + 1
-        self.query_one(ReplayView).show_frame(index, phase=phase, speed=self.speed, paused=self.paused,
-                                              flash=flash)
+        self.query_one(ReplayView).show_frame(
+            index, phase=phase, speed=self.speed, paused=self.paused, flash=flash
+        )
         self.shown = index
         finished = index >= self.last_index
         hint = t("play.replay_finished_hint") if finished else t("play.replay_hint")

@@ -31,17 +31,28 @@ def chart_points(session: PlaySession, current: Any) -> list[ChartPoint]:
     points = []
     for i, card in enumerate(session.level.cards):
         run = latest.get(card.id)
-        points.append(ChartPoint(
-            label=str(i + 1), title=card.title.get(lang), card_class=card.class_,
-            p99_ms=run.outcome.metrics.latency_ms.p99 if run else None,
-            oversold=run.outcome.metrics.oversold_units if run else None,
-            current=run is not None and current.card == card.id))
+        points.append(
+            ChartPoint(
+                label=str(i + 1),
+                title=card.title.get(lang),
+                card_class=card.class_,
+                p99_ms=run.outcome.metrics.latency_ms.p99 if run else None,
+                oversold=run.outcome.metrics.oversold_units if run else None,
+                current=run is not None and current.card == card.id,
+            )
+        )
     custom = latest.get("custom")
     if custom is not None:
-        points.append(ChartPoint(
-            label=CUSTOM_LABEL, title=t("play.custom"), card_class="hybrid",
-            p99_ms=custom.outcome.metrics.latency_ms.p99, oversold=custom.outcome.metrics.oversold_units,
-            current=current.card == "custom"))
+        points.append(
+            ChartPoint(
+                label=CUSTOM_LABEL,
+                title=t("play.custom"),
+                card_class="hybrid",
+                p99_ms=custom.outcome.metrics.latency_ms.p99,
+                oversold=custom.outcome.metrics.oversold_units,
+                current=current.card == "custom",
+            )
+        )
     return points
 
 
@@ -95,7 +106,9 @@ class ResultsScreen(Screen):
                 head.append("  ")
                 head.append(stars(r.score.stars, g), style="bold yellow")
                 head.append(f"\n{t('play.metric_score')} {fmt_num(r.score.score)}", style="bold")
-                head.append(f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim")
+                head.append(
+                    f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim"
+                )
                 yield Static(head, id="verdict")
                 yield MetricTable(glyphs=g, id="metrics")
                 yield Static(t("play.results_explanation"), classes="section")
@@ -105,8 +118,12 @@ class ResultsScreen(Screen):
                 yield Static(s.level.debrief.get(lang), id="debrief", markup=False)
             with Vertical(id="side"):
                 with VerticalScroll(id="chart-scroll"):
-                    yield TradeoffChart(chart_points(s, r), glyphs=g, id="chart",
-                                        plot_height=8 if self.app.size.height < 30 else 14)
+                    yield TradeoffChart(
+                        chart_points(s, r),
+                        glyphs=g,
+                        id="chart",
+                        plot_height=8 if self.app.size.height < 30 else 14,
+                    )
                 with Horizontal(id="results-actions"):
                     yield Button(t("play.results_compare_button"), id="compare", compact=True)
                     yield Button(t("play.results_why_button"), id="why", variant="warning", compact=True)
@@ -136,7 +153,8 @@ class ResultsScreen(Screen):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         {"compare": self.action_compare, "why": self.action_why, "replay": self.action_replay}[
-            event.button.id or "compare"]()
+            event.button.id or "compare"
+        ]()
 
     def action_why(self) -> None:
         self.post_message(self.WhyRequested(self.result))

@@ -65,7 +65,9 @@ class WhyScreen(Screen):
         Binding("n", "step(1)", "why.key_next", id="why.next"),
         Binding("p", "step(-1)", "why.key_prev", id="why.prev"),
         Binding("k", "cycle_kind", "why.key_kind", id="why.kind", show=False),
-        Binding("plus,equals_sign", "zoom(0.5)", "why.key_zoom_in", id="why.zoom_in", key_display="+", show=False),
+        Binding(
+            "plus,equals_sign", "zoom(0.5)", "why.key_zoom_in", id="why.zoom_in", key_display="+", show=False
+        ),
         Binding("minus", "zoom(2)", "why.key_zoom_out", id="why.zoom_out", key_display="-", show=False),
         Binding("left", "pan(-1)", "why.key_left", id="why.left", show=False, priority=True),
         Binding("right", "pan(1)", "why.key_right", id="why.right", show=False, priority=True),

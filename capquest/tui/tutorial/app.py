@@ -45,13 +45,21 @@ class TutorialApp(TutorialHost, App):
         self.lang = lang or language()
         self.course = course or load_course()
         self.flow_options: dict[str, Any] = dict(
-            runner=runner, store=store, saved=saved_position(store), clock=clock, replay_clock=replay_clock,
-            hint_delay_s=hint_delay_s, ascii_borders=ascii_borders, reduced_motion=reduced_motion)
+            runner=runner,
+            store=store,
+            saved=saved_position(store),
+            clock=clock,
+            replay_clock=replay_clock,
+            hint_delay_s=hint_delay_s,
+            ascii_borders=ascii_borders,
+            reduced_motion=reduced_motion,
+        )
 
     def on_mount(self) -> None:
         set_language(self.lang)
-        self.tutorial_flow = TutorialFlow(self, self.course, lang=self.lang, on_exit=self.exit,
-                                          **self.flow_options)
+        self.tutorial_flow = TutorialFlow(
+            self, self.course, lang=self.lang, on_exit=self.exit, **self.flow_options
+        )
         self.call_after_refresh(self.tutorial_flow.start)  # once the default screen is running
 
     def action_leave(self) -> None:
@@ -59,4 +67,3 @@ class TutorialApp(TutorialHost, App):
             self.tutorial_flow.quit()
         else:
             self.exit()
-

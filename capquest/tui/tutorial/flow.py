@@ -56,8 +56,13 @@ class TutorialFlow:
         self.course = course
         self.concepts = course.concepts
         self.controller = TutorialController(
-            course.levels, pack_id=course.manifest.id, lang=lang, clock=clock, hint_delay_s=hint_delay_s,
-            store=store)
+            course.levels,
+            pack_id=course.manifest.id,
+            lang=lang,
+            clock=clock,
+            hint_delay_s=hint_delay_s,
+            store=store,
+        )
         self.resumed = self.controller.resume(saved)
         self.keeps_place = store is not None  # a pack's narrated level keeps no course position
         self.runner = runner
@@ -143,8 +148,13 @@ class TutorialFlow:
             return
         if self.session is not None and self.session.level.id == view.level.id:
             return
-        self.session = PlaySession(view.level, runner=self.runner, clock=self.replay_clock,
-                                   ascii_borders=self.ascii_borders, reduced_motion=self.reduced_motion)
+        self.session = PlaySession(
+            view.level,
+            runner=self.runner,
+            clock=self.replay_clock,
+            ascii_borders=self.ascii_borders,
+            reduced_motion=self.reduced_motion,
+        )
         self._pop_to_base()
         self._navigating = True
         try:
@@ -251,8 +261,12 @@ class TutorialFlow:
             return self.controller.satisfied
         if action == "tutorial_answer":
             number = parameters[0] if parameters else 0
-            return (view.step.kind == "question" and not self.controller.satisfied
-                    and isinstance(number, int) and 1 <= number <= len(view.step.choices))
+            return (
+                view.step.kind == "question"
+                and not self.controller.satisfied
+                and isinstance(number, int)
+                and 1 <= number <= len(view.step.choices)
+            )
         return False
 
     def on_replay(self) -> bool:
@@ -289,8 +303,10 @@ class TutorialFlow:
             return False
         screen = self.app.screen
         open_now = (view.step.action == "open_why" and type(screen).__name__ == "WhyScreen") or (
-            view.step.action == "open_chart" and isinstance(screen, ResultsScreen)
-            and bool(screen.query("#side.-wide")))
+            view.step.action == "open_chart"
+            and isinstance(screen, ResultsScreen)
+            and bool(screen.query("#side.-wide"))
+        )
         if open_now:
             self.act(PlayerAction(view.step.action or ""))
         return open_now

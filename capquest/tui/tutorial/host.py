@@ -20,18 +20,38 @@ if TYPE_CHECKING:
 # replay or while the player is doing what a step asks. Brackets: no play screen uses them.
 # Descriptions are catalogue keys: the host localises them with its other bindings.
 TUTORIAL_STEP_BINDINGS = [
-    Binding("enter", "tutorial_next", "shell.bind.tutorial_next", id="tutorial-next", show=False, priority=True),
+    Binding(
+        "enter", "tutorial_next", "shell.bind.tutorial_next", id="tutorial-next", show=False, priority=True
+    ),
     *(
-        Binding(str(n), f"tutorial_answer({n})", "shell.bind.tutorial_answer", id=f"tutorial-answer-{n}",
-                show=False, priority=True)
+        Binding(
+            str(n),
+            f"tutorial_answer({n})",
+            "shell.bind.tutorial_answer",
+            id=f"tutorial-answer-{n}",
+            show=False,
+            priority=True,
+        )
         for n in range(1, 7)
     ),
 ]
 TUTORIAL_BINDINGS = [
-    Binding("left_square_bracket", "tutorial_back", "shell.bind.tutorial_back", id="tutorial-back", show=False,
-            priority=True),
-    Binding("right_square_bracket", "tutorial_skip", "shell.bind.tutorial_skip", id="tutorial-skip", show=False,
-            priority=True),
+    Binding(
+        "left_square_bracket",
+        "tutorial_back",
+        "shell.bind.tutorial_back",
+        id="tutorial-back",
+        show=False,
+        priority=True,
+    ),
+    Binding(
+        "right_square_bracket",
+        "tutorial_skip",
+        "shell.bind.tutorial_skip",
+        id="tutorial-skip",
+        show=False,
+        priority=True,
+    ),
     *TUTORIAL_STEP_BINDINGS,
 ]
 _TUTORIAL_ACTIONS = ("tutorial_back", "tutorial_skip", "tutorial_next", "tutorial_answer")

@@ -154,8 +154,10 @@ class NarrationPanel(Vertical):
                 feedback.append("\n")
             picked = step.choices[c.chosen]
             key = "tutorial.right" if picked.correct else "tutorial.wrong"
-            feedback.append(t(key, lang, text=c.text(picked.explanation.get(lang))),
-                            style="green" if picked.correct else "red")
+            feedback.append(
+                t(key, lang, text=c.text(picked.explanation.get(lang))),
+                style="green" if picked.correct else "red",
+            )
         if c.hint and not c.satisfied:
             if feedback:
                 feedback.append("\n")

@@ -31,8 +31,11 @@ def recap_text(flow: TutorialFlow) -> Text:
         if not entry.runs:
             out.append("\n  " + t("tutorial.recap_not_run", lang), style="dim")
         for run in entry.runs:
-            shown = [f"{t('tutorial.f_' + name, lang)} {run.figures[name]}" for name in RECAP_FIGURES
-                     if run.figures[name] not in ("0", MISSING) or name in ("error_rate", "p99_ms")]
+            shown = [
+                f"{t('tutorial.f_' + name, lang)} {run.figures[name]}"
+                for name in RECAP_FIGURES
+                if run.figures[name] not in ("0", MISSING) or name in ("error_rate", "p99_ms")
+            ]
             out.append("\n- ")
             out.append(run.card_title + ": ", style="bold cyan")
             out.append(", ".join(shown))

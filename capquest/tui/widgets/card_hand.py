@@ -46,9 +46,16 @@ class CardHand(VerticalScroll, can_focus=True):
         def control(self) -> CardHand:
             return self.hand
 
-    def __init__(self, cards: Sequence[Card], *, glyphs: Glyphs = FANCY, ascii_borders: bool = False,
-                 best: Mapping[str, tuple[float, int]] | None = None, compact: bool = False,
-                 id: str | None = None) -> None:
+    def __init__(
+        self,
+        cards: Sequence[Card],
+        *,
+        glyphs: Glyphs = FANCY,
+        ascii_borders: bool = False,
+        best: Mapping[str, tuple[float, int]] | None = None,
+        compact: bool = False,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.cards = tuple(cards)
         self.glyphs = glyphs
@@ -61,8 +68,14 @@ class CardHand(VerticalScroll, can_focus=True):
 
     def compose(self):
         for i, card in enumerate(self.cards):
-            yield StrategyCard(card, i + 1, glyphs=self.glyphs, ascii_borders=self.ascii_borders,
-                               best=self.best.get(card.id), compact=self.compact)
+            yield StrategyCard(
+                card,
+                i + 1,
+                glyphs=self.glyphs,
+                ascii_borders=self.ascii_borders,
+                best=self.best.get(card.id),
+                compact=self.compact,
+            )
 
     def on_mount(self) -> None:
         self._show_cursor()

@@ -42,9 +42,15 @@ class ClassAssignment(Widget, can_focus=True):
             self.data_class = data_class
             self.card_id = card_id
 
-    def __init__(self, data_classes: Sequence[str], cards: Sequence[Card], *,
-                 initial: Mapping[str, str] | None = None, ascii_borders: bool = False,
-                 id: str | None = None) -> None:
+    def __init__(
+        self,
+        data_classes: Sequence[str],
+        cards: Sequence[Card],
+        *,
+        initial: Mapping[str, str] | None = None,
+        ascii_borders: bool = False,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.data_classes = tuple(data_classes)
         self.cards = tuple(cards)

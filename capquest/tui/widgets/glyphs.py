@@ -36,12 +36,48 @@ class Glyphs:
     better: str
 
 
-FANCY = Glyphs(h="─", v="│", tl="╭", tr="╮", bl="╰", br="╯", star_on="★", star_off="☆", dot="•",
-               cut="╳", bar="█", bar_empty="░", spark="▁▂▃▄▅▆▇█", point="◆", frontier="·", arrow="→",
-               play="▶", pause="||", better="◀")
-PLAIN = Glyphs(h="-", v="|", tl="+", tr="+", bl="+", br="+", star_on="*", star_off="-", dot="o",
-               cut="X", bar="#", bar_empty=".", spark="_.-=+*#@", point="@", frontier=".", arrow="->",
-               play=">", pause="||", better="<")
+FANCY = Glyphs(
+    h="─",
+    v="│",
+    tl="╭",
+    tr="╮",
+    bl="╰",
+    br="╯",
+    star_on="★",
+    star_off="☆",
+    dot="•",
+    cut="╳",
+    bar="█",
+    bar_empty="░",
+    spark="▁▂▃▄▅▆▇█",
+    point="◆",
+    frontier="·",
+    arrow="→",
+    play="▶",
+    pause="||",
+    better="◀",
+)
+PLAIN = Glyphs(
+    h="-",
+    v="|",
+    tl="+",
+    tr="+",
+    bl="+",
+    br="+",
+    star_on="*",
+    star_off="-",
+    dot="o",
+    cut="X",
+    bar="#",
+    bar_empty=".",
+    spark="_.-=+*#@",
+    point="@",
+    frontier=".",
+    arrow="->",
+    play=">",
+    pause="||",
+    better="<",
+)
 
 
 def glyphs_for(lang: str, ascii_borders: bool) -> Glyphs:

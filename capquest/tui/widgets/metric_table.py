@@ -32,8 +32,11 @@ ROWS = (
     MetricRow("errors", lambda r: r.outcome.metrics.error_rate, fmt_pct, axis="errors"),
     MetricRow("cost", lambda r: r.outcome.metrics.cost_units, fmt_num, axis="cost"),
     MetricRow("stale", lambda r: r.outcome.metrics.stale_reads, lambda v: f"{v:,.0f}"),
-    MetricRow("session", lambda r: r.outcome.metrics.ryw_violations + r.outcome.metrics.monotonic_violations,
-              lambda v: f"{v:,.0f}"),
+    MetricRow(
+        "session",
+        lambda r: r.outcome.metrics.ryw_violations + r.outcome.metrics.monotonic_violations,
+        lambda v: f"{v:,.0f}",
+    ),
     MetricRow("compensated", lambda r: r.outcome.metrics.compensated_orders, lambda v: f"{v:,.0f}"),
     MetricRow("score", lambda r: r.score.score, fmt_num, lower_is_better=False),
 )
@@ -53,8 +56,9 @@ _PLAIN_HEAD = box.Box("    \n    \n -- \n    \n    \n    \n    \n    \n", ascii=
 
 
 def _table(box_ascii: bool) -> Table:
-    return Table(box=_PLAIN_HEAD if box_ascii else box.SIMPLE_HEAD, expand=True, pad_edge=False,
-                 show_edge=False)
+    return Table(
+        box=_PLAIN_HEAD if box_ascii else box.SIMPLE_HEAD, expand=True, pad_edge=False, show_edge=False
+    )
 
 
 class MetricTable(Static):
@@ -76,16 +80,26 @@ class MetricTable(Static):
             if row.key == "score":
                 continue
             penalty = result.score.breakdown.get(row.axis) if row.axis else None
-            table.add_row(t(f"play.metric_{row.key}"), row.show(row.value(result)),
-                          Text(f"-{penalty:,.1f}" if penalty else "0", style="red" if penalty else "dim")
-                          if penalty is not None else "")
+            table.add_row(
+                t(f"play.metric_{row.key}"),
+                row.show(row.value(result)),
+                Text(f"-{penalty:,.1f}" if penalty else "0", style="red" if penalty else "dim")
+                if penalty is not None
+                else "",
+            )
         anomalies = result.score.breakdown.get("anomalies")
         if anomalies is not None:  # levels that weigh stale reads and session violations
-            table.add_row(t("play.metric_anomalies"), "",
-                          Text(f"-{anomalies:,.1f}" if anomalies else "0", style="red" if anomalies else "dim"))
+            table.add_row(
+                t("play.metric_anomalies"),
+                "",
+                Text(f"-{anomalies:,.1f}" if anomalies else "0", style="red" if anomalies else "dim"),
+            )
         table.add_section()
-        table.add_row(Text(t("play.metric_score"), style="bold"), Text(fmt_num(result.score.score), style="bold"),
-                      stars(result.score.stars, self.glyphs))
+        table.add_row(
+            Text(t("play.metric_score"), style="bold"),
+            Text(fmt_num(result.score.score), style="bold"),
+            stars(result.score.stars, self.glyphs),
+        )
         self.update(table)
 
     def show_compare(self, a: Any, b: Any, a_label: str, b_label: str) -> None:

@@ -59,20 +59,31 @@ class ReplayView(Vertical):
     .-ascii ReplayView #replay-events { border: ascii $panel-lighten-2; }
     """
 
-    def __init__(self, scenario: Scenario, frames: Sequence[TraceFrame], *, glyphs: Glyphs = FANCY,
-                 ascii_borders: bool = False, id: str | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        frames: Sequence[TraceFrame],
+        *,
+        glyphs: Glyphs = FANCY,
+        ascii_borders: bool = False,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.scenario = scenario
         self.frames = tuple(frames)
         self.glyphs = glyphs
         self.keys = stock_keys(self.frames)
         w = scenario.workload
-        initial = {k: float(w.hot_item_stock if k == "stock/0" and w.hot_item_stock is not None else w.stock)
-                   for k in self.keys}
-        self.full_stock = {k: max(initial[k], *(f.values.get(k, 0.0) for f in self.frames), 1.0)
-                           for k in self.keys}
-        self.duration_us = max(int(scenario.workload.duration_s * 1_000_000),
-                               self.frames[-1].t_us if self.frames else 1)
+        initial = {
+            k: float(w.hot_item_stock if k == "stock/0" and w.hot_item_stock is not None else w.stock)
+            for k in self.keys
+        }
+        self.full_stock = {
+            k: max(initial[k], *(f.values.get(k, 0.0) for f in self.frames), 1.0) for k in self.keys
+        }
+        self.duration_us = max(
+            int(scenario.workload.duration_s * 1_000_000), self.frames[-1].t_us if self.frames else 1
+        )
         self.set_class(ascii_borders, "-ascii")
         self.index = 0
         self._drawn: dict[str, object] | None = None  # show_frame's arguments, to redraw on a resize
@@ -142,10 +153,13 @@ class ReplayView(Vertical):
         errors = frame.values.get("errors")
         if errors is not None:
             rate = min(1.0, errors / rps[-1]) if rps[-1] else 0.0
-            traffic.append(f"  {t('play.replay_errors')} {fmt_pct(rate)}", style="bold red" if rate else "dim")
+            traffic.append(
+                f"  {t('play.replay_errors')} {fmt_pct(rate)}", style="bold red" if rate else "dim"
+            )
         if self.show_queue:
-            traffic.append(f"  {t('play.replay_queue')} {frame.values.get('worker.queue', 0.0):,.0f}",
-                           style="yellow")
+            traffic.append(
+                f"  {t('play.replay_queue')} {frame.values.get('worker.queue', 0.0):,.0f}", style="yellow"
+            )
         p99 = frame.values.get("p99_ms")
         if p99 is not None:
             traffic.append(f"  p99 {fmt_ms(p99)}", style="dim")
@@ -171,7 +185,8 @@ class ReplayView(Vertical):
         partitions, crashed = self._active(frame.t_us)
         topo = self.scenario.topology
         self.query_one(TopologyDiagram).show_state(
-            frame.values, cut=cut_links(topo, partitions), crashed=crashed, phase=phase)
+            frame.values, cut=cut_links(topo, partitions), crashed=crashed, phase=phase
+        )
 
         # stock counters
         stock = Text()

@@ -51,8 +51,16 @@ class StrategyCard(Static):
     cursor: reactive[bool] = reactive(False)
     chosen: reactive[bool] = reactive(False)
 
-    def __init__(self, card: Card, number: int, *, glyphs: Glyphs = FANCY, ascii_borders: bool = False,
-                 best: tuple[float, int] | None = None, compact: bool = False) -> None:
+    def __init__(
+        self,
+        card: Card,
+        number: int,
+        *,
+        glyphs: Glyphs = FANCY,
+        ascii_borders: bool = False,
+        best: tuple[float, int] | None = None,
+        compact: bool = False,
+    ) -> None:
         """`compact`: one line (number, class, title) unless the cursor is on it, for big hands."""
         super().__init__(id=f"card-{card.id}", classes=f"-{card.class_}")
         self.compact = compact
@@ -75,9 +83,7 @@ class StrategyCard(Static):
         label = t(f"play.class_{self.card.class_}")
         mark = f" {t('play.hand_chosen')}" if self.chosen else ""
         self.border_title = f"{self.number} {label}{mark}"
-        self.border_subtitle = (
-            f"{self.best[0]:.0f} {stars(self.best[1], self.glyphs)}" if self.best else ""
-        )
+        self.border_subtitle = f"{self.best[0]:.0f} {stars(self.best[1], self.glyphs)}" if self.best else ""
         if self.compact and not self.cursor:
             line = Text(f"{self.number} ", style="bold")
             line.append(pad(label, 7), style=_CLASS_STYLE.get(self.card.class_, ""))

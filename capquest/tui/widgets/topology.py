@@ -40,8 +40,9 @@ class TopologyDiagram(Widget):
     TopologyDiagram { height: auto; width: 1fr; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    def __init__(self, topology: Topology, *, glyphs: Glyphs = FANCY, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self, topology: Topology, *, glyphs: Glyphs = FANCY, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.topology = topology
         self.glyphs = glyphs
@@ -50,8 +51,9 @@ class TopologyDiagram(Widget):
         self.crashed: set[str] = set()
         self.phase = 0  # moves the packets along the links; 0 and unchanged under reduced motion
 
-    def show_state(self, values: Mapping[str, float], *, cut: set[tuple[str, str]], crashed: set[str],
-                   phase: int) -> None:
+    def show_state(
+        self, values: Mapping[str, float], *, cut: set[tuple[str, str]], crashed: set[str], phase: int
+    ) -> None:
         self.values, self.cut, self.crashed, self.phase = values, cut, crashed, phase
         self.refresh()  # same regions, same rows: no new layout needed (that would reflow the screen)
 
@@ -172,8 +174,10 @@ class TopologyDiagram(Widget):
             if frozenset((link.a, link.b)) in adjacent:
                 continue
             is_cut = (link.a, link.b) in self.cut
-            line = Text(f"{link.a} {self.glyphs.h * 2} {link.b} {fmt_ms(link.rtt_ms)}",
-                        style=_HOT if is_cut else _STATE)
+            line = Text(
+                f"{link.a} {self.glyphs.h * 2} {link.b} {fmt_ms(link.rtt_ms)}",
+                style=_HOT if is_cut else _STATE,
+            )
             if is_cut:
                 line.append(f" {self.glyphs.cut}")
             out.append(line)
@@ -190,6 +194,14 @@ def fault_lines(faults: Iterable[Fault], lang: str | None = None) -> list[str]:
         elif f.kind == "crash":
             out.append(t("play.fault_crash", lang, at=f"{f.at_s:g}", until=f"{f.until_s:g}", node=f.node))
         else:
-            out.append(t("play.fault_lag_spike", lang, at=f"{f.at_s:g}", until=f"{f.until_s:g}", node=f.node,
-                         extra=fmt_ms(f.extra_lag_ms)))
+            out.append(
+                t(
+                    "play.fault_lag_spike",
+                    lang,
+                    at=f"{f.at_s:g}",
+                    until=f"{f.until_s:g}",
+                    node=f.node,
+                    extra=fmt_ms(f.extra_lag_ms),
+                )
+            )
     return out

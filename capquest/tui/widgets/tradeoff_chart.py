@@ -37,8 +37,15 @@ class TradeoffChart(Widget, can_focus=True):
     TradeoffChart:focus { background-tint: $foreground 4%; }
     """
 
-    def __init__(self, points: Sequence[ChartPoint] = (), *, glyphs: Glyphs = FANCY, plot_height: int = 8,
-                 id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        points: Sequence[ChartPoint] = (),
+        *,
+        glyphs: Glyphs = FANCY,
+        plot_height: int = 8,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.points = tuple(points)
         self.glyphs = glyphs
@@ -87,15 +94,24 @@ class TradeoffChart(Widget, can_focus=True):
         front = sorted(self.frontier(), key=lambda p: p.p99_ms or 0.0)
         dim_green = Style(color="green", dim=True)
         for a, b in itertools.pairwise(front):
-            r1, c1, r2, c2 = row(a.oversold or 0), col(a.p99_ms or 0), row(b.oversold or 0), col(b.p99_ms or 0)
+            r1, c1, r2, c2 = (
+                row(a.oversold or 0),
+                col(a.p99_ms or 0),
+                row(b.oversold or 0),
+                col(b.p99_ms or 0),
+            )
             for c in range(c1, c2 + 1):
                 grid[r1][c] = (g.frontier, dim_green)
             for r in range(min(r1, r2), max(r1, r2) + 1):
                 grid[r][c2] = (g.frontier, dim_green)
         on_front = {id(p) for p in front}
         for p in sorted(tried, key=lambda p: p.current):  # the current run is drawn last, on top
-            style = Style(color=_CLASS_COLOUR.get(p.card_class, "white"), bold=True,
-                          reverse=p.current, underline=id(p) in on_front)
+            style = Style(
+                color=_CLASS_COLOUR.get(p.card_class, "white"),
+                bold=True,
+                reverse=p.current,
+                underline=id(p) in on_front,
+            )
             grid[row(p.oversold or 0)][col(p.p99_ms or 0)] = (p.label, style)
 
         for r in range(plot_h):
@@ -108,8 +124,15 @@ class TradeoffChart(Widget, can_focus=True):
         left, right = fmt_ms(lo if log else 0.0), fmt_ms(hi)
         axis = t("play.chart_x_axis_log" if log else "play.chart_x_axis")
         gap = plot_w - cell_len(left) - cell_len(right) - cell_len(axis)
-        out.append(" " * (y_label_w + 1) + left + pad("", max(gap // 2, 1)) + axis
-                   + pad("", max(gap - gap // 2, 1)) + right, style="dim")
+        out.append(
+            " " * (y_label_w + 1)
+            + left
+            + pad("", max(gap // 2, 1))
+            + axis
+            + pad("", max(gap - gap // 2, 1))
+            + right,
+            style="dim",
+        )
         front_labels = ", ".join(p.label for p in front)
         if front_labels:
             out.append("\n")

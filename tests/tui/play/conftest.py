@@ -24,13 +24,25 @@ def _english_after(monkeypatch):
 
 @pytest.fixture
 def make_app() -> Callable[..., PlayTestApp]:
-    def build(*, lang: str = "en", hybrid: bool = False, ascii_borders: bool = False,
-              reduced_motion: bool | None = False, tried: tuple[str, ...] = (), start=None,
-              runner=fake_run) -> PlayTestApp:
+    def build(
+        *,
+        lang: str = "en",
+        hybrid: bool = False,
+        ascii_borders: bool = False,
+        reduced_motion: bool | None = False,
+        tried: tuple[str, ...] = (),
+        start=None,
+        runner=fake_run,
+    ) -> PlayTestApp:
         i18n.set_language(lang)  # screens are built before the app mounts: compose in the right language
         level = fake_level(hybrid=hybrid)
-        session = PlaySession(level, runner=runner, clock=FakeClock(), ascii_borders=ascii_borders,
-                              reduced_motion=reduced_motion)
+        session = PlaySession(
+            level,
+            runner=runner,
+            clock=FakeClock(),
+            ascii_borders=ascii_borders,
+            reduced_motion=reduced_motion,
+        )
         for card_id in tried:  # runs already played this visit (the chart reveals them)
             session.runs.append(fake_run(level, card_id))
         return PlayTestApp(session, lang=lang, start=start)
@@ -38,14 +50,20 @@ def make_app() -> Callable[..., PlayTestApp]:
     return build
 
 
-
 @pytest.fixture
 def shell_app(build_app) -> Callable[..., object]:
     """The real shell (`CapQuestApp` from the shared builder) with a play screen pushed over its title:
     `shell_app(screen_factory, lang=, hybrid=, ascii_borders=, tried=)` -> (app, run_before)."""
 
-    def build(start=None, *, lang: str = "en", hybrid: bool = False, ascii_borders: bool = False,
-              tried: tuple[str, ...] = (), then=None):
+    def build(
+        start=None,
+        *,
+        lang: str = "en",
+        hybrid: bool = False,
+        ascii_borders: bool = False,
+        tried: tuple[str, ...] = (),
+        then=None,
+    ):
         settings = {"ascii_borders": True} if ascii_borders else None
         app = build_app(lang=lang, settings=settings)  # sets the language before the session is built
         level = fake_level(hybrid=hybrid)

@@ -18,9 +18,11 @@ if __name__ == "__main__":
     if level_ids:
         from capquest.packs import builtin_pack
 
-        session = PlaySession(builtin_pack().level(level_ids[0]), runner=play_runner,
-                              ascii_borders="ascii" in args)
+        session = PlaySession(
+            builtin_pack().level(level_ids[0]), runner=play_runner, ascii_borders="ascii" in args
+        )
     else:
-        session = PlaySession(fake_level(hybrid="hybrid" in args), runner=fake_run,
-                              ascii_borders="ascii" in args)
+        session = PlaySession(
+            fake_level(hybrid="hybrid" in args), runner=fake_run, ascii_borders="ascii" in args
+        )
     PlayTestApp(session, lang="ko" if "ko" in args else "en").run()

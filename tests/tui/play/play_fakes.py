@@ -40,41 +40,56 @@ def fake_level(*, hybrid: bool = False) -> LevelFile:
             "id": "replica-read",
             "class": "ap",
             "title": _text("Read the replica", "복제본에서 읽기"),
-            "pitch": _text("Check stock on the fast replica, write to the primary.",
-                           "빠른 복제본에서 재고를 확인하고 주문은 마스터에 씁니다."),
-            "explanation": _text("The replica lagged behind the primary, so orders saw stock that "
-                                 "was already sold.",
-                                 "복제본이 마스터보다 늦어서, 이미 팔린 재고를 보고 주문했습니다."),
+            "pitch": _text(
+                "Check stock on the fast replica, write to the primary.",
+                "빠른 복제본에서 재고를 확인하고 주문은 마스터에 씁니다.",
+            ),
+            "explanation": _text(
+                "The replica lagged behind the primary, so orders saw stock that was already sold.",
+                "복제본이 마스터보다 늦어서, 이미 팔린 재고를 보고 주문했습니다.",
+            ),
             "policy": {"read_from": "replica", "on_partition": "serve_local"},
         },
         {
             "id": "for-update",
             "class": "cp",
             "title": _text("Lock the row", "행 잠금"),
-            "pitch": _text("SELECT ... FOR UPDATE on the primary: one order at a time per item.",
-                           "마스터에서 SELECT ... FOR UPDATE: 상품마다 한 번에 한 주문."),
-            "explanation": _text("The lock serialised orders: nothing oversold, but the queue grew.",
-                                 "잠금이 주문을 줄 세웠습니다. 초과 판매는 없지만 대기열이 길어졌습니다."),
+            "pitch": _text(
+                "SELECT ... FOR UPDATE on the primary: one order at a time per item.",
+                "마스터에서 SELECT ... FOR UPDATE: 상품마다 한 번에 한 주문.",
+            ),
+            "explanation": _text(
+                "The lock serialised orders: nothing oversold, but the queue grew.",
+                "잠금이 주문을 줄 세웠습니다. 초과 판매는 없지만 대기열이 길어졌습니다.",
+            ),
             "policy": {"stock_check": "for_update"},
         },
         {
             "id": "cache-queue",
             "class": "ap",
             "title": _text("Cache + queue", "캐시 + 큐"),
-            "pitch": _text("Decrement a Redis counter, queue the order, apologise later.",
-                           "Redis 카운터를 줄이고 주문은 큐에 넣은 뒤 나중에 사과합니다."),
-            "explanation": _text("Fast answers; the worker cancelled what the counter got wrong.",
-                                 "응답은 빨랐고, 카운터가 틀린 주문은 워커가 취소했습니다."),
+            "pitch": _text(
+                "Decrement a Redis counter, queue the order, apologise later.",
+                "Redis 카운터를 줄이고 주문은 큐에 넣은 뒤 나중에 사과합니다.",
+            ),
+            "explanation": _text(
+                "Fast answers; the worker cancelled what the counter got wrong.",
+                "응답은 빨랐고, 카운터가 틀린 주문은 워커가 취소했습니다.",
+            ),
             "policy": {"read_from": "cache", "write_to": "cache_queue", "on_partition": "serve_local"},
         },
         {
             "id": "conditional",
             "class": "cp",
             "title": _text("Conditional update", "조건부 갱신"),
-            "pitch": _text("UPDATE ... WHERE stock >= 1: atomic, no lock queue.",
-                           "UPDATE ... WHERE stock >= 1: 원자적이고 잠금 대기열이 없습니다."),
-            "explanation": _text("One atomic step checked and took the stock.",
-                                 "한 번의 원자적 단계로 재고를 확인하고 차감했습니다."),
+            "pitch": _text(
+                "UPDATE ... WHERE stock >= 1: atomic, no lock queue.",
+                "UPDATE ... WHERE stock >= 1: 원자적이고 잠금 대기열이 없습니다.",
+            ),
+            "explanation": _text(
+                "One atomic step checked and took the stock.",
+                "한 번의 원자적 단계로 재고를 확인하고 차감했습니다.",
+            ),
             "policy": {"stock_check": "conditional_update"},
         },
     ]
@@ -112,20 +127,35 @@ def fake_level(*, hybrid: bool = False) -> LevelFile:
             "faults": [{"kind": "partition", "at_s": 6, "until_s": 8, "groups": [["seoul"], ["busan"]]}],
         },
         "cards": cards,
-        "scoring": {"budget": 1000, "oversell_cost": 100, "latency_cost": 5, "error_cost": 10,
-                    "cost_cost": 1, "stars": [600, 750, 850]},
+        "scoring": {
+            "budget": 1000,
+            "oversell_cost": 100,
+            "latency_cost": 5,
+            "error_cost": 10,
+            "cost_cost": 1,
+            "stars": [600, 750, 850],
+        },
     }
     if hybrid:
-        data["hybrid"] = {"classes": ["orders", "inventory", "catalog"],
-                          "cards": ["replica-read", "for-update", "cache-queue"]}
-        data["cards"] = [*cards[:3], {
-            "id": "split",
-            "class": "hybrid",
-            "title": _text("Split by data", "데이터별로 나누기"),
-            "pitch": _text("Lock the orders, cache the catalogue.", "주문은 잠그고 카탈로그는 캐시합니다."),
-            "explanation": _text("Each class got the guarantee it needed.", "각 데이터가 필요한 보장을 받았습니다."),
-            "assign": {"orders": "for-update", "inventory": "for-update", "catalog": "cache-queue"},
-        }]
+        data["hybrid"] = {
+            "classes": ["orders", "inventory", "catalog"],
+            "cards": ["replica-read", "for-update", "cache-queue"],
+        }
+        data["cards"] = [
+            *cards[:3],
+            {
+                "id": "split",
+                "class": "hybrid",
+                "title": _text("Split by data", "데이터별로 나누기"),
+                "pitch": _text(
+                    "Lock the orders, cache the catalogue.", "주문은 잠그고 카탈로그는 캐시합니다."
+                ),
+                "explanation": _text(
+                    "Each class got the guarantee it needed.", "각 데이터가 필요한 보장을 받았습니다."
+                ),
+                "assign": {"orders": "for-update", "inventory": "for-update", "catalog": "cache-queue"},
+            },
+        ]
     return LevelFile.model_validate(data)
 
 
@@ -142,8 +172,9 @@ def _profile(policy: Policy) -> tuple[int, float, float, float]:
     return 2, 25.0, 900.0, 0.03
 
 
-def fake_run(level: LevelFile, card_id: str | None, seed: int | None = None,
-             assign: Mapping[str, str] | None = None) -> FakeRunResult:
+def fake_run(
+    level: LevelFile, card_id: str | None, seed: int | None = None, assign: Mapping[str, str] | None = None
+) -> FakeRunResult:
     by_id = {c.id: c for c in level.cards}
     card = by_id[card_id] if card_id else level.cards[0]
     mapping = {**card.assign, **(assign or {})}
@@ -154,11 +185,17 @@ def fake_run(level: LevelFile, card_id: str | None, seed: int | None = None,
     oversold = oversold + (1 if oversold and rng.random() < 0.5 else 0)
     p99 = round(p99 * (0.9 + 0.2 * rng.random()), 1)
     metrics = Metrics(
-        requests=200_000, orders_accepted=5 + oversold, oversold_units=oversold,
+        requests=200_000,
+        orders_accepted=5 + oversold,
+        oversold_units=oversold,
         compensated_orders=oversold if policy.write_to == "cache_queue" else 0,
-        stale_reads=oversold * 40, ryw_violations=0, monotonic_violations=0, error_rate=errors,
+        stale_reads=oversold * 40,
+        ryw_violations=0,
+        monotonic_violations=0,
+        error_rate=errors,
         latency_ms=Latency(p50=p50, p95=round(p99 * 0.7, 1), p99=p99, mean=round(p50 * 1.4, 1)),
-        cost_units=round(120 + 30 * rng.random(), 1), simulated_ops=20_000,
+        cost_units=round(120 + 30 * rng.random(), 1),
+        simulated_ops=20_000,
     )
     frames = []
     stock = 5
@@ -177,19 +214,34 @@ def fake_run(level: LevelFile, card_id: str | None, seed: int | None = None,
                 events.append("oversell:stock/0")
         lag = lag * 1.15 if policy.read_from == "replica" and i < 24 else max(40.0, lag * 0.8)
         pool = min(100.0, rps / 200 * (3 if policy.stock_check == "for_update" else 1))
-        frames.append(TraceFrame(t_us=t_us, values={
-            "rps": float(rps),
-            "primary.pool_busy": round(pool, 1),
-            "replica-1.lag_ms": round(lag, 1),
-            "stock/0": float(max(stock, 0) if policy.stock_check != "read_then_write" else stock),
-            "stock/1": float(800 - i * 7),
-            "errors": rps * errors * (2 if 24 <= i < 32 else 1),  # failed requests per second
-            "p99_ms": p99 * min(1.0, (i + 1) / 20),
-        }, events=tuple(events)))
-    outcome = Outcome(metrics=metrics, history=fake_history(oversold), trace=tuple(frames),
-                      digest=f"{rng.getrandbits(64):016x}")
-    return FakeRunResult(level=level.id, card="custom" if assign else card.id, seed=used_seed,
-                         outcome=outcome, score=score(metrics, level.scoring))
+        frames.append(
+            TraceFrame(
+                t_us=t_us,
+                values={
+                    "rps": float(rps),
+                    "primary.pool_busy": round(pool, 1),
+                    "replica-1.lag_ms": round(lag, 1),
+                    "stock/0": float(max(stock, 0) if policy.stock_check != "read_then_write" else stock),
+                    "stock/1": float(800 - i * 7),
+                    "errors": rps * errors * (2 if 24 <= i < 32 else 1),  # failed requests per second
+                    "p99_ms": p99 * min(1.0, (i + 1) / 20),
+                },
+                events=tuple(events),
+            )
+        )
+    outcome = Outcome(
+        metrics=metrics,
+        history=fake_history(oversold),
+        trace=tuple(frames),
+        digest=f"{rng.getrandbits(64):016x}",
+    )
+    return FakeRunResult(
+        level=level.id,
+        card="custom" if assign else card.id,
+        seed=used_seed,
+        outcome=outcome,
+        score=score(metrics, level.scoring),
+    )
 
 
 def fake_history(oversold: int) -> dict:
@@ -199,17 +251,53 @@ def fake_history(oversold: int) -> dict:
     ops = []
     for i in range(5 + oversold):
         invoke = 1_000_000 + i * 400_000
-        ops.append({"id": i, "session": i % 4, "f": "order", "key": "stock/0", "invoke": invoke,
-                    "complete": invoke + 30_000, "node": "replica-1" if i % 2 else "primary", "outcome": "ok",
-                    "error": "", "qty": 1, "seen": max(1, 5 - i // 2)})
-    reads = [{"id": 100 + i, "session": i % 4, "f": "read", "key": "stock/0", "invoke": 1_200_000 + i * 500_000,
-              "complete": 1_210_000 + i * 500_000, "node": "replica-1", "outcome": "ok", "error": "",
-              "value": max(0, 5 - i // 3)} for i in range(6)]
-    return {"format": "capquest-history", "version": 1, "time_unit": "us", "initial": {"stock/0": 5},
-            "nodes": ["primary", "replica-1"],
-            "faults": [{"kind": "partition", "start": 6_000_000, "end": 8_000_000,
-                        "groups": [["seoul"], ["busan"]], "node": ""}],
-            "ops": sorted(ops + reads, key=lambda op: (op["invoke"], op["id"]))}
+        ops.append(
+            {
+                "id": i,
+                "session": i % 4,
+                "f": "order",
+                "key": "stock/0",
+                "invoke": invoke,
+                "complete": invoke + 30_000,
+                "node": "replica-1" if i % 2 else "primary",
+                "outcome": "ok",
+                "error": "",
+                "qty": 1,
+                "seen": max(1, 5 - i // 2),
+            }
+        )
+    reads = [
+        {
+            "id": 100 + i,
+            "session": i % 4,
+            "f": "read",
+            "key": "stock/0",
+            "invoke": 1_200_000 + i * 500_000,
+            "complete": 1_210_000 + i * 500_000,
+            "node": "replica-1",
+            "outcome": "ok",
+            "error": "",
+            "value": max(0, 5 - i // 3),
+        }
+        for i in range(6)
+    ]
+    return {
+        "format": "capquest-history",
+        "version": 1,
+        "time_unit": "us",
+        "initial": {"stock/0": 5},
+        "nodes": ["primary", "replica-1"],
+        "faults": [
+            {
+                "kind": "partition",
+                "start": 6_000_000,
+                "end": 8_000_000,
+                "groups": [["seoul"], ["busan"]],
+                "node": "",
+            }
+        ],
+        "ops": sorted(ops + reads, key=lambda op: (op["invoke"], op["id"])),
+    }
 
 
 class FakeClock:

@@ -48,8 +48,9 @@ async def test_a_level_end_to_end_with_keys_only(make_app):
         await pilot.press("escape", "escape")  # compare -> results -> level
         level = await _wait_for(pilot, LevelScreen)
         card = level.query_one("#card-for-update", StrategyCard)
-        assert card.best is not None and card.best[0] == max(r.score.score for r in app.session.runs
-                                                              if r.card == "for-update")
+        assert card.best is not None and card.best[0] == max(
+            r.score.score for r in app.session.runs if r.card == "for-update"
+        )
 
         await pilot.press("3", "r")  # a number key chooses; run again with another card
         replay = await _wait_for(pilot, ReplayScreen)
@@ -100,7 +101,11 @@ async def test_choosing_a_hybrid_card_fills_the_assignment(make_app):
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.press("4")  # "split by data"
         panel = app.screen.query_one("#assign")
-        assert panel.assignment == {"orders": "for-update", "inventory": "for-update", "catalog": "cache-queue"}
+        assert panel.assignment == {
+            "orders": "for-update",
+            "inventory": "for-update",
+            "catalog": "cache-queue",
+        }
 
 
 async def test_a_failing_run_is_reported_and_the_level_stays(make_app):
@@ -161,7 +166,8 @@ async def test_replay_flashes_an_oversell_when_it_happens(make_app):
         assert replay.shown == first and stock.has_class("-flash")
         await pilot.press("right")
         assert not stock.has_class("-flash") or any(
-            e.startswith("oversell:") for e in frames[first + 1].events)
+            e.startswith("oversell:") for e in frames[first + 1].events
+        )
 
 
 @pytest.mark.parametrize("how", ["setting", "env"])

@@ -76,7 +76,9 @@ def test_better_side_follows_each_metrics_direction():
     assert lock.outcome.metrics.oversold_units < replica.outcome.metrics.oversold_units
     assert better_side(by_key["oversold"], lock, replica) == -1  # fewer oversold units wins
     assert better_side(by_key["p99"], lock, replica) == 1  # the replica answers faster
-    assert better_side(by_key["score"], replica, lock) == (1 if lock.score.score > replica.score.score else -1)
+    assert better_side(by_key["score"], replica, lock) == (
+        1 if lock.score.score > replica.score.score else -1
+    )
     assert better_side(by_key["oversold"], lock, lock) == 0
     shifted = replace(lock, score=replace(lock.score, score=lock.score.score + 0.01))
     assert better_side(by_key["score"], lock, shifted) == 0  # both show the same figure: a tie
@@ -103,8 +105,10 @@ def test_chart_frontier_and_untried_cards():
 
 
 def test_topology_cuts_links_across_partition_groups_only():
-    topo = Topology(regions=("seoul", "busan", "tokyo"),
-                    links=(Link("seoul", "busan", 10.0), Link("busan", "tokyo", 30.0)))
+    topo = Topology(
+        regions=("seoul", "busan", "tokyo"),
+        links=(Link("seoul", "busan", 10.0), Link("busan", "tokyo", 30.0)),
+    )
     assert cut_links(topo, [(("seoul",), ("busan", "tokyo"))]) == {("seoul", "busan")}
     assert cut_links(topo, []) == set()
 

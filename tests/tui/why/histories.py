@@ -17,6 +17,8 @@ SPIKE = (1_500_000, 2_500_000, 2_000_000)  # replica-2's lag spike: start, end, 
 
 def lag_us(node: str, t: int) -> int:
     return SPIKE[2] if node == "replica-2" and SPIKE[0] <= t < SPIKE[1] else LAG_US
+
+
 STEP_US = 400_000  # a buyer every 0.4 s
 
 
@@ -32,14 +34,34 @@ def five_to_six(*, consistent: bool = False) -> SimpleNamespace:
         as_of = t if consistent else t - lag_us(node, t)
         seen = STOCK - sum(1 for done in sold_at if done <= as_of)
         common = {"session": buyer + 1, "key": "stock/0", "error": ""}
-        ops.append({**common, "id": op_id, "f": "read", "invoke": t, "complete": t + 3_000, "node": node,
-                    "outcome": "ok", "value": seen})
+        ops.append(
+            {
+                **common,
+                "id": op_id,
+                "f": "read",
+                "invoke": t,
+                "complete": t + 3_000,
+                "node": node,
+                "outcome": "ok",
+                "value": seen,
+            }
+        )
         op_id += 1
         accepted = (STOCK - len(sold_at) > 0) if consistent else seen > 0
-        ops.append({**common, "id": op_id, "f": "order", "invoke": t + 10_000, "complete": t + 25_000,
-                    "node": "primary", "outcome": "ok" if accepted else "fail",
-                    "error": "" if accepted else "out_of_stock", "qty": 1,
-                    "seen": None if consistent else seen})
+        ops.append(
+            {
+                **common,
+                "id": op_id,
+                "f": "order",
+                "invoke": t + 10_000,
+                "complete": t + 25_000,
+                "node": "primary",
+                "outcome": "ok" if accepted else "fail",
+                "error": "" if accepted else "out_of_stock",
+                "qty": 1,
+                "seen": None if consistent else seen,
+            }
+        )
         op_id += 1
         if accepted:
             sold_at.append(t + 25_000)
@@ -50,9 +72,9 @@ def five_to_six(*, consistent: bool = False) -> SimpleNamespace:
         "time_unit": "us",
         "initial": {"stock/0": STOCK},
         "nodes": nodes,
-        "faults": [] if consistent else [
-            {"kind": "lag_spike", "start": SPIKE[0], "end": SPIKE[1], "groups": [], "node": "replica-2"}
-        ],
+        "faults": []
+        if consistent
+        else [{"kind": "lag_spike", "start": SPIKE[0], "end": SPIKE[1], "groups": [], "node": "replica-2"}],
         "ops": ops,
     }
     replicas = [] if consistent else ["replica-1", "replica-2"]
@@ -61,5 +83,6 @@ def five_to_six(*, consistent: bool = False) -> SimpleNamespace:
         for t in range(0, 3_000_001, 250_000)
     )
     card = "primary-check" if consistent else "replica-check"
-    return SimpleNamespace(level="five-to-six", card=card, seed=1,
-                           outcome=SimpleNamespace(history=history, trace=trace))
+    return SimpleNamespace(
+        level="five-to-six", card=card, seed=1, outcome=SimpleNamespace(history=history, trace=trace)
+    )

@@ -128,7 +128,9 @@ async def test_zoom_and_scroll_in_time_around_the_anomaly():
         assert earlier[0] < z0 and earlier[1] - earlier[0] == z1 - z0  # scrolls, same zoom
         await pilot.press("right", "right")
         later = screen.window
-        assert later[0] > earlier[0] and later[1] <= history_span(result.outcome.history)[1]  # never past the run
+        assert (
+            later[0] > earlier[0] and later[1] <= history_span(result.outcome.history)[1]
+        )  # never past the run
         await pilot.press("r")
         assert screen.window == history_span(result.outcome.history)
         assert t("why.zoom_whole") in _text(screen, "#why-explanation")
@@ -172,7 +174,9 @@ async def test_language_switch_keeps_the_anomaly_and_explains_it_in_korean():
         assert current.title("ko") in explanation
         for op in current.ops:
             assert f"#{op}" in explanation
-        steps = [b.binding.description for b in screen.active_bindings.values() if b.binding.action == "step(1)"]
+        steps = [
+            b.binding.description for b in screen.active_bindings.values() if b.binding.action == "step(1)"
+        ]
         assert steps == [t("why.key_next", "ko")]
 
 
@@ -196,22 +200,49 @@ def _history_with_faults():
         "time_unit": "us",
         "initial": {"profile/1": "v0"},
         "nodes": ["seoul", "busan"],
-        "faults": [{"kind": "partition", "start": 100_000, "end": 600_000, "groups": [["seoul"], ["busan"]],
-                    "node": ""}],
+        "faults": [
+            {
+                "kind": "partition",
+                "start": 100_000,
+                "end": 600_000,
+                "groups": [["seoul"], ["busan"]],
+                "node": "",
+            }
+        ],
         "ops": [
-            {**op, "id": 1, "f": "write", "key": "profile/1", "invoke": 150_000, "complete": 160_000,
-             "node": "seoul", "value": "v1"},
-            {**op, "id": 2, "session": 2, "f": "read", "key": "profile/1", "invoke": 300_000,
-             "complete": 310_000, "node": "busan", "value": "v0"},
+            {
+                **op,
+                "id": 1,
+                "f": "write",
+                "key": "profile/1",
+                "invoke": 150_000,
+                "complete": 160_000,
+                "node": "seoul",
+                "value": "v1",
+            },
+            {
+                **op,
+                "id": 2,
+                "session": 2,
+                "f": "read",
+                "key": "profile/1",
+                "invoke": 300_000,
+                "complete": 310_000,
+                "node": "busan",
+                "value": "v0",
+            },
         ],
     }
 
 
 async def test_faults_and_lag_are_drawn_beside_the_anomaly():
     history = _history_with_faults()
-    trace = tuple(TraceFrame(t_us=t, values={"busan.lag_ms": float(t // 1000)}) for t in range(0, 700_001, 100_000))
-    result = SimpleNamespace(level="hand-made", card="ap", seed=7,
-                             outcome=SimpleNamespace(history=history, trace=trace))
+    trace = tuple(
+        TraceFrame(t_us=t, values={"busan.lag_ms": float(t // 1000)}) for t in range(0, 700_001, 100_000)
+    )
+    result = SimpleNamespace(
+        level="hand-made", card="ap", seed=7, outcome=SimpleNamespace(history=history, trace=trace)
+    )
     app = WhyTestApp(result, start="why")
     async with app.run_test(size=(100, 30)) as pilot:
         await checked(pilot)
@@ -230,7 +261,9 @@ def test_lag_series_reads_the_trace():
     frames = [TraceFrame(t_us=0, values={"r.lag_ms": 5.0}), TraceFrame(t_us=100, values={"r.lag_ms": 9.0})]
     series = lag_series(frames, ["primary", "r"])
     assert list(series) == ["r"]
-    assert lag_at(series["r"], 50) == 5.0 and lag_at(series["r"], 100) == 9.0 and lag_at(series["r"], -1) == 5.0
+    assert (
+        lag_at(series["r"], 50) == 5.0 and lag_at(series["r"], 100) == 9.0 and lag_at(series["r"], -1) == 5.0
+    )
 
 
 async def test_a_click_on_the_timeline_explains_the_nearest_anomaly():
@@ -253,8 +286,12 @@ async def test_a_click_on_the_timeline_explains_the_nearest_anomaly():
 
 
 async def test_a_history_the_checker_cannot_read_is_told_not_crashed():
-    result = SimpleNamespace(level="broken", card="ap", seed=1,
-                             outcome=SimpleNamespace(history={"format": "capquest-history", "ops": "?"}, trace=()))
+    result = SimpleNamespace(
+        level="broken",
+        card="ap",
+        seed=1,
+        outcome=SimpleNamespace(history={"format": "capquest-history", "ops": "?"}, trace=()),
+    )
     app = WhyTestApp(result, start="why")
     async with app.run_test(size=(80, 24)) as pilot:
         await checked(pilot)

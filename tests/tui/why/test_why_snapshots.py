@@ -35,7 +35,10 @@ def test_partition_ascii_korean(snap_compare):
         TraceFrame(t_us=t, values={"busan.lag_ms": float(t // 1000)}) for t in range(0, 700_001, 100_000)
     )
     result = SimpleNamespace(
-        level="hand-made", card="ap", seed=7, outcome=SimpleNamespace(history=_history_with_faults(), trace=trace)
+        level="hand-made",
+        card="ap",
+        seed=7,
+        outcome=SimpleNamespace(history=_history_with_faults(), trace=trace),
     )
     app = WhyTestApp(result, lang="ko", start="why", ascii_borders=True)
     assert snap_compare(app, terminal_size=(120, 36), run_before=checked)

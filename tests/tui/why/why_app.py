@@ -36,7 +36,9 @@ def run_card(card: str) -> Any:
 
 
 class WhyTestApp(App):
-    def __init__(self, result: Any, *, lang: str = "en", start: str = "results", ascii_borders: bool = False) -> None:
+    def __init__(
+        self, result: Any, *, lang: str = "en", start: str = "results", ascii_borders: bool = False
+    ) -> None:
         super().__init__()
         i18n.set_language(lang)  # screens compose in the right language from the start
         self.lang = lang
