@@ -72,6 +72,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NotRequired, TypedDict
 
+from capquest.errors import HistoryError
+
 FORMAT = "capquest-history"
 VERSION = 1
 
@@ -240,28 +242,6 @@ class HistoryProblem:
 
 def _problem(path: str, reason: str, /, **values: Any) -> HistoryProblem:
     return HistoryProblem(path, reason, tuple(values.items()))
-
-
-class HistoryError(ValueError):
-    """A file that is not a valid history. `details` lists the first problems; `problems` is the same
-    in English ("path: reason"), and `message(lang)` is the one line the CLI prints."""
-
-    def __init__(self, problems: list[HistoryProblem], more: int = 0) -> None:
-        self.details = problems
-        self.problems = [p.text("en") for p in problems]
-        self.more = more
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str | None = None) -> str:
-        from capquest.i18n import t
-
-        text = self.details[0].text(lang) if self.details else t("history.not_valid", lang)
-        extra = len(self.details) - 1 + self.more
-        if extra == 1:
-            text += t("history.and_one_more", lang)
-        elif extra:
-            text += t("history.and_more", lang, count=extra)
-        return text
 
 
 def _path(loc: tuple[Any, ...]) -> str:

@@ -12,13 +12,10 @@ from dataclasses import asdict, dataclass
 from capquest.engine import simulate
 from capquest.engine.model import DATA_CLASSES, ClassPolicy, Strategy
 from capquest.engine.outcome import Outcome
+from capquest.errors import StrategyError
 from capquest.i18n import t
 from capquest.packs.model import Card, LevelFile
 from capquest.scoring import Score, score
-
-
-class StrategyError(ValueError):
-    """A card or assignment that does not exist in the level (a usage error for the CLI)."""
 
 
 def _card(level: LevelFile, card_id: str) -> Card:

@@ -199,3 +199,56 @@ def test_readable_table_output(campaign: list[dict], capsys: pytest.CaptureFixtu
     assert main(["simulate", level["id"], "--card", level["cards"][0]["id"]]) == 0
     text = capsys.readouterr().out
     assert "oversold units" in text and "digest" in text
+
+
+# ------------------------------------------------------------------ the cli package and argparse's words
+@pytest.mark.parametrize(
+    ("args", "korean"),
+    [
+        (("--lang", "ko", "simulate"), "다음 인자가 필요합니다"),  # argparse: required arguments
+        (("--lang", "ko", "levels", "--bogus"), "알 수 없는 인자"),  # argparse: unrecognized arguments
+        (
+            ("--lang=ko", "check", "x.json", "--svg"),
+            "값이 하나 필요합니다",
+        ),  # argparse: expected one argument
+        (("--lang", "ko", "pack", "schema", "--which", "nope"), "잘못된 선택"),  # argparse: invalid choice
+        (("--lang", "ko", "pack"), "하위 명령이 필요합니다"),
+    ],
+)
+def test_argparse_errors_are_reissued_in_the_players_language(args: tuple[str, ...], korean: str) -> None:
+    out = run_cli(*args)
+    assert out.returncode == 2, out.stderr
+    assert korean in out.stderr
+    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+
+
+def test_help_is_translated(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv, needles in (
+        (["--lang", "ko", "--help"], ("사용법:", "옵션", "안내 튜토리얼을 시작합니다")),
+        (["simulate", "--lang", "ko", "--help"], ("사용법:", "종류마다 --assign을 따로 씁니다")),
+        (["--lang", "en", "--help"], ("usage:", "start the guided tutorial")),
+    ):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 0
+        text = capsys.readouterr().out
+        for needle in needles:
+            assert needle in text, (argv, needle)
+
+
+def test_every_command_module_registers_itself_and_building_the_parser_stays_cheap() -> None:
+    # Each sub-command is capquest/cli/<name>.py with register() and run(); building the parser (done on
+    # every start, the game's included) imports no pydantic, engine, checker or Textual.
+    code = (
+        "import sys, capquest.cli as cli\n"
+        "parser = cli.build_parser()\n"
+        "choices = next(a for a in parser._actions if a.dest == 'command').choices\n"
+        "assert tuple(choices) == cli.COMMANDS, choices\n"
+        "for name in cli.COMMANDS:\n"
+        "    module = sys.modules[f'capquest.cli.{name}']\n"
+        "    assert callable(module.register) and callable(module.run), name\n"
+        "heavy = sorted(m for m in sys.modules if m.startswith(('pydantic', 'capquest.engine', 'capquest.checker', 'textual', 'capquest.packs')))\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr

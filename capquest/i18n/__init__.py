@@ -72,3 +72,11 @@ def t(key: str, lang: str | None = None, /, **values: object) -> str:
         return key
     text = texts.get(lang or language()) or texts.get("en") or key
     return text.format(**values) if values else text
+
+
+def catalog_area(area: str) -> dict[str, dict[str, str]]:
+    """Every entry of one catalogue (`catalog/<area>.toml`): key -> {"en": ..., "ko": ...}."""
+    prefix = f"{area}."
+    return {
+        key.removeprefix(prefix): texts for key, texts in _load_catalog().items() if key.startswith(prefix)
+    }

@@ -11,6 +11,7 @@ The format itself is `capquest.packs.model`. Everyone else uses:
     Pack.level(id) -> LevelFile      UnknownLevelError (a LookupError) names the pack's levels
 """
 
+from capquest.errors import PackError
 from capquest.packs.installed import InstalledPack, installed_folders, installed_packs, locate_pack, packs_dir
 from capquest.packs.loader import (
     Pack,
@@ -21,7 +22,7 @@ from capquest.packs.loader import (
     check_pack,
     load_pack,
 )
-from capquest.packs.problems import PackError, Problem
+from capquest.packs.problems import Problem
 
 __all__ = [
     "InstalledPack",

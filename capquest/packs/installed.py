@@ -12,8 +12,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from capquest.errors import PackError
 from capquest.packs.loader import CONCEPTS, MANIFEST, Pack, load_pack
-from capquest.packs.problems import PackError
 from capquest.saves.paths import data_dir
 
 

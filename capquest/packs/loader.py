@@ -17,22 +17,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from capquest.errors import PackError, UnknownLevelError
 from capquest.packs import checks
 from capquest.packs.messages import say
 from capquest.packs.model import Chapter, Concept, ConceptsFile, LevelFile, Manifest
 from capquest.packs.positions import KeyLines
-from capquest.packs.problems import PackError, Problem, real_errors, translate
+from capquest.packs.problems import Problem, real_errors, translate
 
 MANIFEST = "pack.toml"
 CONCEPTS = "concepts.toml"
 MAX_FILE_BYTES = 256 * 1024  # per TOML file: far above any honest level, far below a memory problem
-
-
-class UnknownLevelError(LookupError):
-    """A level id the pack does not have; the message names the pack's levels and the nearest one."""
-
-    def __str__(self) -> str:
-        return str(self.args[0]) if self.args else ""
 
 
 @dataclass(frozen=True)

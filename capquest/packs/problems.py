@@ -45,17 +45,6 @@ class Problem:
         return dataclasses.asdict(self)
 
 
-class PackError(Exception):
-    """A pack that cannot be played: `problems` lists every problem found (errors first)."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems: list[Problem] = sorted(problems, key=lambda p: p.severity != "error")
-        errors = [p for p in self.problems if p.severity == "error"]
-        shown = "\n".join(str(p) for p in errors[:20])
-        more = f"\n... and {len(errors) - 20} more" if len(errors) > 20 else ""
-        super().__init__(f"{len(errors)} problem(s) in the pack:\n{shown}{more}")
-
-
 def printable(text: str) -> str:
     """`text` with control characters written out (\\x1b, \\n): a hostile pack's names reach the
     terminal as text, never as escape codes."""

@@ -19,29 +19,19 @@ from typing import Any, Literal
 import msgpack
 
 from capquest import __version__
+from capquest.errors import SaveFormatError, SaveReason
 
 MAGIC = "CAPQUEST"
 FORMAT_VERSION = 1
 _MAGIC_BYTES = msgpack.packb(MAGIC)
 MAX_FILE_BYTES = 16 * 1024 * 1024  # far above any real progress; refuses a hostile file early
 Kind = Literal["progress", "export"]
-Reason = Literal[
-    "unreadable", "bad_magic", "bad_checksum", "newer_version", "older_version", "wrong_kind", "bad_content"
-]
+Reason = SaveReason
 
 # MIGRATIONS[v] turns a payload of format v into one of format v+1 (plain msgpack data in, out).
 # Format 1 is the first released format, so there is no step yet; the first one will be MIGRATIONS[1].
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: dict[int, Migration] = {}
-
-
-class SaveFormatError(ValueError):
-    """A file that is not a valid save: `reason` says why (a key for the player's message), `detail` how."""
-
-    def __init__(self, reason: Reason, detail: str) -> None:
-        super().__init__(detail)
-        self.reason: Reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from capquest import __version__
+from capquest.errors import SaveFormatError
 from capquest.saves import paths
-from capquest.saves.envelope import SaveFormatError, decode, describe_validation_error, encode
+from capquest.saves.envelope import decode, describe_validation_error, encode
 from capquest.saves.model import Export, ExportedLevel, Progress
 from capquest.saves.store import write_atomic
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from capquest.errors import SaveFormatError
 from capquest.saves import paths
-from capquest.saves.envelope import SaveFormatError, decode
+from capquest.saves.envelope import decode
 
 
 def saved_language(home: Path | None = None) -> str | None:

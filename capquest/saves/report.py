@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from capquest.errors import SaveFormatError
 from capquest.saves import paths
-from capquest.saves.envelope import SaveFormatError
 from capquest.saves.export import read_export
 from capquest.saves.model import BestRun, Export
 

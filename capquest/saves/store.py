@@ -34,8 +34,9 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from capquest.errors import SaveFormatError
 from capquest.saves import paths
-from capquest.saves.envelope import FORMAT_VERSION, SaveFormatError, decode, describe_validation_error, encode
+from capquest.saves.envelope import FORMAT_VERSION, decode, describe_validation_error, encode
 from capquest.saves.model import (
     IDENT_PATTERN,
     BestRun,

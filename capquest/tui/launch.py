@@ -1,4 +1,4 @@
-"""Entry points the CLI dispatches to (`cli.HANDLERS`): start the game or the tutorial.
+"""Entry points `capquest play` and `capquest tutorial` call (capquest/cli/play.py, tutorial.py): start the game.
 
 Textual is imported only inside these functions, so importing this module costs nothing.
 """

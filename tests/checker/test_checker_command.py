@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from capquest.checker import command
 from capquest.checker.reference_store import client_op as op
 from capquest.checker.reference_store import history_of, reference_history
+from capquest.cli import check as command
 from capquest.cli import main
 
 from .test_checker_linearizability import gave_up_history
@@ -122,7 +122,7 @@ def test_checker_and_headless_check_import_neither_engine_nor_textual(tmp_path):
     svg = tmp_path / "t.svg"
     code = f"""
 import sys
-import capquest.checker, capquest.checker.timeline, capquest.checker.command
+import capquest.checker, capquest.checker.timeline, capquest.cli.check
 from capquest.cli import main
 rc = main(["check", {str(HISTORIES / "seed_replica_oversell.json")!r}, "--svg", {str(svg)!r}, "--json"])
 assert rc == 1, rc

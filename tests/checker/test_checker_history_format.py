@@ -11,7 +11,8 @@ import pytest
 
 from capquest.checker.reference_store import client_op as op
 from capquest.checker.reference_store import history_of, reference_history
-from capquest.history import HistoryError, history_schema, key_kinds, load_history, validate_history
+from capquest.errors import HistoryError
+from capquest.history import history_schema, key_kinds, load_history, validate_history
 
 SEED = Path(__file__).parent / "histories" / "seed_replica_oversell.json"
 

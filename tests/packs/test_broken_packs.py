@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from capquest.cli import main
+from capquest.errors import PackError
 from capquest.i18n import set_language
-from capquest.packs import PackError, check_pack, load_pack
+from capquest.packs import check_pack, load_pack
 
 BROKEN = Path(__file__).parent / "broken"
 CASES = sorted(p.name for p in BROKEN.iterdir() if p.is_dir())

@@ -204,7 +204,7 @@ def test_every_card_of_the_template_plays_and_every_level_can_be_passed():
 
 
 def test_solve_table_keeps_every_number_readable_beside_a_five_class_assignment(capsys):
-    from capquest.packs.command import _print_solution
+    from capquest.cli.pack_tools import _print_solution
     from capquest.packs.design import Solution
 
     label = " ".join(f"{c}=all-replica" for c in ("orders", "inventory", "catalog", "profile", "analytics"))

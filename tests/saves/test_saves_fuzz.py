@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from capquest.saves.envelope import SaveFormatError
+from capquest.errors import SaveFormatError
 from capquest.saves.model import BestRun, LevelProgress, PackProgress, Progress, Settings
 from capquest.saves.store import encode_progress, progress_from_bytes
 

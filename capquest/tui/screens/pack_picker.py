@@ -19,7 +19,8 @@ from capquest.tui.screens.base import CapQuestModal
 def available_packs() -> list[tuple[str, Any, str | None]]:
     """(label, pack or None, problem) for the campaign and every installed pack folder; a pack that does
     not load is listed with its first problem, so a broken install is visible rather than missing."""
-    from capquest.packs import PackError, builtin_pack, load_pack
+    from capquest.errors import PackError
+    from capquest.packs import builtin_pack, load_pack
     from capquest.packs.installed import installed_folders
 
     found: list[tuple[str, Any, str | None]] = [("campaign", builtin_pack(), None)]

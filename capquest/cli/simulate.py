@@ -1,6 +1,7 @@
-"""The headless sub-commands `levels` and `simulate`: exactly what the TUI shows, as JSON or a table.
+"""`capquest simulate LEVEL --card CARD [--assign CLASS=CARD ...] [--seed N] [--json] [--history FILE]`.
 
-Never imports Textual. Their JSON is a public contract (README, "Headless commands")."""
+Runs one level with one strategy through the play path and prints exactly what the game's results show.
+Headless: never imports Textual. Its JSON is a public contract (README, "Headless commands")."""
 
 from __future__ import annotations
 
@@ -10,66 +11,28 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from capquest.cli import UsageError
+from capquest.cli.pack_option import add_pack_option, pack_from
+from capquest.cli.parser import Subcommands, add_command
+from capquest.errors import StrategyError, UsageError
 from capquest.i18n import language, t
 
 
-def _pack(args: argparse.Namespace):  # -> capquest.packs.Pack
-    from capquest.packs import PackError, builtin_pack, load_pack
-    from capquest.packs.installed import locate_pack
-
-    path = getattr(args, "pack", None)
-    try:
-        # --pack takes a folder, or the id of a pack installed with `capquest pack install`.
-        return load_pack(locate_pack(path)) if path else builtin_pack()
-    except LookupError as exc:
-        raise UsageError(str(exc)) from None
-    except PackError as exc:
-        raise UsageError(
-            t(
-                "cli.invalid_pack",
-                where=path or t("cli.builtin_campaign"),
-                count=len(exc.problems),
-                first=exc.problems[0] if exc.problems else "?",
-                path=path or "levels/campaign",
-            )
-        ) from None
+def register(sub: Subcommands) -> None:
+    parser = add_command(sub, "simulate", "cli.help_simulate")
+    parser.add_argument("level", metavar="LEVEL_ID", help=t("cli.help_level_id"))
+    parser.add_argument("--card", metavar="CARD_ID", help=t("cli.help_card"))
+    parser.add_argument(
+        "--assign", metavar="CLASS=CARD", action="append", default=[], help=t("cli.help_assign")
+    )
+    add_seed_option(parser)
+    add_pack_option(parser)
+    parser.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    parser.add_argument("--history", metavar="FILE", help=t("cli.help_history"))
+    parser.set_defaults(run=run)
 
 
-def levels_json(pack: Any, lang: str) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": level.id,
-            "title": level.title.get(lang),
-            "chapter": level.chapter,
-            "cards": [
-                {"id": card.id, "title": card.title.get(lang), "class": card.class_} for card in level.cards
-            ],
-        }
-        for level in pack.levels
-    ]
-
-
-def levels(args: argparse.Namespace) -> int:
-    pack = _pack(args)
-    lang = language()
-    data = levels_json(pack, lang)
-    if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=pack.manifest.title.get(lang))
-    for column in ("id", "chapter", "title", "cards"):
-        table.add_column(t(f"cli.col_{column}"))
-    for row in data:
-        cards = ", ".join(f"{c['id']} ({c['class']})" for c in row["cards"])
-        # Text(...) so a pack's text is shown literally, never parsed as rich markup.
-        table.add_row(Text(row["id"]), Text(row["chapter"]), Text(row["title"]), Text(cards))
-    Console().print(table)
-    return 0
+def add_seed_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seed", type=int, default=None, help=t("cli.help_seed"))
 
 
 def _parse_assign(items: list[str]) -> dict[str, str]:
@@ -82,10 +45,11 @@ def _parse_assign(items: list[str]) -> dict[str, str]:
     return assign
 
 
-def simulate(args: argparse.Namespace) -> int:
-    from capquest.play import StrategyError, result_json, run
+def run(args: argparse.Namespace) -> int:
+    from capquest.play import result_json
+    from capquest.play import run as play
 
-    pack = _pack(args)
+    pack = pack_from(args)
     ids = [level.id for level in pack.levels]
     if args.level not in ids:
         raise UsageError(t("cli.unknown_level", level=args.level, known=", ".join(ids)))
@@ -97,7 +61,7 @@ def simulate(args: argparse.Namespace) -> int:
     if args.seed is not None and not 0 <= args.seed < 2**32:
         raise UsageError(t("cli.bad_seed", max=2**32 - 1, seed=args.seed))
     try:
-        result = run(level, args.card, seed=args.seed, assign=assign or None)
+        result = play(level, args.card, seed=args.seed, assign=assign or None)
     except StrategyError as exc:
         raise UsageError(str(exc)) from None
     data = result_json(result)

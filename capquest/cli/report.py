@@ -1,57 +1,38 @@
-"""`capquest export` and `capquest report`: a student hands in their progress, a teacher summarises a class.
+"""`capquest report FILES-OR-FOLDER... [--csv FILE] [--pack PATH]`: a teacher summarises a class.
 
-Headless: imports rich (for the table) only when printing, never Textual. Exit codes as in `capquest.cli`:
-0 done, 1 the answer is "no" (a file unreadable, a run that does not reproduce), 2 a usage error.
+Headless: imports rich (for the table) only when printing, never Textual. Exit codes: 0 done, 1 the answer
+is "no" (a file unreadable, a run that does not reproduce), 2 a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
-import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from capquest.cli import UsageError
+from capquest.cli.pack_option import open_pack
+from capquest.cli.parser import Subcommands, add_command
+from capquest.errors import UsageError
 from capquest.i18n import t
 
-
-def _ask_name() -> str:
-    if not sys.stdin.isatty():
-        raise UsageError(t("saves.export_need_name"))
-    try:
-        return input(t("saves.export_prompt"))
-    except EOFError:
-        raise UsageError(t("saves.export_need_name")) from None
+if TYPE_CHECKING:
+    from capquest.packs import Pack
 
 
-def export(args: argparse.Namespace) -> int:
-    from capquest.saves.export import build_export, default_export_path, local_pack_versions, write_export
-    from capquest.saves.store import ProgressStore
-
-    name = args.name if args.name is not None else _ask_name()
-    store = ProgressStore()
-    loaded = store.load()
-    for notice in loaded.notices:
-        print(notice.message(), file=sys.stderr)
-    try:
-        exported = build_export(loaded.progress, name, local_pack_versions(loaded.progress.packs))
-    except ValueError:
-        raise UsageError(t("saves.export_bad_name")) from None
-    out = Path(args.out) if args.out else default_export_path(exported.student, store.home / "exports")
-    if out.is_dir():  # --out FOLDER: the usual name, inside it
-        out = default_export_path(exported.student, out)
-    try:
-        write_export(exported, out)
-    except OSError as exc:
-        print(
-            f"capquest: {t('saves.export_failed', path=str(out), detail=exc.strerror or exc)}",
-            file=sys.stderr,
-        )
-        return 1
-    levels = sum(len(levels) for levels in exported.packs.values())
-    stars = sum(level.stars for levels in exported.packs.values() for level in levels.values())
-    print(t("saves.export_written", path=str(out), levels=levels, stars=stars))
-    return 0
+def register(sub: Subcommands) -> None:
+    parser = add_command(sub, "report", "cli.help_report")
+    parser.add_argument("files", metavar="SAVEFILE", nargs="+", help=t("cli.help_report_files"))
+    parser.add_argument("--csv", metavar="FILE", help=t("cli.help_csv"))
+    parser.add_argument(
+        "--pack",
+        metavar="PATH",
+        action="append",
+        dest="report_packs",
+        default=[],
+        help=t("cli.help_report_pack"),
+    )
+    parser.set_defaults(run=run)
 
 
 CSV_COLUMNS = (
@@ -176,33 +157,14 @@ def _print(report) -> None:  # report: ClassReport
     )  # fmt: skip
 
 
-def _packs_to_replay(args: argparse.Namespace) -> list:
+def _packs_to_replay(args: argparse.Namespace) -> list[Pack]:
     """The packs named with `--pack` (before or after `report`): a folder, or an installed pack's id.
     One that does not load is a usage error: the teacher named it to have its runs checked."""
     named = [*([args.pack] if getattr(args, "pack", None) else []), *getattr(args, "report_packs", [])]
-    if not named:
-        return []
-    from capquest.packs import PackError, load_pack
-    from capquest.packs.installed import locate_pack
-
-    packs = []
-    for value in named:
-        try:
-            packs.append(load_pack(locate_pack(value)))
-        except LookupError as exc:
-            raise UsageError(str(exc)) from None
-        except PackError as exc:
-            raise UsageError(
-                t(
-                    "saves.report_pack_invalid",
-                    path=value,
-                    errors=sum(p.severity == "error" for p in exc.problems),
-                )
-            ) from None
-    return packs
+    return [open_pack(value) for value in named]
 
 
-def report(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from capquest.saves.report import PackReplay, build_report, collect_files
 
     files = collect_files(Path(item) for item in args.files)

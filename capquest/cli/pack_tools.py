@@ -1,4 +1,6 @@
-"""`capquest pack validate|new|schema|solve|install|list|remove`: the instructors' tools.
+"""What `capquest pack validate|new|schema|solve|install|list|remove` do: the instructors' tools.
+
+Imported by `capquest.cli.pack` only when a pack command runs (it loads pydantic and the engine).
 
 Exit codes (as for every capquest command): 0 done, 1 the answer is "no" (an invalid pack), 2 a usage
 error (a missing path, an unknown level). Problems go to stdout (they are the answer); progress bars go to
@@ -17,32 +19,12 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from capquest.cli import UsageError
+from capquest.errors import UsageError
 from capquest.i18n import language
 from capquest.packs import design, installed
 from capquest.packs.loader import MANIFEST, PackReport, check_pack
 from capquest.packs.messages import say
 from capquest.packs.schema import FILE_NAMES, combined_schema, schema
-
-
-def pack(args: argparse.Namespace) -> int:
-    command = args.pack_command
-    handler = {
-        "validate": validate,
-        "new": new,
-        "schema": print_schema,
-        "solve": solve,
-        "install": install,
-        "list": list_packs,
-        "remove": remove,
-    }[command]
-    try:
-        return handler(args)
-    except BrokenPipeError:  # `capquest pack schema | head`: the reader left; not an error of ours
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
 
 
 def _existing(path: str) -> Path:

@@ -11,18 +11,31 @@ import argparse
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from capquest.checker.anomaly import ANOMALY_KINDS
-from capquest.checker.linearizability import DEFAULT_BUDGET
-from capquest.checker.report import Report
-from capquest.checker.report import check as check_history
-from capquest.history import HistoryError, load_history
+from capquest.cli.parser import Subcommands, add_command
+from capquest.errors import HistoryError
+from capquest.i18n import t
+
+if TYPE_CHECKING:
+    from capquest.checker.report import Report
 
 SHOWN = 50  # anomalies listed in the text output; --json lists all
-SEARCH_BUDGET = DEFAULT_BUDGET  # linearizability search states per key before "unknown"
+SEARCH_BUDGET: int | None = None  # linearizability search states per key before "unknown"; None: the default
 
 
-def check(args: argparse.Namespace) -> int:
+def register(sub: Subcommands) -> None:
+    parser = add_command(sub, "check", "cli.help_check")
+    parser.add_argument("history", metavar="HISTORY.json", help=t("cli.help_history_file"))
+    parser.add_argument("--json", action="store_true", help=t("cli.help_json"))
+    parser.add_argument("--svg", metavar="OUT.svg", help=t("cli.help_svg"))
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from capquest.checker.linearizability import DEFAULT_BUDGET
+    from capquest.checker.report import check as check_history
+    from capquest.history import load_history
     from capquest.i18n import language, t
 
     lang = language()
@@ -32,7 +45,7 @@ def check(args: argparse.Namespace) -> int:
     except HistoryError as exc:
         print(f"capquest: {t('checker.invalid', lang, path=path, reason=exc.message(lang))}", file=sys.stderr)
         return 2
-    report = check_history(history, budget=SEARCH_BUDGET)
+    report = check_history(history, budget=SEARCH_BUDGET or DEFAULT_BUDGET)
     if args.svg:
         from capquest.checker.timeline import save_timeline_svg
 
@@ -60,7 +73,7 @@ def _print_report(report: Report, lang: str, keys: int) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from capquest.checker.anomaly import format_time
+    from capquest.checker.anomaly import ANOMALY_KINDS, format_time
     from capquest.i18n import t
 
     console = Console(highlight=False)
