@@ -20,7 +20,8 @@ from textual.app import App
 from capquest.packs import builtin_pack
 from capquest.play import run
 from capquest.tui.screens import replay as replay_module
-from capquest.tui.screens.level import LevelScreen, PlaySession
+from capquest.tui.screens.level import LevelScreen
+from capquest.tui.session import PlaySession
 
 
 class Host(App):

@@ -18,8 +18,10 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.reactive import reactive
+from textual.screen import Screen
 
 from capquest.i18n import LANGS, detect_language, set_language, t
+from capquest.tui.bindings import localize_bindings
 from capquest.tui.progress import (
     REPLAY_SPEEDS,
     Campaign,
@@ -32,7 +34,16 @@ from capquest.tui.progress import (
     settings_of,
     unlocked_ids,
 )
-from capquest.tui.screens.base import localise_bindings
+from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.shell import (
+    ChangeSetting,
+    OpenCampaign,
+    OpenLevel,
+    OpenSettings,
+    OpenTutorial,
+    ResetProgress,
+    SwitchPack,
+)
 from capquest.tui.theme import THEME_NAMES, THEMES, border_kind
 from capquest.tui.tutorial.host import TUTORIAL_BINDINGS, TutorialKeys
 
@@ -136,7 +147,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self.set_reactive(CapQuestApp.ascii_borders, bool(self.settings["ascii_borders"]))
         self.theme = self.settings["theme"] if self.settings["theme"] in THEME_NAMES else THEME_NAMES[0]
         self._apply_motion()
-        localise_bindings(self)
+        localize_bindings(self)
 
     # ------------------------------------------------------------------------------ state and store
     def _load_progress(self) -> None:
@@ -296,35 +307,34 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self.refresh_css(animate=False)
         # The play screens draw their diagrams, bars and stars with the session's glyphs (CSS cannot
         # reach those): hand the setting down and redraw them.
-        stale = []
-        for screen in self.screen_stack:
-            session = getattr(screen, "session", None)
-            if session is not None and bool(getattr(session, "ascii_borders", value)) != value:
-                stale.append(screen)
+        stale = [
+            screen
+            for screen in self.screen_stack
+            if isinstance(screen, CapQuestScreen)
+            and screen.session is not None
+            and bool(screen.session.ascii_borders) != value
+        ]
         for screen in stale:
-            screen.session.ascii_borders = value  # type: ignore[attr-defined]
+            assert screen.session is not None
+            screen.session.ascii_borders = value
         for screen in stale:
-            retranslate = getattr(screen, "retranslate", None)
-            if retranslate is not None:
-                await retranslate()
+            await screen.retranslate()
 
     async def watch_language(self, language: str) -> None:
         set_language(language)
-        localise_bindings(self)
+        localize_bindings(self)
         for screen in list(self.screen_stack):
-            retranslate = getattr(screen, "retranslate", None)
-            if retranslate is not None:
-                await retranslate()
+            if isinstance(screen, CapQuestScreen):
+                await screen.retranslate()
         self.screen.refresh_bindings()
 
     def _broadcast_state(self) -> None:
         from textual.css.query import NoMatches
 
         for screen in self.screen_stack:
-            hook = getattr(screen, "state_changed", None)
-            if hook is not None:
+            if isinstance(screen, CapQuestScreen):
                 try:
-                    hook()
+                    screen.state_changed()
                 except NoMatches:  # the screen is being rebuilt (a language switch): it reads the state then
                     pass
 
@@ -439,7 +449,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
     def _open_pack_tutorial(self, level: Any) -> None:
         """An instructor's level with `[[tutorial]]` steps plays narrated, step by step: the guided
         course's flow over this one level. Unlike the course, its runs are the pack's progress."""
-        from capquest.tui.screens.level import play_runner
+        from capquest.tui.session import play_runner
         from capquest.tui.tutorial.flow import TutorialFlow
         from capquest.tutorial.course import Course
 
@@ -466,7 +476,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         if self.tutorial_flow is not None and self.tutorial_flow.active:
             return
         try:
-            from capquest.tui.screens.level import play_runner
+            from capquest.tui.session import play_runner
             from capquest.tui.tutorial.flow import TutorialFlow
             from capquest.tutorial.course import load_course
 
@@ -531,17 +541,41 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self.push_screen(GlossaryScreen(self.seen_concepts(extra)))
         self._tutorial_act("open_glossary")
 
-    def concepts_on_screen(self, screen: Any) -> list[Any]:
+    def concepts_on_screen(self, screen: Screen) -> list[Any]:
         """The glossary concepts of what `screen` shows: its own `help_concepts()`, else those of the
         level it plays (the play screens carry a `session.level`)."""
-        own = getattr(screen, "help_concepts", None)
-        if own is not None and (concepts := list(own())):
+        if not isinstance(screen, CapQuestScreen):
+            return []
+        if concepts := list(screen.help_concepts()):
             return concepts
-        level = getattr(getattr(screen, "session", None), "level", None) or getattr(screen, "level", None)
-        ids = tuple(getattr(level, "concepts", ()) or ())
+        ids = tuple(screen.session.level.concepts) if screen.session is not None else ()
         if not ids or self.pack is None:
             return []
         return [c for c in self.pack.concepts if c.id in ids]
+
+    # ------------------------------------------------------------------------------ screens ask
+    # What screens (and the palette) ask of the shell, posted up as messages (`capquest.tui.shell`).
+    def on_open_campaign(self, event: OpenCampaign) -> None:
+        self.open_campaign(event.focus_level)
+
+    def on_open_level(self, event: OpenLevel) -> None:
+        self.open_level(event.level_id)
+
+    def on_open_tutorial(self, event: OpenTutorial) -> None:
+        self.open_tutorial()
+
+    def on_open_settings(self, event: OpenSettings) -> None:
+        self.open_settings()
+
+    def on_switch_pack(self, event: SwitchPack) -> None:
+        self.switch_pack(event.pack)
+
+    def on_change_setting(self, event: ChangeSetting) -> None:
+        self.set_setting(event.key, event.value)
+        self._broadcast_state()
+
+    def on_reset_progress(self, event: ResetProgress) -> None:
+        self.reset_progress()
 
     # ------------------------------------------------------------------------------ play screens
     # The play screens post these up; the shell records progress and moves between levels.
@@ -588,7 +622,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         except ImportError:
             self.notify(t("shell.why_missing"), severity="warning", markup=False)
             return
-        self.push_screen(WhyScreen(event.result, session=getattr(self.screen, "session", None)))
+        self.push_screen(WhyScreen(event.result, session=event.session))
 
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette

@@ -5,25 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from capquest.i18n import LANGS, t
-
-if TYPE_CHECKING:
-    from capquest.tui.app import CapQuestApp
+from capquest.tui.shell import ChangeSetting, OpenCampaign, OpenLevel, OpenSettings, Shell
 
 
 class CapQuestCommands(Provider):
     def _commands(self) -> list[tuple[str, str, Callable[[], object]]]:
-        app: CapQuestApp = self.app  # type: ignore[assignment]
-        lang = app.language
+        app, shell = self.app, cast(Shell, self.app)
+        lang = shell.language
         commands: list[tuple[str, str, Callable[[], object]]] = [
-            (t("shell.cmd.map"), t("shell.cmd.map_help"), app.open_campaign),
-            (t("shell.cmd.glossary"), t("shell.cmd.glossary_help"), app.action_glossary),
-            (t("shell.cmd.settings"), t("shell.cmd.settings_help"), app.open_settings),
-            (t("shell.cmd.help"), t("shell.cmd.help_help"), app.action_help),
+            (t("shell.cmd.map"), t("shell.cmd.map_help"), lambda: app.post_message(OpenCampaign())),
+            (t("shell.cmd.glossary"), t("shell.cmd.glossary_help"), partial(app.run_action, "glossary")),
+            (t("shell.cmd.settings"), t("shell.cmd.settings_help"), lambda: app.post_message(OpenSettings())),
+            (t("shell.cmd.help"), t("shell.cmd.help_help"), partial(app.run_action, "help")),
         ]
         for other in LANGS:
             if other != lang:
@@ -31,10 +29,10 @@ class CapQuestCommands(Provider):
                     (
                         t("shell.cmd.language", language=t(f"shell.lang.{other}")),
                         t("shell.cmd.language_help"),
-                        partial(app.set_setting, "language", other),
+                        partial(app.post_message, ChangeSetting("language", other)),
                     )
                 )
-        state = app.campaign()
+        state = shell.campaign()
         if state is not None:
             for slot in state.slots:
                 if slot.unlocked:
@@ -42,7 +40,7 @@ class CapQuestCommands(Provider):
                         (
                             t("shell.cmd.level", number=slot.index, title=slot.level.title.get(lang)),
                             t("shell.cmd.level_help"),
-                            partial(app.open_level, slot.id),
+                            partial(app.post_message, OpenLevel(slot.id)),
                         )
                     )
         return commands

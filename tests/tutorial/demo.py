@@ -14,7 +14,7 @@ if __name__ == "__main__":
     args = sys.argv[1:]
     try:  # the real engine when this build has it
         import capquest.engine as engine
-        from capquest.tui.screens.level import play_runner as runner
+        from capquest.tui.session import play_runner as runner
 
         if not hasattr(engine, "simulate"):
             runner = fake_run

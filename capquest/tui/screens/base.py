@@ -1,71 +1,66 @@
-"""What every capquest screen shares: bindings whose descriptions follow the language live, a hook to
-re-render texts when the language changes, and what the help screen shows about it.
+"""The one base of every capquest screen, shell and play alike.
 
-A binding's description is a catalogue key ("shell.bind.back"); `localise_bindings` swaps in the text of
-the current language, so the footer, the help screen and the command palette switch with it.
+What the app may count on from any screen it hosts: its bindings' descriptions follow the language
+(`capquest.tui.bindings`), `retranslate` re-renders it after a live language switch, `state_changed`
+after the pack loaded or the progress changed, `help_text`/`help_concepts` feed the help screen, and
+`session` is the play session a play screen shows (None on the shell's screens). The app calls these
+(attributes and calls down); a screen asks the app for anything through messages (`capquest.tui.shell`).
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from textual.binding import Binding, BindingsMap
-from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 
 from capquest.i18n import t
+from capquest.tui.bindings import localize_bindings
+
+if TYPE_CHECKING:
+    from capquest.tui.session import PlaySession
+    from capquest.tui.shell import Shell
 
 
-def _is_key(description: str) -> bool:
-    head, dot, tail = description.partition(".")
-    return bool(dot and head and tail and " " not in description)
+class LocalizedHelp:
+    """`Screen.HELP` read from the catalogue (the class's `HELP_KEY`) at access time, so it follows a live
+    language switch (Textual's help panel reads `Screen.HELP`; the help screen reads `help_text`)."""
+
+    def __get__(self, obj: object, owner: type | None = None) -> str | None:
+        key = getattr(owner if owner is not None else type(obj), "HELP_KEY", "")
+        return t(key) if key else None
 
 
-def localise_bindings(node: DOMNode) -> None:
-    """Rebuild `node`'s bindings from its class bindings with descriptions in the current language."""
-    merged = type(node)._merged_bindings
-    if merged is None:
-        return
-    keys: dict[str, list[Binding]] = {}
-    for key, bindings in merged.key_to_bindings.items():
-        keys[key] = [
-            replace(b, description=t(b.description)) if _is_key(b.description) else b for b in bindings
-        ]
-    node._bindings = BindingsMap.from_keys(keys)
+class CapQuestScreen(Screen):
+    HELP_KEY: ClassVar[str] = ""  # catalogue key of a few lines about this screen, for the help screen
+    HELP: ClassVar[str | None] = LocalizedHelp()  # type: ignore[assignment]  # a descriptor, read as str
+    session: PlaySession | None = None
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
 
-class Localised:
-    """Mixin for screens: `retranslate` re-renders texts in the new language."""
-
-    def _localise_on_init(self) -> None:
-        localise_bindings(self)  # type: ignore[arg-type]
+    @property
+    def shell(self) -> Shell:
+        """The game shell's state, read-only (the app hosting this screen)."""
+        return cast("Shell", self.app)
 
     async def retranslate(self) -> None:
         """Called by the app after the language changed. The default rebuilds the screen's widgets;
         screens with state worth keeping override it."""
-        localise_bindings(self)  # type: ignore[arg-type]
-        await self.recompose()  # type: ignore[attr-defined]
+        localize_bindings(self)
+        await self.recompose()
 
     def state_changed(self) -> None:
         """Called by the app when the pack finished loading or the progress changed."""
 
     def help_text(self) -> str:
         """A few lines about this screen for the help screen."""
-        return ""
+        return t(self.HELP_KEY) if self.HELP_KEY else ""
 
     def help_concepts(self) -> list[Any]:
         """Glossary concepts (capquest.packs.model.Concept) the help screen explains for this screen."""
         return []
 
 
-class CapQuestScreen(Localised, Screen):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._localise_on_init()
-
-
-class CapQuestModal(Localised, ModalScreen):
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._localise_on_init()
+class CapQuestModal(CapQuestScreen, ModalScreen):
+    """A dialog over the screen below (dimming it); otherwise a `CapQuestScreen`."""

@@ -3,7 +3,7 @@ the highlighted level's briefing beside the list. Enter (or the level's number) 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import set_cell_size
 from rich.text import Text
@@ -16,10 +16,8 @@ from textual.widgets.option_list import Option
 from capquest.i18n import t
 from capquest.tui.progress import LevelSlot
 from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.shell import OpenLevel
 from capquest.tui.widgets.stars import stars_text
-
-if TYPE_CHECKING:
-    from capquest.tui.app import CapQuestApp
 
 
 def level_row(slot: LevelSlot, lang: str, *, ascii_only: bool, colour: str) -> Text:
@@ -41,6 +39,7 @@ def level_row(slot: LevelSlot, lang: str, *, ascii_only: bool, colour: str) -> T
 
 class CampaignMapScreen(CapQuestScreen):
     CSS_PATH = "campaign_map.tcss"
+    HELP_KEY = "shell.help.map"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.back", "shell.bind.back", id="map-back"),
         Binding("enter", "play", "shell.bind.play", id="map-play"),
@@ -49,8 +48,6 @@ class CampaignMapScreen(CapQuestScreen):
             for n in range(1, 10)
         ),
     ]
-
-    app: CapQuestApp  # type: ignore[assignment]
 
     def __init__(self, focus_level: str | None = None) -> None:
         super().__init__()
@@ -77,13 +74,13 @@ class CampaignMapScreen(CapQuestScreen):
         self.on_mount()
 
     def _slots(self) -> list[LevelSlot]:
-        state = self.app.campaign()
+        state = self.shell.campaign()
         return list(state.slots) if state else []
 
     def state_changed(self) -> None:
         if not self.is_mounted:
             return
-        app = self.app
+        app = self.shell
         lang = app.language
         header = self.query_one("#map-header", Static)
         levels = self.query_one("#levels", OptionList)
@@ -122,7 +119,7 @@ class CampaignMapScreen(CapQuestScreen):
         self._show_detail()
 
     def on_screen_resume(self) -> None:
-        self.focus_level = self.app.last_level  # back from a level: stay on the one just played
+        self.focus_level = self.shell.last_level  # back from a level: stay on the one just played
         self.state_changed()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -131,7 +128,7 @@ class CampaignMapScreen(CapQuestScreen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         if event.option.id:
-            self.app.open_level(event.option.id)
+            self.post_message(OpenLevel(event.option.id))
 
     def _highlighted_slot(self) -> LevelSlot | None:
         levels = self.query_one("#levels", OptionList)
@@ -150,7 +147,7 @@ class CampaignMapScreen(CapQuestScreen):
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
 
     def detail_text(self, slot: LevelSlot) -> Text:
-        lang = self.app.language
+        lang = self.shell.language
         level = slot.level
         text = Text()
         text.append(f"{slot.index}. {level.title.get(lang)}\n", style="bold")
@@ -158,8 +155,8 @@ class CampaignMapScreen(CapQuestScreen):
         if not slot.unlocked:
             text.append(t("shell.map.locked_hint") + "\n\n", style="italic")
         else:
-            colour = self.app.theme_variables.get("warning", "yellow")
-            text.append_text(stars_text(record.stars, ascii_only=self.app.ascii_borders, colour=colour))
+            colour = self.shell.theme_variables.get("warning", "yellow")
+            text.append_text(stars_text(record.stars, ascii_only=self.shell.ascii_borders, colour=colour))
             best = "-" if record.best_score is None else f"{record.best_score:.0f}"
             text.append("   " + t("shell.map.record", best=best, attempts=record.attempts) + "\n\n")
         text.append(level.briefing.get(lang) + "\n")
@@ -170,28 +167,25 @@ class CampaignMapScreen(CapQuestScreen):
         return text
 
     def _concept_terms(self, level: Any) -> list[str]:
-        pack = self.app.pack
+        pack = self.shell.pack
         by_id = {c.id: c for c in pack.concepts} if pack is not None else {}
-        return [by_id[c].term.get(self.app.language) if c in by_id else c for c in level.concepts]
+        return [by_id[c].term.get(self.shell.language) if c in by_id else c for c in level.concepts]
 
     def action_play(self) -> None:
         slot = self._highlighted_slot()
         if slot is not None:
-            self.app.open_level(slot.id)
+            self.post_message(OpenLevel(slot.id))
 
     def action_jump(self, number: int) -> None:
         slots = self._slots()
         if number <= len(slots):
             levels = self.query_one("#levels", OptionList)
             levels.highlighted = levels.get_option_index(slots[number - 1].id)
-            self.app.open_level(slots[number - 1].id)
-
-    def help_text(self) -> str:
-        return t("shell.help.map")
+            self.post_message(OpenLevel(slots[number - 1].id))
 
     def help_concepts(self) -> list[Any]:
         slot = self._highlighted_slot() if self.is_mounted else None
-        pack = self.app.pack
+        pack = self.shell.pack
         if slot is None or pack is None:
             return []
         return [c for c in pack.concepts if c.id in slot.level.concepts]

@@ -11,19 +11,19 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from capquest.i18n import t
-from capquest.tui.screens.level import LocalizedHelp, PlaySession
-from capquest.tui.widgets.key_labels import localize_bindings
+from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.session import PlaySession
 from capquest.tui.widgets.metric_table import MetricTable
 
 
-class CompareScreen(Screen):
+class CompareScreen(CapQuestScreen):
     CSS_PATH = "compare.tcss"
-    HELP: ClassVar[str] = LocalizedHelp("play.help_compare")  # type: ignore[assignment]
+    HELP_KEY = "play.help_compare"
+    session: PlaySession
 
     BINDINGS: ClassVar = [
         Binding("tab,x", "switch_side", "play.key_compare_side", id="compare.side"),
@@ -37,7 +37,6 @@ class CompareScreen(Screen):
     def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
-        localize_bindings(self)
         self.sides: list[Any] = [result, self._other(result)]
         self.active = 1  # the side the arrows move
         self.running = False
@@ -58,12 +57,8 @@ class CompareScreen(Screen):
             yield Static(id="compare-note")
         yield Footer()
 
-    def help_text(self) -> str:
-        return t("play.help_compare")
-
     async def retranslate(self) -> None:
-        localize_bindings(self)
-        await self.recompose()
+        await super().retranslate()
         self.on_mount()
 
     def on_mount(self) -> None:

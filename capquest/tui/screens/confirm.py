@@ -16,6 +16,7 @@ from capquest.tui.screens.base import CapQuestModal
 
 class ConfirmScreen(CapQuestModal):
     CSS_PATH = "confirm.tcss"
+    HELP_KEY = "shell.help.confirm"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "shell.bind.yes", id="confirm-yes"),
         Binding("n", "answer(False)", "shell.bind.no", id="confirm-no"),
@@ -41,9 +42,6 @@ class ConfirmScreen(CapQuestModal):
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
-
-    def help_text(self) -> str:
-        return t("shell.help.confirm")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

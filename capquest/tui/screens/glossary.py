@@ -3,7 +3,7 @@ explanation in the current language. Opens from anywhere (the `g` key, F2, or th
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,20 +15,16 @@ from textual.widgets.option_list import Option
 from capquest.i18n import t
 from capquest.tui.screens.base import CapQuestModal
 
-if TYPE_CHECKING:
-    from capquest.tui.app import CapQuestApp
-
 
 class GlossaryScreen(CapQuestModal):
     CSS_PATH = "glossary.tcss"
+    HELP_KEY = "shell.help.glossary"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "shell.bind.close", id="glossary-close"),
         Binding("g", "close", "shell.bind.close", id="glossary-close-g", show=False),
         # A modal screen hides the app's bindings: help is declared again on each one.
         Binding("f1,question_mark", "app.help", "shell.bind.help", id="glossary-help", key_display="F1"),
     ]
-
-    app: CapQuestApp  # type: ignore[assignment]
 
     def __init__(self, concepts: list[Any]) -> None:
         super().__init__()
@@ -65,7 +61,7 @@ class GlossaryScreen(CapQuestModal):
 
     def _show(self, index: int) -> None:
         concept = self.concepts[index]
-        lang = self.app.language
+        lang = self.shell.language
         text = Text()
         text.append(concept.term.get("en"), style="bold")
         if concept.term.ko:
@@ -79,9 +75,6 @@ class GlossaryScreen(CapQuestModal):
     async def retranslate(self) -> None:
         await super().retranslate()
         self.on_mount()
-
-    def help_text(self) -> str:
-        return t("shell.help.glossary")
 
     def action_close(self) -> None:
         self.dismiss(None)

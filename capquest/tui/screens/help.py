@@ -3,7 +3,7 @@ from the screen itself, so it is never out of date), and the concept of the leve
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -14,10 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Markdown, Static
 
 from capquest.i18n import t
-from capquest.tui.screens.base import CapQuestModal
-
-if TYPE_CHECKING:
-    from capquest.tui.app import CapQuestApp
+from capquest.tui.screens.base import CapQuestModal, CapQuestScreen
 
 
 class HelpScreen(CapQuestModal):
@@ -28,8 +25,6 @@ class HelpScreen(CapQuestModal):
         Binding("question_mark", "close", "shell.bind.close", id="help-close-question", show=False),
     ]
 
-    app: CapQuestApp  # type: ignore[assignment]
-
     def __init__(self, for_screen: Screen) -> None:
         super().__init__()
         self.for_screen = for_screen
@@ -37,7 +32,7 @@ class HelpScreen(CapQuestModal):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-panel") as panel:
             panel.border_title = t("shell.help.heading")
-            about = getattr(self.for_screen, "help_text", lambda: "")()
+            about = self.for_screen.help_text() if isinstance(self.for_screen, CapQuestScreen) else ""
             if about:
                 # Screens may write their help in Markdown (the play screens do); plain text reads the same.
                 yield Markdown(about, id="help-about")
@@ -56,10 +51,10 @@ class HelpScreen(CapQuestModal):
             # option list...) are generic and not translated.
             if not binding.description or binding.id is None:
                 continue
-            flow = getattr(self.app, "tutorial_flow", None)
+            flow = self.shell.tutorial_flow
             if binding.action.startswith("tutorial_") and not (flow is not None and flow.active):
                 continue  # the course's keys, only while it runs
-            display = self.app.get_key_display(binding)
+            display = self.shell.get_key_display(binding)
             keys = rows.setdefault(binding.description, [])
             if display not in keys:
                 keys.append(display)
@@ -73,9 +68,9 @@ class HelpScreen(CapQuestModal):
         for keys, description in rows:
             text.append("  " + keys + " " * (width - cell_len(keys)) + "  ", style="bold")
             text.append(description + "\n")
-        concepts: list[Any] = self.app.concepts_on_screen(self.for_screen)
+        concepts: list[Any] = self.shell.concepts_on_screen(self.for_screen)
         if concepts:
-            lang = self.app.language
+            lang = self.shell.language
             text.append("\n" + t("shell.help.concepts") + "\n", style="bold")
             for concept in concepts:
                 other = "ko" if lang == "en" else "en"

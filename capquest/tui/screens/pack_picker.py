@@ -38,6 +38,7 @@ class PackPickerScreen(CapQuestModal):
     """Dismisses with the chosen Pack, or None."""
 
     CSS_PATH = "pack_picker.tcss"
+    HELP_KEY = "shell.packs_choose"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "shell.bind.close", id="packs-close"),
         Binding("f1,question_mark", "app.help", "shell.bind.help", id="packs-help", key_display="F1"),
@@ -78,6 +79,3 @@ class PackPickerScreen(CapQuestModal):
 
     def action_close(self) -> None:
         self.dismiss(None)
-
-    def help_text(self) -> str:
-        return t("shell.packs_choose")

@@ -9,13 +9,12 @@ from typing import Any, ClassVar
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
 from capquest.i18n import language, t
-from capquest.tui.screens.level import LocalizedHelp, PlaySession
-from capquest.tui.widgets.key_labels import localize_bindings
+from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.session import PlaySession
 from capquest.tui.widgets.replay_view import ReplayView
 
 TICK_S = 1 / 20  # a steady 20 frames a second on screen, whatever the trace's frame interval
@@ -23,9 +22,10 @@ REPLAY_S_AT_1X = 6.0  # a whole run replays in this long at 1x
 SPEEDS = (1, 2, 4)
 
 
-class ReplayScreen(Screen):
+class ReplayScreen(CapQuestScreen):
     CSS_PATH = "replay.tcss"
-    HELP: ClassVar[str] = LocalizedHelp("play.help_replay")  # type: ignore[assignment]
+    HELP_KEY = "play.help_replay"
+    session: PlaySession
 
     BINDINGS: ClassVar = [
         Binding("space,p", "toggle_pause", "play.key_replay_pause", id="replay.pause"),
@@ -42,7 +42,6 @@ class ReplayScreen(Screen):
     def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
-        localize_bindings(self)
         self.result = result
         self.frames = result.outcome.trace
         self.position = 0.0  # in trace frames, fractional between ticks
@@ -80,13 +79,9 @@ class ReplayScreen(Screen):
         yield Static("", id="replay-hint")
         yield Footer()
 
-    def help_text(self) -> str:
-        return t("play.help_replay")
-
     async def retranslate(self) -> None:
         """Redraw in the new language (or borders) where the replay stood, not from the start."""
-        localize_bindings(self)
-        await self.recompose()
+        await super().retranslate()
         self.set_class(bool(self.session.ascii_borders), "-ascii")
         self.shown = -1
         self._draw()

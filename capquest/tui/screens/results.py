@@ -11,13 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Static
 
 from capquest.i18n import language, t
-from capquest.tui.screens.level import LocalizedHelp, PlaySession
+from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.session import PlaySession
 from capquest.tui.widgets.glyphs import fmt_num, stars
-from capquest.tui.widgets.key_labels import localize_bindings
 from capquest.tui.widgets.metric_table import MetricTable
 from capquest.tui.widgets.tradeoff_chart import ChartPoint, TradeoffChart
 
@@ -56,9 +55,10 @@ def chart_points(session: PlaySession, current: Any) -> list[ChartPoint]:
     return points
 
 
-class ResultsScreen(Screen):
+class ResultsScreen(CapQuestScreen):
     CSS_PATH = "results.tcss"
-    HELP: ClassVar[str] = LocalizedHelp("play.help_results")  # type: ignore[assignment]
+    HELP_KEY = "play.help_results"
+    session: PlaySession
 
     # Compare, Why? and Replay are buttons with their keys on them: the footer keeps its room for the
     # rest, so Help still fits at 80 columns (the help screen lists every key).
@@ -72,11 +72,13 @@ class ResultsScreen(Screen):
     ]
 
     class WhyRequested(Message):
-        """The player asked why: the app opens the Why view (`capquest.tui.screens.why`) of `result`."""
+        """The player asked why: the app opens the Why view (`capquest.tui.screens.why`) of `result`, in
+        the play `session` it came from."""
 
-        def __init__(self, result: Any) -> None:
+        def __init__(self, result: Any, session: PlaySession | None = None) -> None:
             super().__init__()
             self.result = result
+            self.session = session
 
     class ChartOpened(Message):
         pass
@@ -90,7 +92,6 @@ class ResultsScreen(Screen):
     def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
-        localize_bindings(self)
         self.result = result
 
     def compose(self) -> ComposeResult:
@@ -130,12 +131,8 @@ class ResultsScreen(Screen):
                     yield Button(t("play.results_replay_button"), id="replay", compact=True)
         yield Footer()
 
-    def help_text(self) -> str:
-        return t("play.help_results")
-
     async def retranslate(self) -> None:
-        localize_bindings(self)
-        await self.recompose()
+        await super().retranslate()
         self.on_mount()
 
     def on_mount(self) -> None:
@@ -157,7 +154,7 @@ class ResultsScreen(Screen):
         ]()
 
     def action_why(self) -> None:
-        self.post_message(self.WhyRequested(self.result))
+        self.post_message(self.WhyRequested(self.result, self.session))
 
     def action_chart(self) -> None:
         chart = self.query_one(TradeoffChart)

@@ -6,7 +6,7 @@ change applies at once (the language switches the whole app live, footer include
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from rich.cells import set_cell_size
 from rich.text import Text
@@ -18,10 +18,8 @@ from textual.widgets.option_list import Option
 from capquest.i18n import LANGS, t
 from capquest.tui.progress import REPLAY_SPEEDS
 from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.shell import ChangeSetting, ResetProgress
 from capquest.tui.theme import THEME_NAMES
-
-if TYPE_CHECKING:
-    from capquest.tui.app import CapQuestApp
 
 ROWS = ("language", "theme", "ascii_borders", "reduced_motion", "replay_speed", "reset")
 LABEL_CELLS = 22
@@ -29,6 +27,7 @@ LABEL_CELLS = 22
 
 class SettingsScreen(CapQuestScreen):
     CSS_PATH = "settings.tcss"
+    HELP_KEY = "shell.help.settings"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.back", "shell.bind.back", id="settings-back"),
         # priority: the option list would otherwise take left/right for horizontal scrolling
@@ -36,8 +35,6 @@ class SettingsScreen(CapQuestScreen):
         Binding("left", "cycle(-1)", "shell.bind.change_back", id="settings-previous", priority=True),
         Binding("space", "cycle(1)", "shell.bind.change", id="settings-space", show=False),
     ]
-
-    app: CapQuestApp  # type: ignore[assignment]
 
     def compose(self) -> ComposeResult:
         yield Static(t("shell.settings.title"), id="settings-title", markup=False)
@@ -57,16 +54,16 @@ class SettingsScreen(CapQuestScreen):
 
     # ---------------------------------------------------------------------------------- values
     def value_text(self, row: str) -> str:
-        settings = self.app.settings
+        shell = self.shell
         if row == "language":
-            return t(f"shell.lang.{self.app.language}")
+            return t(f"shell.lang.{shell.language}")
         if row == "theme":
-            return t(f"shell.theme.{self.app.theme}") if self.app.theme in THEME_NAMES else self.app.theme
+            return t(f"shell.theme.{shell.theme}") if shell.theme in THEME_NAMES else shell.theme
         if row in ("ascii_borders", "reduced_motion"):
-            on = self.app.reduced_motion if row == "reduced_motion" else bool(settings[row])
+            on = shell.reduced_motion if row == "reduced_motion" else bool(shell.settings[row])
             return t("shell.on") if on else t("shell.off")
         if row == "replay_speed":
-            return f"{self.app.replay_speed:g}x"
+            return f"{shell.replay_speed:g}x"
         return ""
 
     def _row(self, row: str) -> Text:
@@ -89,7 +86,11 @@ class SettingsScreen(CapQuestScreen):
         settings = self.query_one("#settings", OptionList)
         row = ROWS[settings.highlighted or 0]
         about = t(f"shell.settings.{row}_about")
-        if row == "reduced_motion" and self.app.reduced_motion and not self.app.settings["reduced_motion"]:
+        if (
+            row == "reduced_motion"
+            and self.shell.reduced_motion
+            and not self.shell.settings["reduced_motion"]
+        ):
             about += "\n" + t("shell.settings.reduced_motion_env")
         self.query_one("#settings-about", Static).update(about)
 
@@ -104,34 +105,35 @@ class SettingsScreen(CapQuestScreen):
     def action_cycle(self, step: int) -> None:
         settings = self.query_one("#settings", OptionList)
         row = ROWS[settings.highlighted or 0]
-        app = self.app
+        shell = self.shell
         if row == "reset":
             self._confirm_reset()
             return
+        # The shell applies the change, saves it and calls `state_changed`, which redraws the rows (a
+        # language change re-renders the whole screen).
         if row == "language":
-            app.set_setting("language", _next(LANGS, app.language, step))
-            return  # the language change re-renders this screen
-        if row == "theme":
-            app.set_setting("theme", _next(THEME_NAMES, app.theme, step))
+            self.post_message(ChangeSetting("language", _next(LANGS, shell.language, step)))
+        elif row == "theme":
+            self.post_message(ChangeSetting("theme", _next(THEME_NAMES, shell.theme, step)))
         elif row in ("ascii_borders", "reduced_motion"):
-            app.set_setting(row, not bool(app.settings[row]))
+            self.post_message(ChangeSetting(row, not bool(shell.settings[row])))
         elif row == "replay_speed":
-            app.set_setting("replay_speed", _next(REPLAY_SPEEDS, app.replay_speed, step))
-        self._refresh_rows()
+            self.post_message(ChangeSetting("replay_speed", _next(REPLAY_SPEEDS, shell.replay_speed, step)))
+
+    def state_changed(self) -> None:
+        if self.is_mounted:
+            self._refresh_rows()
 
     def _confirm_reset(self) -> None:
         from capquest.tui.screens.confirm import ConfirmScreen
 
         def answered(confirmed: bool | None) -> None:
             if confirmed:
-                self.app.reset_progress()
+                self.post_message(ResetProgress())
 
         self.app.push_screen(
             ConfirmScreen(t("shell.confirm_reset"), yes=t("shell.confirm_reset_yes")), answered
         )
-
-    def help_text(self) -> str:
-        return t("shell.help.settings")
 
 
 def _next(values: tuple[Any, ...], current: Any, step: int) -> Any:

@@ -3,7 +3,7 @@ was damaged and set aside, and when the levels could not be loaded."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -13,16 +13,15 @@ from textual.widgets.option_list import Option
 
 from capquest.i18n import t
 from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.shell import OpenCampaign, OpenSettings, OpenTutorial, ResetProgress, SwitchPack
 from capquest.tui.widgets.banner import Banner
-
-if TYPE_CHECKING:
-    from capquest.tui.app import CapQuestApp
 
 MENU = ("new", "continue", "tutorial", "packs", "settings", "quit")
 
 
 class TitleScreen(CapQuestScreen):
     CSS_PATH = "title.tcss"
+    HELP_KEY = "shell.help.title"
     BINDINGS: ClassVar[list[BindingType]] = [
         *(
             Binding(str(n), f"choose('{item}')", f"shell.menu.{item}", id=f"menu-{item}", show=False)
@@ -30,12 +29,10 @@ class TitleScreen(CapQuestScreen):
         ),
     ]
 
-    app: CapQuestApp  # type: ignore[assignment]
-
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="title-body"):
             with Center():
-                yield Banner(ascii_only=self.app.ascii_borders, id="banner")
+                yield Banner(ascii_only=self.shell.ascii_borders, id="banner")
             yield Static(t("shell.tagline"), id="tagline", markup=False)
             with Center():
                 yield OptionList(*self._options(), id="menu")
@@ -54,11 +51,11 @@ class TitleScreen(CapQuestScreen):
         return options
 
     def _started(self) -> bool:
-        state = self.app.campaign()
+        state = self.shell.campaign()
         if state is not None:
             return state.started
         # The levels are still loading: any progress saved counts, so Continue works at once.
-        packs = getattr(self.app.progress, "packs", None) or {}
+        packs = getattr(self.shell.progress, "packs", None) or {}
         return any(getattr(p, "levels", None) for p in packs.values())
 
     def on_mount(self) -> None:
@@ -68,9 +65,9 @@ class TitleScreen(CapQuestScreen):
         menu.focus()
 
     def _show_notices(self) -> None:
-        lines = [self.app.notice_text(n) for n in self.app.notices]
-        if self.app.pack_error:
-            lines.append(t("shell.pack_failed", reason=self.app.pack_error))
+        lines = [self.shell.notice_text(n) for n in self.shell.notices]
+        if self.shell.pack_error:
+            lines.append(t("shell.pack_failed", reason=self.shell.pack_error))
         notice = self.query_one("#title-notice", Static)
         notice.update("\n".join(lines))
         notice.display = bool(lines)
@@ -84,7 +81,7 @@ class TitleScreen(CapQuestScreen):
         menu.highlighted = highlighted if highlighted is not None else (1 if self._started() else 0)
         if highlighted == 0 and self._started():
             menu.highlighted = 1  # progress just loaded: Continue is the likely choice
-        self.query_one("#banner", Banner).ascii_only = self.app.ascii_borders
+        self.query_one("#banner", Banner).ascii_only = self.shell.ascii_borders
         self._show_notices()
 
     async def retranslate(self) -> None:
@@ -93,7 +90,7 @@ class TitleScreen(CapQuestScreen):
 
     def on_screen_resume(self) -> None:
         banner = self.query_one("#banner", Banner)
-        banner.ascii_only = self.app.ascii_borders
+        banner.ascii_only = self.shell.ascii_borders
         self.state_changed()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
@@ -107,40 +104,38 @@ class TitleScreen(CapQuestScreen):
         if menu.get_option_at_index(index).disabled:
             return
         menu.highlighted = index
-        app = self.app
         if item == "new":
             if self._started():
                 from capquest.tui.screens.confirm import ConfirmScreen
 
                 def start_over(confirmed: bool | None) -> None:
                     if confirmed:
-                        app.reset_progress()
-                        app.open_campaign()
+                        self.post_message(ResetProgress())
+                        self.post_message(OpenCampaign())
 
-                app.push_screen(
+                self.app.push_screen(
                     ConfirmScreen(t("shell.confirm_new_game"), yes=t("shell.confirm_new_game_yes")),
                     start_over,
                 )
             else:
-                app.open_campaign()
+                self.post_message(OpenCampaign())
         elif item == "continue":
-            state = app.campaign()
+            state = self.shell.campaign()
             target = state.next_level() if state else None
-            app.open_campaign(focus_level=target.id if target else None)
+            self.post_message(OpenCampaign(focus_level=target.id if target else None))
         elif item == "tutorial":
-            app.open_tutorial()
+            self.post_message(OpenTutorial())
         elif item == "packs":
             from capquest.tui.screens.pack_picker import PackPickerScreen, available_packs
 
             def chosen(pack: Any) -> None:
                 if pack is not None:
-                    app.switch_pack(pack)
+                    self.post_message(SwitchPack(pack))
 
-            app.push_screen(PackPickerScreen(available_packs(), app.pack_id, app.language), chosen)
+            self.app.push_screen(
+                PackPickerScreen(available_packs(), self.shell.pack_id, self.shell.language), chosen
+            )
         elif item == "settings":
-            app.open_settings()
+            self.post_message(OpenSettings())
         elif item == "quit":
-            app.exit(0)
-
-    def help_text(self) -> str:
-        return t("shell.help.title")
+            self.app.exit(0)

@@ -17,14 +17,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from capquest.checker import ANOMALY_KINDS, Anomaly, Report, format_time
 from capquest.checker.timeline import anomaly_window, history_span
 from capquest.i18n import language, t
-from capquest.tui.screens.level import LocalizedHelp
+from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.session import PlaySession
 from capquest.tui.widgets.anomaly_list import AnomalyList
 from capquest.tui.widgets.anomaly_timeline import (
     AnomalyTimeline,
@@ -34,7 +34,6 @@ from capquest.tui.widgets.anomaly_timeline import (
     lag_series,
 )
 from capquest.tui.widgets.glyphs import glyphs_for
-from capquest.tui.widgets.key_labels import localize_bindings
 
 SEARCH_BUDGET = 1_000  # linearizability search states per key: a CP run's keys answer "unknown" quickly
 MIN_WINDOW_US = 200  # zooming in stops at 0.2 ms across the whole width
@@ -55,9 +54,9 @@ def _count(n: int) -> str:
     return f"{n:,}"
 
 
-class WhyScreen(Screen):
+class WhyScreen(CapQuestScreen):
     CSS_PATH = "why.tcss"
-    HELP: ClassVar[str] = LocalizedHelp("why.help")  # type: ignore[assignment]
+    HELP_KEY = "why.help"
 
     BINDINGS: ClassVar = [
         # Kind, zoom and whole run have buttons of their own (with their keys): the footer keeps room for
@@ -76,13 +75,12 @@ class WhyScreen(Screen):
         Binding("escape", "back", "why.key_back", id="why.back"),
     ]
 
-    def __init__(self, result: Any, *, session: Any = None, name: str | None = None) -> None:
+    def __init__(self, result: Any, *, session: PlaySession | None = None, name: str | None = None) -> None:
         """`result`: a `capquest.play.RunResult` (its outcome holds the history and the trace). `session`:
         the play session it came from (for titles and settings), or None to ask the app."""
         super().__init__(name=name)
         self.result = result
         self.session = session
-        localize_bindings(self)
         self.history = result.outcome.history
         self.report: Report | None = None
         self.error: str | None = None
@@ -135,12 +133,8 @@ class WhyScreen(Screen):
             yield Button(t("why.button_whole"), id="whole", compact=True)
         yield Footer()
 
-    def help_text(self) -> str:
-        return t("why.help")
-
     async def retranslate(self) -> None:
-        localize_bindings(self)
-        await self.recompose()
+        await super().retranslate()
         self._after_compose()
         self._paint()
 

@@ -11,7 +11,7 @@ from textual.app import App
 from textual.binding import Binding
 
 from capquest.i18n import language, set_language
-from capquest.tui.screens.level import Runner, play_runner
+from capquest.tui.session import Runner, play_runner
 from capquest.tui.tutorial.flow import TutorialFlow
 from capquest.tui.tutorial.host import TUTORIAL_BINDINGS, TutorialHost
 from capquest.tutorial.controller import HINT_DELAY_S, PositionStore

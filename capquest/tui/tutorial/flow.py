@@ -18,9 +18,10 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from capquest.i18n import t
-from capquest.tui.screens.level import LevelScreen, PlaySession, Runner, play_runner
+from capquest.tui.screens.level import LevelScreen
 from capquest.tui.screens.replay import ReplayScreen
 from capquest.tui.screens.results import ResultsScreen
+from capquest.tui.session import PlaySession, Runner, play_runner
 from capquest.tui.tutorial.panel import NarrationPanel, highlight, install_highlight_css
 from capquest.tutorial.controller import (
     HINT_DELAY_S,

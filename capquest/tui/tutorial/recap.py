@@ -8,11 +8,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from capquest.i18n import t
-from capquest.tui.screens.base import localise_bindings
+from capquest.tui.screens.base import CapQuestScreen
 from capquest.tutorial.figures import MISSING
 from capquest.tutorial.recap import RECAP_FIGURES, recap
 
@@ -42,7 +41,7 @@ def recap_text(flow: TutorialFlow) -> Text:
     return out
 
 
-class RecapScreen(Screen):
+class RecapScreen(CapQuestScreen):
     DEFAULT_CSS = """
     RecapScreen #recap-title { height: 1; padding: 0 1; background: $primary-background; text-style: bold; }
     RecapScreen #recap-body { padding: 1 2; }
@@ -56,7 +55,6 @@ class RecapScreen(Screen):
     def __init__(self, flow: TutorialFlow) -> None:
         super().__init__(id="recap")
         self.flow = flow
-        localise_bindings(self)
 
     def compose(self) -> ComposeResult:
         lang = self.flow.controller.lang

@@ -12,7 +12,8 @@ from play_app import PlayTestApp
 from play_fakes import FakeClock, fake_level, fake_run
 
 from capquest import i18n
-from capquest.tui.screens.level import LevelScreen, PlaySession
+from capquest.tui.screens.level import LevelScreen
+from capquest.tui.session import PlaySession
 
 
 @pytest.fixture(autouse=True)

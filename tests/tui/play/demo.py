@@ -9,7 +9,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from play_app import PlayTestApp
 from play_fakes import fake_level, fake_run
 
-from capquest.tui.screens.level import PlaySession, play_runner
+from capquest.tui.session import PlaySession, play_runner
 
 if __name__ == "__main__":
     args = sys.argv[1:]

@@ -9,7 +9,8 @@ from textual.app import App
 from textual.message import Message
 
 from capquest import i18n
-from capquest.tui.screens.level import LevelScreen, PlaySession
+from capquest.tui.screens.level import LevelScreen
+from capquest.tui.session import PlaySession
 
 
 class PlayTestApp(App):

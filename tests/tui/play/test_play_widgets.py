@@ -131,8 +131,8 @@ def test_replay_reads_stock_keys_and_names_events():
 
 
 def test_the_chart_compares_cards_at_the_results_seed_not_a_later_reseed():
-    from capquest.tui.screens.level import PlaySession
     from capquest.tui.screens.results import chart_points
+    from capquest.tui.session import PlaySession
 
     level = fake_level()
     session = PlaySession(level, runner=fake_run)

@@ -12,9 +12,9 @@ from textual.app import App
 
 from capquest import i18n
 from capquest.packs.model import LevelFile
-from capquest.tui.screens.level import PlaySession
 from capquest.tui.screens.results import ResultsScreen
 from capquest.tui.screens.why import WhyScreen
+from capquest.tui.session import PlaySession
 
 LEVEL = "five-to-six"
 OVERSELLS = "replica-check"  # reads stock on a lagging replica: the seed's 5 in stock, 6 sold
