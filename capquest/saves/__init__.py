@@ -26,12 +26,13 @@ if TYPE_CHECKING:
         Settings,
         TutorialPosition,
     )
-    from capquest.saves.store import LoadReport, Notice, ProgressStore, RunRecorded
+    from capquest.saves.store import LoadReport, MemoryStore, Notice, ProgressStore, RunRecorded
 
 _HOME = {
     "BestRun": "model", "LevelProgress": "model", "PackProgress": "model", "Progress": "model",
     "Settings": "model", "TutorialPosition": "model",
-    "LoadReport": "store", "Notice": "store", "ProgressStore": "store", "RunRecorded": "store",
+    "LoadReport": "store", "MemoryStore": "store", "Notice": "store", "ProgressStore": "store",
+    "RunRecorded": "store",
 }  # fmt: skip
 
 
@@ -48,6 +49,7 @@ __all__ = [
     "BestRun",
     "LevelProgress",
     "LoadReport",
+    "MemoryStore",
     "Notice",
     "PackProgress",
     "Progress",

@@ -527,3 +527,33 @@ class ProgressStore:
             kept = move_aside(self.path, paths.CORRUPT_PATTERN)
             self._notices.append(Notice("damaged", self.path, kept, exc.reason, exc.detail, "memory"))
             return self._state.base.model_copy(deep=True)
+
+
+class MemoryStore(ProgressStore):
+    """The store's own rules (the same changes, checks, merge and reset) on progress kept in memory:
+    nothing is read or written. For a game whose save folder cannot be opened (it plays on and says so),
+    and for a game started without a save (tests build theirs on this)."""
+
+    def __init__(self, progress: Progress | None = None, notices: tuple[Notice, ...] = ()) -> None:
+        super().__init__(home=Path(os.devnull))  # never used: this store reads and writes no file
+        start = progress.model_copy(deep=True) if progress is not None else Progress()
+        self._state = _State(base=start, pending=[], view=start.model_copy(deep=True))
+        self._start_notices = notices
+        self._loaded = True
+
+    def load(self) -> LoadReport:
+        with self._mutex:
+            return LoadReport(progress=self._state.view.model_copy(deep=True), notices=self._start_notices)
+
+    def reset(self) -> Path | None:
+        """Start over, keeping the settings (no file to keep aside: returns None)."""
+        with self._mutex:
+            fresh = Progress(settings=self._state.view.settings.model_copy(deep=True))
+            self._state = _State(base=fresh, pending=[], view=fresh.model_copy(deep=True))
+            return None
+
+    def _save(self) -> None:
+        merged = self._state.base.model_copy(deep=True)
+        for op in self._state.pending:
+            op.apply(merged)
+        self._state = _State(base=merged, pending=[], view=merged.model_copy(deep=True))

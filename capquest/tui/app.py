@@ -117,9 +117,9 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self.clock = clock
         self.runner = runner
         if store is None:
-            from capquest.tui.progress import MemoryProgressStore
+            from capquest.saves import MemoryStore
 
-            store = MemoryProgressStore()
+            store = MemoryStore()
         self._store_source = store
         self.store: ProgressStore | None = None  # None while a store factory is opening it
         self._pending_settings: list[tuple[str, Any]] = []  # changed before the store was open
@@ -356,16 +356,19 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
             try:
                 store = self._store_source()  # type: ignore[operator]
             except Exception as exc:  # no save folder: play on in memory, and say so
-                from capquest.tui.progress import MemoryProgressStore
+                from capquest.saves import MemoryStore
 
-                store = MemoryProgressStore(notices=[t("shell.save_unreadable", reason=str(exc))])
-            self.call_from_thread(self._store_ready, store)
+                notice = t("shell.save_unreadable", reason=str(exc))
+                self.call_from_thread(self._store_ready, MemoryStore(), [notice])
+            else:
+                self.call_from_thread(self._store_ready, store)
         if self.pack is None:
             self._load_pack()
 
-    def _store_ready(self, store: ProgressStore) -> None:
+    def _store_ready(self, store: ProgressStore, notices: list[str] | None = None) -> None:
         self.store = store
         self._load_progress()
+        self.notices.extend(notices or ())
         for key, value in self._pending_settings:
             self.settings[key] = value
             self._change(store.set_setting, key, value)

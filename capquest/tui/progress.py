@@ -3,13 +3,13 @@ from them — headless (no Textual, no pydantic at import), so it is tested on i
 before the first paint.
 
 `capquest.packs.Pack` and `capquest.saves.ProgressStore` are the real objects; the shell relies only on
-the protocols below, so tests hand the app an in-memory pack and `MemoryProgressStore`.
+the protocols below, so tests hand the app an in-memory pack and an in-memory store (tests/fakes.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
 SETTINGS_DEFAULTS: dict[str, Any] = {
@@ -206,107 +206,3 @@ def seen_concepts(pack: Pack, records: Mapping[str, LevelRecord], extra: Iterabl
         if record is not None and (record.attempts or record.passed):
             ids.update(level.concepts)
     return [c for c in pack.concepts if c.id in ids]
-
-
-# ------------------------------------------------------------------------------- in-memory store
-@dataclass
-class MemoryProgressStore:
-    """`capquest.saves.ProgressStore`'s API, kept in memory on the same `Progress` model: the fake the
-    tests hand the app. `backups` keeps what `reset` replaced, as the real store keeps a file."""
-
-    initial: Any = None  # a capquest.saves.Progress (or None: empty)
-    notices: list[Any] = field(default_factory=list)
-    backups: list[Any] = field(default_factory=list)
-    runs: list[dict[str, Any]] = field(default_factory=list)
-    pending_notices: list[Any] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        from capquest.saves.model import Progress
-
-        self._progress = self.initial.model_copy(deep=True) if self.initial is not None else Progress()
-
-    @property
-    def progress(self) -> Any:
-        return self._progress.model_copy(deep=True)
-
-    @property
-    def settings(self) -> Any:
-        return self._progress.settings
-
-    def load(self) -> Any:
-        from capquest.saves import LoadReport
-
-        return LoadReport(progress=self.progress, notices=tuple(self.notices))
-
-    def record_run(
-        self,
-        pack_id: str,
-        level_id: str,
-        card: str | None,
-        assign: Mapping[str, str] | None,
-        seed: int,
-        score: float,
-        stars: int,
-        passed: bool,
-        digest: str,
-    ) -> Any:
-        from capquest.saves.model import BestRun, LevelProgress, PackProgress
-
-        self.runs.append(
-            {
-                "pack": pack_id,
-                "level": level_id,
-                "card": card,
-                "assign": dict(assign or {}),
-                "seed": seed,
-                "score": score,
-                "stars": stars,
-                "passed": passed,
-                "digest": digest,
-            }
-        )
-        pack = self._progress.packs.setdefault(pack_id, PackProgress())
-        level = pack.levels.setdefault(level_id, LevelProgress())
-        level.attempts += 1
-        level.stars = max(level.stars, stars)
-        level.passed = level.passed or passed
-        if level.best_score is None or score > level.best_score:
-            level.best_score = float(score)
-            level.best_run = BestRun(
-                card=card, assign=dict(assign or {}), seed=seed, score=float(score), digest=digest
-            )
-        if level_id not in pack.unlocked:
-            pack.unlocked.append(level_id)
-        return level
-
-    def unlock(self, pack_id: str, level_id: str) -> None:
-        from capquest.saves.model import PackProgress
-
-        pack = self._progress.packs.setdefault(pack_id, PackProgress())
-        if level_id not in pack.unlocked:
-            pack.unlocked.append(level_id)
-
-    def set_setting(self, key: str, value: Any) -> None:
-        setattr(self._progress.settings, key, value)  # validated by the model, as in the real store
-
-    def set_tutorial_position(self, pack_id: str, level_id: str, step: int) -> None:
-        from capquest.saves.model import TutorialPosition
-
-        self._progress.tutorial = TutorialPosition(pack_id=pack_id, level_id=level_id, step=step)
-
-    def clear_tutorial_position(self) -> None:
-        self._progress.tutorial = None
-
-    def mark_concept_seen(self, concept_id: str) -> None:
-        if concept_id not in self._progress.concepts_seen:
-            self._progress.concepts_seen.append(concept_id)
-
-    def reset(self) -> None:
-        from capquest.saves.model import Progress
-
-        self.backups.append(self.progress)
-        self._progress = Progress(settings=self._progress.settings.model_copy(deep=True))
-
-    def take_notices(self) -> list[Any]:
-        taken, self.pending_notices = self.pending_notices, []
-        return taken

@@ -7,12 +7,12 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from fakes import MemoryProgressStore
 
 from capquest.cli import main
 from capquest.i18n import t
 from capquest.packs import load_pack
 from capquest.tui.app import CapQuestApp
-from capquest.tui.progress import MemoryProgressStore
 
 
 async def until(pilot, condition) -> None:

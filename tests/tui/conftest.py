@@ -2,7 +2,7 @@
 
 The `build_app` fixture returns `make_app`, which builds a `CapQuestApp` wired to fakes, so every frame is deterministic: an in-memory
 pack (`fake_pack` fixture, built from the real pydantic pack models), an in-memory progress store
-(`memory_store` fixture, a `MemoryProgressStore`), a frozen clock, a fixed language, animations off. Use it directly with
+(`memory_store` fixture, a `MemoryProgressStore` from tests/fakes.py: the real store's rules in memory), a frozen clock, a fixed language, animations off. Use it directly with
 `snap_compare(build_app(lang="ko"), terminal_size=(80, 24), run_before=...)` or `app.run_test()`.
 """
 
@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import MemoryProgressStore
 
 from capquest.packs.model import Concept, LevelFile, Manifest
-from capquest.tui.progress import LevelRecord, MemoryProgressStore
+from capquest.tui.progress import LevelRecord
 
 SIZES = {"small": (80, 24), "large": (120, 36)}
 PACK_ID = "test-campaign"

@@ -8,7 +8,6 @@ import sys
 
 from capquest.tui.progress import (
     LevelRecord,
-    MemoryProgressStore,
     campaign,
     level_records,
     seen_concepts,
@@ -104,6 +103,8 @@ def test_settings_defaults_and_the_stores_default_theme() -> None:
 
 
 def test_memory_store_keeps_the_best_and_backs_up_on_reset() -> None:
+    from fakes import MemoryProgressStore
+
     store = MemoryProgressStore()
     store.record_run("p", "a", "x", None, 1, 500.0, 1, True, "d1")
     store.record_run("p", "a", "y", None, 1, 300.0, 0, False, "d2")

@@ -131,9 +131,10 @@ def test_a_newcomer_completes_the_course_by_following_the_steps(lang: str) -> No
 
 async def _complete_the_course(lang: str) -> None:
     # the real product: the game's app opened on the course, as `capquest tutorial` does
+    from fakes import MemoryProgressStore
+
     from capquest.packs import builtin_pack
     from capquest.tui.app import CapQuestApp
-    from capquest.tui.progress import MemoryProgressStore
 
     store = MemoryProgressStore()
     app = CapQuestApp(
@@ -251,10 +252,11 @@ def test_a_step_asking_to_open_what_is_open_already_counts_it() -> None:
 
 
 async def _looked_ahead() -> None:
+    from fakes import MemoryProgressStore
+
     from capquest.packs import builtin_pack
     from capquest.saves.model import Progress, TutorialPosition
     from capquest.tui.app import CapQuestApp
-    from capquest.tui.progress import MemoryProgressStore
 
     # resumed on the replica level's results step: back to choosing the card and running it (in the
     # game's app, which opens the "why" view)

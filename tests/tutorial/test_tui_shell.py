@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+from fakes import MemoryProgressStore
+
 from capquest.i18n import t
 from capquest.packs import builtin_pack
 from capquest.tui.app import CapQuestApp
-from capquest.tui.progress import MemoryProgressStore
 
 from .test_tui_course import panel_ready, press, until
 
