@@ -31,7 +31,8 @@ def _ask_name() -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from capquest.saves.export import build_export, default_export_path, local_pack_versions, write_export
+    from capquest.packs.installed import local_pack_versions
+    from capquest.saves.export import build_export, default_export_path, write_export
     from capquest.saves.store import ProgressStore
 
     name = args.name if args.name is not None else _ask_name()

@@ -13,15 +13,15 @@ import argparse
 import difflib
 import json
 import re
-import sys
 import tomllib
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from capquest import design
 from capquest.errors import UsageError
 from capquest.i18n import language
-from capquest.packs import design, installed
+from capquest.packs import installed
 from capquest.packs.loader import MANIFEST, PackReport, check_pack
 from capquest.packs.messages import say
 from capquest.packs.schema import FILE_NAMES, combined_schema, schema
@@ -91,19 +91,13 @@ def validate(args: argparse.Namespace) -> int:
     report = check_pack(path, builtin=_is_campaign(path))
     design_state = "not_run"
     if report.pack is not None and not getattr(args, "no_design", False):
-        runner = design.engine_runner()
-        if runner is None:
-            design_state = "skipped"
-        else:
-            total = sum(len(level.cards) for level in report.pack.levels)
-            progress, tick = _progress(total, say("design_progress"))
-            with progress:
-                report.problems.extend(
-                    design.design_warnings(
-                        report.pack, runner, shown=str(args.path), tick=tick, workers=_workers()
-                    )
-                )
-            design_state = "run"
+        total = sum(len(level.cards) for level in report.pack.levels)
+        progress, tick = _progress(total, say("design_progress"))
+        with progress:
+            report.problems.extend(
+                design.design_warnings(report.pack, shown=str(args.path), tick=tick, workers=_workers())
+            )
+        design_state = "run"
     errors, warnings = report.errors, report.warnings
     if getattr(args, "json", False):
         print(
@@ -123,8 +117,6 @@ def validate(args: argparse.Namespace) -> int:
         )
         return 0 if report.ok else 1
     _print_problems(report)
-    if design_state == "skipped":
-        print(say("design_skipped"), file=sys.stderr)
     if report.pack is None:
         print(say("invalid", path=args.path, errors=len(errors), warnings=len(warnings)))
         return 1
@@ -188,9 +180,6 @@ def solve(args: argparse.Namespace) -> int:
         _print_problems(report)
         print(say("invalid", path=args.path, errors=len(report.errors), warnings=len(report.warnings)))
         return 1
-    runner = design.engine_runner()
-    if runner is None:
-        raise UsageError(say("engine_missing"))
     levels = report.pack.levels
     if args.level:
         try:
@@ -200,7 +189,7 @@ def solve(args: argparse.Namespace) -> int:
     total = sum(design.runs_needed(level) for level in levels)
     progress, tick = _progress(total, say("design_progress"))
     with progress:
-        solutions = design.solve_levels(levels, runner, seed=args.seed, tick=tick, workers=_workers())
+        solutions = design.solve_levels(levels, seed=args.seed, tick=tick, workers=_workers())
     if getattr(args, "json", False):
         print(
             json.dumps(

@@ -20,6 +20,7 @@ from capquest.packs.messages import say
 from capquest.packs.model import Card, ConceptsFile, LevelFile, Manifest, Text
 from capquest.packs.positions import KeyLines
 from capquest.packs.problems import Problem, Severity, did_you_mean, field_path
+from capquest.packs.tutorial import tutorial_problems
 
 MAX_SIMULATED_OPS = 200_000  # operations one level may simulate (duration × rate ÷ scale)
 
@@ -346,10 +347,7 @@ def _check_scoring(report: Reporter, file: str, level: LevelFile) -> None:
 
 
 def _check_tutorial(report: Reporter, file: str, level: LevelFile, concepts: Sequence[str]) -> None:
-    """The tutorial's own rules (capquest.tutorial.validate: what each kind of step needs, the screen
-    targets, cards, data classes, concepts and figures it names). Imported here, not at the top: the
-    tutorial package imports the pack format."""
-    from capquest.tutorial.validate import tutorial_problems
-
+    """The tutorial's own rules (capquest.packs.tutorial: what each kind of step needs, the screen
+    targets, cards, data classes, concepts and figures it names)."""
     for loc, reason in tutorial_problems(level, concepts):
         report.add(file, loc, reason)

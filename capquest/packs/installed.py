@@ -7,8 +7,10 @@ so a half-copied pack is never seen under its id. Progress is kept per pack id b
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,3 +112,22 @@ def remove(pack_id: str) -> bool:
         return False
     shutil.rmtree(found.path)
     return True
+
+
+def local_pack_versions(pack_ids: Iterable[str]) -> dict[str, str]:
+    """The version of each of these packs found here (built-in or installed); unknown ones are left out."""
+    wanted = set(pack_ids)
+    versions: dict[str, str] = {}
+    try:
+        import capquest.packs as packs_module
+
+        builtin = packs_module.builtin_pack()
+        if builtin.id in wanted:
+            versions[builtin.id] = builtin.manifest.version
+        for installed in packs_module.installed_packs():
+            if installed.id in wanted and installed.id not in versions:
+                with contextlib.suppress(Exception):  # a damaged pack: its version stays unknown
+                    versions[installed.id] = installed.load().manifest.version
+    except Exception:  # no packs to be found: the export is still worth handing in
+        pass
+    return versions

@@ -221,10 +221,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: the pack is invalid: {errors} error(s), {warnings} warning(s)",
         "{path}: 올바르지 않은 팩입니다: 오류 {errors}개, 경고 {warnings}개",
     ),
-    "design_skipped": (
-        "design checks skipped: the simulation engine is not available in this build",
-        "설계 점검을 건너뜁니다: 이 빌드에는 시뮬레이션 엔진이 없습니다",
-    ),
     "design_progress": ("simulating every card", "모든 카드를 시뮬레이션하는 중"),
     "no_such_path": ("no such file or folder: {path}", "파일이나 폴더가 없습니다: {path}"),
     "not_empty": (
@@ -238,10 +234,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "unknown_level": (
         "pack '{pack}' has no level '{name}'{hint}; its levels are: {known}",
         "팩 '{pack}'에는 레벨 '{name}'이(가) 없습니다{hint}. 레벨 목록: {known}",
-    ),
-    "engine_missing": (
-        "the simulation engine is not available in this build: cannot solve",
-        "이 빌드에는 시뮬레이션 엔진이 없어서 풀 수 없습니다",
     ),
     "solve_progress": ("{level}: running", "{level}: 실행 중"),
     "solve_sampled": (

@@ -5,9 +5,8 @@ Same envelope as the progress file, with kind "export"."""
 
 from __future__ import annotations
 
-import contextlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -18,25 +17,6 @@ from capquest.saves import paths
 from capquest.saves.envelope import decode, describe_validation_error, encode
 from capquest.saves.model import Export, ExportedLevel, Progress
 from capquest.saves.store import write_atomic
-
-
-def local_pack_versions(pack_ids: Iterable[str]) -> dict[str, str]:
-    """The version of each of these packs found here (built-in or installed); unknown ones are left out."""
-    wanted = set(pack_ids)
-    versions: dict[str, str] = {}
-    try:
-        import capquest.packs as packs_module
-
-        builtin = packs_module.builtin_pack()
-        if builtin.id in wanted:
-            versions[builtin.id] = builtin.manifest.version
-        for installed in packs_module.installed_packs():
-            if installed.id in wanted and installed.id not in versions:
-                with contextlib.suppress(Exception):  # a damaged pack: its version stays unknown
-                    versions[installed.id] = installed.load().manifest.version
-    except Exception:  # no packs to be found: the export is still worth handing in
-        pass
-    return versions
 
 
 def build_export(progress: Progress, student: str, pack_versions: Mapping[str, str] | None = None) -> Export:

@@ -13,6 +13,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
+from capquest.packs.tutorial import FIGURES as FIGURE_NAMES
+from capquest.packs.tutorial import PLACEHOLDER
+
 if TYPE_CHECKING:  # the play path imports the engine; figures only read a finished result
     from capquest.play import RunResult
 
@@ -36,7 +39,7 @@ def _pct(fraction: float) -> str:
     return f"{pct:.0f}%" if pct >= 10 or pct == 0 else f"{pct:.1f}%"
 
 
-FIGURES: dict[str, Callable[[RunResult], str]] = {
+_FORMATS: dict[str, Callable[[RunResult], str]] = {
     "requests": lambda r: _count(r.outcome.metrics.requests),
     "orders_accepted": lambda r: _count(r.outcome.metrics.orders_accepted),
     "oversold_units": lambda r: _count(r.outcome.metrics.oversold_units),
@@ -53,9 +56,8 @@ FIGURES: dict[str, Callable[[RunResult], str]] = {
     "score": lambda r: f"{r.score.score:,.0f}",
     "stars": lambda r: str(r.score.stars),
 }
-
-# `{name}` or `{card-id:name}`; the same identifier rules as the pack format's ids.
-PLACEHOLDER = re.compile(r"\{(?:([a-z0-9][a-z0-9-]{0,47}):)?([a-z0-9_]{1,40})\}")
+# The names a pack may use are the pack format's (`capquest.packs.tutorial.FIGURES`): each has a format.
+FIGURES: dict[str, Callable[[RunResult], str]] = {name: _FORMATS[name] for name in FIGURE_NAMES}
 
 
 def figures(result: RunResult) -> dict[str, str]:
@@ -74,8 +76,3 @@ def fill(text: str, last: RunResult | None, by_card: Mapping[str, RunResult]) ->
         return FIGURES[name](result) if result is not None else MISSING
 
     return PLACEHOLDER.sub(replace, text)
-
-
-def placeholders(text: str) -> list[tuple[str | None, str]]:
-    """The (card, figure) pairs a text names, for validation."""
-    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]

@@ -9,16 +9,15 @@ from types import SimpleNamespace
 import pytest
 
 from capquest.cli import main
-from capquest.packs import load_pack
-from capquest.packs.design import (
+from capquest.design import (
     MAX_ASSIGNMENTS,
     Outcome,
     assignments,
     design_warnings,
     dominated_by,
-    engine_runner,
     solve_level,
 )
+from capquest.packs import load_pack
 from capquest.packs.model import Hybrid
 
 REPO = Path(__file__).parent.parent.parent
@@ -152,10 +151,6 @@ def test_solve_marks_the_oversold_vs_p99_frontier():
 
 
 # ------------------------------------------------------------------------------------ with the real engine
-needs_engine = pytest.mark.skipif(engine_runner() is None, reason="the engine is not in this build")
-
-
-@needs_engine
 @pytest.mark.slow
 def test_solve_the_example_pack(capsys):
     assert main(["pack", "solve", str(EXAMPLE), "--json"]) == 0
@@ -179,11 +174,10 @@ def test_solve_the_example_pack(capsys):
         by_label["split"]["score"],
     )
     # The command spreads the runs over processes; in one process they come out the same.
-    alone = solve_level(load_pack(EXAMPLE).level("last-copies"), engine_runner())
+    alone = solve_level(load_pack(EXAMPLE).level("last-copies"))
     assert [o.to_json() for o in alone.outcomes] == levels["last-copies"]["runs"]
 
 
-@needs_engine
 @pytest.mark.slow
 def test_solve_one_level_as_a_table(capsys):
     assert main(["pack", "solve", str(EXAMPLE), "first-steps", "--seed", "3"]) == 0
@@ -193,10 +187,10 @@ def test_solve_one_level_as_a_table(capsys):
     assert "did you mean 'last-copies'" in capsys.readouterr().err
 
 
-@needs_engine
 @pytest.mark.slow
 def test_every_card_of_the_template_plays_and_every_level_can_be_passed():
-    run = engine_runner()
+    from capquest.play import run
+
     pack = load_pack(TEMPLATE)
     for level in pack.levels:
         results = [run(level, card.id) for card in level.cards]
@@ -205,7 +199,7 @@ def test_every_card_of_the_template_plays_and_every_level_can_be_passed():
 
 def test_solve_table_keeps_every_number_readable_beside_a_five_class_assignment(capsys):
     from capquest.cli.pack_tools import _print_solution
-    from capquest.packs.design import Solution
+    from capquest.design import Solution
 
     label = " ".join(f"{c}=all-replica" for c in ("orders", "inventory", "catalog", "profile", "analytics"))
     run = Outcome(label, None, {}, 12, 1237.25, 0.0473, 7.6, 3410, 660.6, 1, True, True)

@@ -7,9 +7,9 @@ import unicodedata
 import pytest
 
 from capquest.packs.model import Text
+from capquest.packs.tutorial import format_loc, tutorial_problems
 from capquest.tutorial import PlayerAction, TutorialController
 from capquest.tutorial.course import Course
-from capquest.tutorial.validate import format_loc, tutorial_problems
 
 from .conftest import fake_run
 

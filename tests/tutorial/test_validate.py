@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 
 from capquest.packs.model import LevelFile
-from capquest.tutorial.validate import format_loc, tutorial_problems
+from capquest.packs.tutorial import format_loc, tutorial_problems
 
 HEAD = """
 id = "broken"

@@ -1,20 +1,50 @@
 """Checks on a level's tutorial steps that the schema alone cannot make: what each kind of step needs,
 and that the cards, data classes, widgets, concepts and figures it names exist.
 
-`capquest pack validate` calls `tutorial_problems` for every level, so a broken step is reported with its
-file and field before anyone plays it. A path is a pydantic-style `loc` tuple (`("tutorial", 3, "card")`)
+Part of loading a pack (floor 1, beside the other checks): `capquest pack validate` calls
+`tutorial_problems` for every level, so a broken step is reported with its file and field before anyone
+plays it. The course that plays the steps is `capquest.tutorial` (floor 2). A path is a pydantic-style `loc` tuple (`("tutorial", 3, "card")`)
 so the pack validator can find its line; `format_loc` writes it as people read it (`tutorial[3].card`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from capquest.i18n import t
 from capquest.packs.model import LevelFile, Text, TutorialStep
-from capquest.tutorial.figures import FIGURES, placeholders
 
 Loc = tuple[str | int, ...]
+
+# The player's figures a tutorial text may name, as `{oversold_units}` (their latest run in this level) or
+# `{card-id:oversold_units}` (their latest run of that card); `capquest.tutorial.figures` formats each.
+FIGURES = (
+    "requests",
+    "orders_accepted",
+    "oversold_units",
+    "compensated_orders",
+    "stale_reads",
+    "ryw_violations",
+    "monotonic_violations",
+    "timeouts",
+    "error_rate",
+    "p50_ms",
+    "p99_ms",
+    "mean_ms",
+    "cost_units",
+    "score",
+    "stars",
+)
+
+# `{name}` or `{card-id:name}`; the same identifier rules as the pack format's ids.
+PLACEHOLDER = re.compile(r"\{(?:([a-z0-9][a-z0-9-]{0,47}):)?([a-z0-9_]{1,40})\}")
+
+
+def placeholders(text: str) -> list[tuple[str | None, str]]:
+    """The (card, figure) pairs a text names, for validation."""
+    return [(m.group(1), m.group(2)) for m in PLACEHOLDER.finditer(text)]
+
 
 # Widget ids of the play screens a step may point at (the TUI's contract with the step format).
 TARGETS = ("briefing", "hand", "assign", "run", "results", "chart", "why", "glossary")

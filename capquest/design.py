@@ -1,7 +1,8 @@
-"""Design warnings and the solver: they run the levels' cards through the engine (via `capquest.play`).
+"""Design warnings and the solver (`capquest pack validate`, `capquest pack solve`): they run a pack's
+cards through the play path (`capquest.play`), so they sit on floor 2, above it.
 
-Nothing here is needed to load a pack, and the engine is imported only when these run, so a build
-without the engine still validates packs (the design checks are then skipped, and said so).
+Nothing here is needed to load a pack; the engine is imported only when these run. `runner` None means
+the play path itself (then the runs may be spread over processes); tests pass their own.
 """
 
 from __future__ import annotations
@@ -21,15 +22,6 @@ from capquest.packs.problems import Problem, field_path
 MAX_ASSIGNMENTS = 500  # hybrid assignments `solve` runs; more than this and it runs a seeded sample
 
 Runner = Callable[..., Any]  # capquest.play.run's signature: (level, card_id, *, seed=, assign=)
-
-
-def engine_runner() -> Runner | None:
-    """`capquest.play.run`, or None when the engine is not importable in this build."""
-    try:
-        from capquest.play import run
-    except ImportError:
-        return None
-    return run
 
 
 @dataclass(frozen=True)
@@ -100,7 +92,7 @@ class Task:
 
 def _run_task(task: Task, runner: Runner | None = None) -> Outcome | str:
     """The task's outcome, or what went wrong (a string: it must cross a process boundary)."""
-    if runner is None:  # in a worker process
+    if runner is None:  # the play path (also in a worker process)
         from capquest.play import run as runner
     try:
         if task.card is None:
@@ -113,11 +105,15 @@ def _run_task(task: Task, runner: Runner | None = None) -> Outcome | str:
 
 
 def run_tasks(
-    tasks: Sequence[Task], runner: Runner, *, tick: Callable[[], None] | None = None, workers: int = 1
+    tasks: Sequence[Task],
+    runner: Runner | None = None,
+    *,
+    tick: Callable[[], None] | None = None,
+    workers: int = 1,
 ) -> list[Outcome | str]:
-    """Every task's outcome, in order. With the engine's own runner and `workers` > 1, the runs are
+    """Every task's outcome, in order. With the play path's runner (None) and `workers` > 1, the runs are
     spread over that many processes (each run is deterministic, so where it runs changes nothing)."""
-    if workers > 1 and len(tasks) >= 8 and runner is engine_runner():
+    if workers > 1 and len(tasks) >= 8 and runner is None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -160,7 +156,7 @@ def _card_lines(pack: Pack, level: LevelFile) -> tuple[str, KeyLines | None]:
 
 def design_warnings(
     pack: Pack,
-    runner: Runner,
+    runner: Runner | None = None,
     *,
     shown: str | None = None,
     tick: Callable[[], None] | None = None,
@@ -291,7 +287,7 @@ def finish_solution(solution: Solution, tasks: Sequence[Task], results: Sequence
 
 def solve_levels(
     levels: Sequence[LevelFile],
-    runner: Runner,
+    runner: Runner | None = None,
     *,
     seed: int | None = None,
     tick: Callable[[], None] | None = None,
@@ -309,7 +305,11 @@ def solve_levels(
 
 
 def solve_level(
-    level: LevelFile, runner: Runner, *, seed: int | None = None, tick: Callable[[], None] | None = None
+    level: LevelFile,
+    runner: Runner | None = None,
+    *,
+    seed: int | None = None,
+    tick: Callable[[], None] | None = None,
 ) -> Solution:
     """Run every card, then every hybrid assignment (or a seeded sample of them), and mark the Pareto
     frontier of oversold units against p99 latency."""
