@@ -42,12 +42,13 @@ def score(metrics: Metrics, scoring: Scoring) -> Score:
 
 
 def pareto_frontier(points: Sequence[tuple[float, float]]) -> list[int]:
-    """Indices of the points no other point beats on both axes (both to be minimised), by x then y."""
+    """Indices of the points no other point beats on both axes (both to be minimised), by x then y.
+    Points tied on both axes are all on it: a card that equals a frontier card is as good."""
     order = sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1], i))
     frontier: list[int] = []
     best_y = float("inf")
     for i in order:
-        if points[i][1] < best_y:
+        if points[i][1] < best_y or (frontier and tuple(points[i]) == tuple(points[frontier[-1]])):
             frontier.append(i)
             best_y = points[i][1]
     return frontier
