@@ -6,6 +6,7 @@ that passes the level (one star); two and three stars sit above it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -39,6 +40,16 @@ def score(metrics: Metrics, scoring: Scoring) -> Score:
     total = round(scoring.budget - sum(breakdown.values()), 2)
     stars = sum(1 for threshold in scoring.stars if total >= threshold)
     return Score(score=total, breakdown=breakdown, stars=stars, passed=stars >= 1)
+
+
+def shown_score(value: float) -> int:
+    """A score as every screen, table and narration shows it: a whole number, rounded down, so a shown
+    score reaches a (whole-number) par or star threshold exactly when the score itself does."""
+    return math.floor(value + 1e-9)  # 1e-9: a float that is a whole number up to noise stays that number
+
+
+def score_text(value: float) -> str:
+    return str(shown_score(value))
 
 
 def pareto_frontier(points: Sequence[tuple[float, float]]) -> list[int]:
