@@ -9,9 +9,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from capquest.engine.outcome import Metrics
-from capquest.packs.model import Scoring
+if TYPE_CHECKING:  # only for annotations: the CLI's parser formats scores without loading the engine
+    from capquest.engine.outcome import Metrics
+    from capquest.packs.model import Scoring
 
 AXES = ("oversell", "latency", "errors", "cost")
 # in a breakdown only when the level weighs anomalous reads (`stale_cost` or `session_cost`)

@@ -262,6 +262,6 @@ def test_solve_table_keeps_every_number_readable_beside_a_five_class_assignment(
     _print_solution(Solution("mix", 11, (600.0, 900.0, 980.0), [run], 1024, 500, True))
     out = capsys.readouterr().out
     assert "1024 hybrid assignments, so a seeded sample of 500" in out
-    for shown in ("1237.2", "4.73", "3410", "660.6", "frontier", "analytics=all-replica"):
+    for shown in ("1237.2", "4.73", "3410", "660", "frontier", "analytics=all-replica"):
         assert shown in out, shown
     assert "…" not in out
