@@ -40,6 +40,7 @@ class Outcome:
     stars: int
     passed: bool
     frontier: bool = False
+    refused_in_partition: int = 0  # real-world requests invoked during a scheduled partition and refused
 
     @property
     def axes(self) -> tuple[float, ...]:
@@ -62,7 +63,24 @@ class Outcome:
         }
 
 
-def _outcome(result: Any, label: str, card: str | None, assign: dict[str, str]) -> Outcome:
+def refused_in_partition(history: Any) -> int:
+    """Simulated operations invoked while a scheduled partition was on that failed as unavailable (a
+    refusal, not a timeout): what a card that chose consistency does during a partition."""
+    if not history:
+        return 0
+    windows = [(f["start"], f["end"]) for f in history.get("faults", ()) if f.get("kind") == "partition"]
+    if not windows:
+        return 0
+    return sum(
+        1
+        for op in history["ops"]
+        if op.get("outcome") == "fail"
+        and op.get("error") == "unavailable"
+        and any(start <= op["invoke"] < end for start, end in windows)
+    )
+
+
+def _outcome(result: Any, label: str, card: str | None, assign: dict[str, str], scale: int = 1) -> Outcome:
     metrics = result.outcome.metrics
     return Outcome(
         label=label,
@@ -76,6 +94,7 @@ def _outcome(result: Any, label: str, card: str | None, assign: dict[str, str]) 
         score=result.score.score,
         stars=result.score.stars,
         passed=result.score.passed,
+        refused_in_partition=refused_in_partition(getattr(result.outcome, "history", None)) * scale,
     )
 
 
@@ -101,7 +120,8 @@ def _run_task(task: Task, runner: Runner | None = None) -> Outcome | str:
             result = runner(task.level, task.card, seed=task.seed)
     except Exception as exc:  # one bad run must not stop the others
         return f"{type(exc).__name__}: {exc}"
-    return _outcome(result, task.label, task.card, dict(task.assign))
+    scale = task.level.scenario.workload.scale
+    return _outcome(result, task.label, task.card, dict(task.assign), scale)
 
 
 def run_tasks(
@@ -163,7 +183,8 @@ def design_warnings(
     workers: int = 1,
 ) -> list[Problem]:
     """Warnings about a valid pack's design: a card dominated on every axis by another plain card of its
-    level, a par that no card reaches. Runs every card once, with the level's seed."""
+    level, a par that no card reaches, a card whose class its own run contradicts (see `class_warnings`).
+    Runs every card once, with the level's seed."""
     tasks = [
         Task(level, card.id, None, dict(card.assign), card.id)
         for level in pack.levels
@@ -189,6 +210,8 @@ def design_warnings(
                 at(("cards", i), say("run_failed", card=card.id, detail=result))
             else:
                 outcomes.append(result)
+                for reason in class_warnings(card.class_, result):
+                    at(("cards", i, "class"), reason)
         index = {card.id: i for i, card in enumerate(level.cards)}
         # A hybrid card is meant to beat the cards it combines: only plain cards count as rivals.
         plain = [o for o in outcomes if not o.assign]
@@ -203,6 +226,25 @@ def design_warnings(
                     reason += say("par_unreachable_hybrid")
                 at(("scoring", "stars", 0), reason)
     return problems
+
+
+def class_warnings(card_class: str, outcome: Outcome) -> list[str]:
+    """What a card's run in its own level says against its class. The class is a promise about behaviour
+    (../shared/domain.md): a cp card never oversells and never reads stale; an ap card answers during a
+    partition. A hybrid mixes both by data class and promises neither as a whole."""
+    out = []
+    if card_class == "cp" and (outcome.oversold or outcome.anomalies):
+        out.append(
+            say(
+                "cp_not_consistent",
+                card=outcome.label,
+                oversold=outcome.oversold,
+                anomalies=outcome.anomalies,
+            )
+        )
+    if card_class == "ap" and outcome.refused_in_partition:
+        out.append(say("ap_refuses", card=outcome.label, refused=outcome.refused_in_partition))
+    return out
 
 
 def _num(value: float) -> str:

@@ -6,11 +6,14 @@ that passes the level (one star); two and three stars sit above it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from capquest.engine.outcome import Metrics
-from capquest.packs.model import Scoring
+if TYPE_CHECKING:  # only for annotations: the CLI's parser formats scores without loading the engine
+    from capquest.engine.outcome import Metrics
+    from capquest.packs.model import Scoring
 
 AXES = ("oversell", "latency", "errors", "cost")
 # in a breakdown only when the level weighs anomalous reads (`stale_cost` or `session_cost`)
@@ -41,13 +44,24 @@ def score(metrics: Metrics, scoring: Scoring) -> Score:
     return Score(score=total, breakdown=breakdown, stars=stars, passed=stars >= 1)
 
 
+def shown_score(value: float) -> int:
+    """A score as every screen, table and narration shows it: a whole number, rounded down, so a shown
+    score reaches a (whole-number) par or star threshold exactly when the score itself does."""
+    return math.floor(value + 1e-9)  # 1e-9: a float that is a whole number up to noise stays that number
+
+
+def score_text(value: float) -> str:
+    return str(shown_score(value))
+
+
 def pareto_frontier(points: Sequence[tuple[float, float]]) -> list[int]:
-    """Indices of the points no other point beats on both axes (both to be minimised), by x then y."""
+    """Indices of the points no other point beats on both axes (both to be minimised), by x then y.
+    Points tied on both axes are all on it: a card that equals a frontier card is as good."""
     order = sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1], i))
     frontier: list[int] = []
     best_y = float("inf")
     for i in order:
-        if points[i][1] < best_y:
+        if points[i][1] < best_y or (frontier and tuple(points[i]) == tuple(points[frontier[-1]])):
             frontier.append(i)
             best_y = points[i][1]
     return frontier

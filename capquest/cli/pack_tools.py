@@ -25,6 +25,7 @@ from capquest.packs import installed
 from capquest.packs.loader import MANIFEST, PackReport, check_pack
 from capquest.packs.messages import say
 from capquest.packs.schema import FILE_NAMES, combined_schema, schema
+from capquest.scoring import score_text
 
 
 def _existing(path: str) -> Path:
@@ -252,7 +253,7 @@ def _print_solution(solution: design.Solution) -> None:
             f"{o.error_rate * 100:.2f}",
             f"{o.cost:.1f}",
             str(o.anomalies),
-            f"{o.score:.1f}",
+            score_text(o.score),
             "*" * o.stars if language() == "en" else str(o.stars),
             mark if o.frontier else "",
         )

@@ -15,6 +15,7 @@ from capquest.cli.pack_option import add_pack_option, pack_from
 from capquest.cli.parser import Subcommands, add_command
 from capquest.errors import StrategyError, UsageError
 from capquest.i18n import language, t
+from capquest.scoring import score_text
 
 
 def register(sub: Subcommands) -> None:
@@ -108,7 +109,7 @@ def _print_result(data: dict[str, Any], level: Any, lang: str) -> None:
         table.add_row(t("cli.m_penalty", axis=t(f"cli.axis_{axis}")), f"-{penalty:,.1f}")
     verdict = t("cli.passed") if data["passed"] else t("cli.not_passed")
     stars = t("cli.stars_of", stars=data["stars"])
-    table.add_row(t("cli.m_score"), Text(f"{data['score']:,.1f}  {stars}  {verdict}"))
+    table.add_row(t("cli.m_score"), Text(f"{score_text(data['score'])}  {stars}  {verdict}"))
     console = Console(file=sys.stdout)
     console.print(table)
     console.print(Text(f"digest {data['digest']}", style="dim"))

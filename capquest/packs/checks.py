@@ -300,7 +300,7 @@ def _check_cards(report: Reporter, file: str, level: LevelFile) -> None:
         _check_policy(report, file, (*loc, "policy"), card.policy, level.scenario)
         for data_class, policy in card.classes.items():
             _check_policy(report, file, (*loc, "classes", data_class), policy, level.scenario)
-        if card.class_ == "hybrid" and not card.assign:
+        if card.class_ == "hybrid" and not card.assign and not card.classes:
             report.add(file, (*loc, "class"), say("hybrid_no_assign"), "warning")
         for data_class, target in card.assign.items():
             where = (*loc, "assign", data_class)

@@ -98,8 +98,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "카드 '{name}'은(는) 그 자체가 하이브리드(assign 표가 있음)라서 배정할 수 없습니다",
     ),
     "hybrid_no_assign": (
-        "class is 'hybrid' but the card assigns nothing: add an assign table, or make it cp or ap",
-        "class가 'hybrid'인데 배정(assign)이 없습니다: assign 표를 넣거나 cp 또는 ap로 바꾸세요",
+        "class is 'hybrid' but the card neither assigns cards nor sets per-data-class policies: add an "
+        "assign or a classes table, or make it cp or ap",
+        "class가 'hybrid'인데 카드 배정(assign)도 데이터 종류별 정책(classes)도 없습니다: assign 또는 classes 표를 "
+        "넣거나 cp 또는 ap로 바꾸세요",
     ),
     "hybrid_class_unoffered": (
         "data class '{name}' is assigned here but not listed in hybrid.classes",
@@ -201,6 +203,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "par_unreachable_hybrid": (
         " (assignments of hybrid.cards were not tried: run `capquest pack solve`)",
         " (hybrid.cards 배정 조합은 시도하지 않았습니다: `capquest pack solve`를 실행하세요)",
+    ),
+    "cp_not_consistent": (
+        "card '{card}' is labelled cp but in its own level it oversells {oversold} units and makes "
+        "{anomalies} stale or out-of-order reads: a cp card never does; label it by what it does "
+        "(ap, or hybrid with per-data-class policies)",
+        "카드 '{card}'은(는) cp라고 표시됐지만 자기 레벨에서 {oversold}개를 초과 판매하고 오래되었거나 순서가 "
+        "뒤바뀐 읽기를 {anomalies}건 합니다. cp 카드는 그러지 않습니다: 하는 일에 맞게 표시하세요"
+        "(ap, 또는 데이터 종류별 정책을 둔 hybrid)",
+    ),
+    "ap_refuses": (
+        "card '{card}' is labelled ap but refuses {refused} requests during the level's scheduled "
+        "partition: an ap card answers; label it cp, or hybrid when only some data refuses",
+        "카드 '{card}'은(는) ap라고 표시됐지만 레벨에 예정된 네트워크 분할 동안 요청 {refused}건을 거절합니다. "
+        "ap 카드는 답합니다: cp로, 일부 데이터만 거절한다면 hybrid로 표시하세요",
     ),
     "run_failed": (
         "card '{card}' could not be simulated: {detail}",

@@ -22,6 +22,12 @@ if TYPE_CHECKING:  # the play path imports the engine; figures only read a finis
 MISSING = "-"
 
 
+def _score(value: float) -> str:
+    from capquest.scoring import score_text  # shown as on every other screen (a whole number)
+
+    return score_text(value)
+
+
 def _count(value: float) -> str:
     return f"{round(value):,}"
 
@@ -53,7 +59,7 @@ _FORMATS: dict[str, Callable[[RunResult], str]] = {
     "p99_ms": lambda r: _ms(r.outcome.metrics.latency_ms.p99),
     "mean_ms": lambda r: _ms(r.outcome.metrics.latency_ms.mean),
     "cost_units": lambda r: f"{r.outcome.metrics.cost_units:,.0f}",
-    "score": lambda r: f"{r.score.score:,.0f}",
+    "score": lambda r: _score(r.score.score),
     "stars": lambda r: str(r.score.stars),
 }
 # The names a pack may use are the pack format's (`capquest.packs.tutorial.FIGURES`): each has a format.

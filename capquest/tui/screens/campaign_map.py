@@ -14,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from capquest.i18n import t
+from capquest.scoring import score_text
 from capquest.tui.progress import LevelSlot
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.shell import OpenLevel
@@ -32,7 +33,7 @@ def level_row(slot: LevelSlot, lang: str, *, ascii_only: bool, colour: str) -> T
     else:
         row.append(set_cell_size(t("shell.map.locked_short"), 4), style="dim italic")
     best = slot.record.best_score
-    row.append(f"{best:>5.0f}  " if slot.unlocked and best is not None else " " * 7)
+    row.append(f"{score_text(best):>5}  " if slot.unlocked and best is not None else " " * 7)
     row.append(slot.level.title.get(lang), style="" if slot.unlocked else "dim")
     return row
 
@@ -157,8 +158,11 @@ class CampaignMapScreen(CapQuestScreen):
         else:
             colour = self.shell.theme_variables.get("warning", "yellow")
             text.append_text(stars_text(record.stars, ascii_only=self.shell.ascii_borders, colour=colour))
-            best = "-" if record.best_score is None else f"{record.best_score:.0f}"
-            text.append("   " + t("shell.map.record", best=best, attempts=record.attempts) + "\n\n")
+            if record.best_score is None:  # never "최고 -점": a missing score is said in words
+                line = t("shell.map.record_none", attempts=record.attempts)
+            else:
+                line = t("shell.map.record", best=score_text(record.best_score), attempts=record.attempts)
+            text.append("   " + line + "\n\n")
         text.append(level.briefing.get(lang) + "\n")
         concepts = self._concept_terms(level)
         if concepts:

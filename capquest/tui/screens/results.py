@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Static
 
 from capquest.i18n import language, t
+from capquest.scoring import score_text
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession
 from capquest.tui.widgets.glyphs import fmt_num, stars
@@ -106,7 +107,7 @@ class ResultsScreen(CapQuestScreen):
                 head.append(f" {verdict} ", style="bold reverse " + ("green" if r.score.passed else "red"))
                 head.append("  ")
                 head.append(stars(r.score.stars, g), style="bold yellow")
-                head.append(f"\n{t('play.metric_score')} {fmt_num(r.score.score)}", style="bold")
+                head.append(f"\n{t('play.metric_score')} {score_text(r.score.score)}", style="bold")
                 head.append(
                     f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim"
                 )

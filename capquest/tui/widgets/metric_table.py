@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from capquest.i18n import t
+from capquest.scoring import score_text
 from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_ms, fmt_num, fmt_pct, stars
 
 
@@ -38,7 +39,7 @@ ROWS = (
         lambda v: f"{v:,.0f}",
     ),
     MetricRow("compensated", lambda r: r.outcome.metrics.compensated_orders, lambda v: f"{v:,.0f}"),
-    MetricRow("score", lambda r: r.score.score, fmt_num, lower_is_better=False),
+    MetricRow("score", lambda r: r.score.score, score_text, lower_is_better=False),
 )
 
 
@@ -97,7 +98,7 @@ class MetricTable(Static):
         table.add_section()
         table.add_row(
             Text(t("play.metric_score"), style="bold"),
-            Text(fmt_num(result.score.score), style="bold"),
+            Text(score_text(result.score.score), style="bold"),
             stars(result.score.stars, self.glyphs),
         )
         self.update(table)

@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from capquest.i18n import language, t
 from capquest.packs.model import Card
+from capquest.scoring import score_text
 from capquest.tui.widgets.glyphs import FANCY, Glyphs, pad, stars
 
 _CLASS_STYLE = {"cp": "bold dodger_blue1", "ap": "bold dark_orange", "hybrid": "bold medium_purple1"}
@@ -83,7 +84,9 @@ class StrategyCard(Static):
         label = t(f"play.class_{self.card.class_}")
         mark = f" {t('play.hand_chosen')}" if self.chosen else ""
         self.border_title = f"{self.number} {label}{mark}"
-        self.border_subtitle = f"{self.best[0]:.0f} {stars(self.best[1], self.glyphs)}" if self.best else ""
+        self.border_subtitle = (
+            f"{score_text(self.best[0])} {stars(self.best[1], self.glyphs)}" if self.best else ""
+        )
         if self.compact and not self.cursor:
             line = Text(f"{self.number} ", style="bold")
             line.append(pad(label, 7), style=_CLASS_STYLE.get(self.card.class_, ""))
@@ -91,7 +94,7 @@ class StrategyCard(Static):
             if self.chosen:
                 line.append(f" {t('play.hand_chosen')}", style="green")
             if self.best:
-                line.append(f"  {self.best[0]:.0f}", style="dim")
+                line.append(f"  {score_text(self.best[0])}", style="dim")
             self.update(line)
             return
         body = Text(self.card.title.get(lang), style="bold")

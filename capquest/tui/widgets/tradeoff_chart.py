@@ -31,6 +31,15 @@ class ChartPoint:
     current: bool = False
 
 
+def _free_cell(taken: set[tuple[int, int]], r: int, c: int, width: int) -> int:
+    """`c`, or the nearest column of row `r` no point holds yet (right first); `c` when the row is full."""
+    for step in range(width):
+        for candidate in (c + step, c - step):
+            if 0 <= candidate < width and (r, candidate) not in taken:
+                return candidate
+    return c
+
+
 class TradeoffChart(Widget, can_focus=True):
     DEFAULT_CSS = """
     TradeoffChart { height: auto; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -105,14 +114,20 @@ class TradeoffChart(Widget, can_focus=True):
             for r in range(min(r1, r2), max(r1, r2) + 1):
                 grid[r][c2] = (g.frontier, dim_green)
         on_front = {id(p) for p in front}
-        for p in sorted(tried, key=lambda p: p.current):  # the current run is drawn last, on top
+        taken: set[tuple[int, int]] = set()
+        # The current run keeps its true place; a point landing on a cell already holding another is
+        # drawn in the nearest free cell of its row, so cards that overlap (ties) stay told apart.
+        for p in sorted(tried, key=lambda p: not p.current):
             style = Style(
                 color=_CLASS_COLOUR.get(p.card_class, "white"),
                 bold=True,
                 reverse=p.current,
                 underline=id(p) in on_front,
             )
-            grid[row(p.oversold or 0)][col(p.p99_ms or 0)] = (p.label, style)
+            r, c = row(p.oversold or 0), col(p.p99_ms or 0)
+            c = _free_cell(taken, r, c, plot_w)
+            taken.add((r, c))
+            grid[r][c] = (p.label, style)
 
         for r in range(plot_h):
             label = str(y_max) if r == 0 else ("0" if r == plot_h - 1 else "")

@@ -145,3 +145,16 @@ def test_the_chart_compares_cards_at_the_results_seed_not_a_later_reseed():
     assert by_label["2"].p99_ms == lock_1.outcome.metrics.latency_ms.p99  # the same night as the replica's
     assert by_label["1"].current and by_label["1"].p99_ms == replica_1.outcome.metrics.latency_ms.p99
     assert session.latest_by_card()["for-update"] is lock_2  # without a seed: simply the latest
+
+
+def test_chart_tells_apart_cards_that_land_on_the_same_place():
+    points = [
+        ChartPoint("1", "primary", "cp", 2000.0, 0),
+        ChartPoint("2", "primary again", "cp", 2000.0, 0, current=True),  # tied with 1 on both axes
+        ChartPoint("3", "replica", "ap", 10.0, 4),
+    ]
+    chart = TradeoffChart(points, glyphs=PLAIN)
+    assert [p.label for p in chart.frontier()] == ["3", "1", "2"]  # the tie is on the frontier too
+    zero_row = next(line for line in chart.render().plain.splitlines() if line.startswith("  0 |"))
+    drawn = zero_row.split("|", 1)[1]
+    assert "1" in drawn and "2" in drawn  # both drawn side by side, neither hidden under the other
