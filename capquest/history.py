@@ -113,6 +113,7 @@ class History(TypedDict):
     nodes: list[str]
     faults: list[FaultRecord]
     ops: list[Op]
+    kinds: NotRequired[dict[str, str]]  # the kind of data of keys that are only read
 
 
 # ------------------------------------------------------------------------------------------ validation
@@ -321,7 +322,7 @@ def data_kind(first_update: str | None, initial: Any, hint: str | None = None) -
     if first_update is not None:
         return _KIND_OF_F[first_update]
     if hint in DATA_KINDS:
-        return hint  # type: ignore[return-value]
+        return hint
     return "counter" if isinstance(initial, int) and not isinstance(initial, bool) else "register"
 
 

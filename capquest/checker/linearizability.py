@@ -33,7 +33,7 @@ import random
 from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from capquest.checker.anomaly import Anomaly, KeyVerdict
 from capquest.history import Op
@@ -52,7 +52,7 @@ class KeyResult:
 
 
 def _complete(op: Op) -> int:
-    return op["complete"] if op["complete"] is not None else op["invoke"]
+    return _done(op) if _done(op) is not None else op["invoke"]
 
 
 def _violation(
@@ -93,6 +93,12 @@ def _is_refusal(op: Op) -> bool:
     return op["f"] == "order" and op["outcome"] == "fail" and op["error"] == "out_of_stock"
 
 
+def _done(op: Op) -> int:
+    """When `op` completed; one never answered may take effect at any time after its invocation: NEVER."""
+    complete = op["complete"]
+    return NEVER if complete is None else complete
+
+
 def _entry(op: Op, data: str) -> tuple[int, int, bool, int, Any] | None:
     """(invoke, complete, required, code, argument) of an op for the search; None when it has no effect
     and no observation (a failed read, a cancel)."""
@@ -101,13 +107,13 @@ def _entry(op: Op, data: str) -> tuple[int, int, bool, int, Any] | None:
     if f == "read":
         if not ok:
             return None
-        return (op["invoke"], op["complete"], True, READ, op["value"])
+        return (op["invoke"], _done(op), True, READ, op["value"])
     if f == "cancel":
         return None
     if f == "order" and _is_refusal(op):
-        return (op["invoke"], op["complete"], True, REFUSE, op["qty"])
+        return (op["invoke"], _done(op), True, REFUSE, op["qty"])
     if ok:
-        complete = op["complete"]
+        complete = _done(op)
     else:
         complete = NEVER  # may have taken effect, at any time after its invocation
     if f == "write":
@@ -249,7 +255,7 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
         w = writes.get(value)
         if w is None and value != initial:
             return _violation(key, "register", "read-mapping", n, [op], "lin_unknown_value", {"value": value})
-        if w is not None and op["complete"] < w["invoke"]:
+        if w is not None and _done(op) < w["invoke"]:
             return _violation(
                 key,
                 "register",
@@ -269,9 +275,9 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
         if w["outcome"] != "ok" and not reads:
             continue  # a failed write nobody read: it may simply not have happened
         members = [w, *reads]
-        f_op = min(members, key=lambda op: op["complete"] if op is not w or w["outcome"] == "ok" else NEVER)
+        f_op = min(members, key=lambda op: _done(op) if op is not w or w["outcome"] == "ok" else NEVER)
         s_op = max(members, key=lambda op: op["invoke"])
-        f = f_op["complete"] if (f_op is not w or w["outcome"] == "ok") else NEVER
+        f = _done(f_op) if (f_op is not w or w["outcome"] == "ok") else NEVER
         s = s_op["invoke"]
         if f < s:
             forward.append((f, s, f_op, s_op))
@@ -324,7 +330,7 @@ def counting(key: str, data: str, ops: Sequence[Op], initial: int, n: int) -> Ke
     bounds are enough to prove it, or None (search needed)."""
     sign = -1 if data == "stock" else 1
     update_f = "order" if data == "stock" else "incr"
-    amount = "qty" if data == "stock" else "value"
+    amount: Literal["qty", "value"] = "qty" if data == "stock" else "value"
     acked: list[Op] = []  # surely took effect, inside their interval
     maybe: list[Op] = []  # took effect or not (failed, not refused)
     reads: list[Op] = []
@@ -343,7 +349,7 @@ def counting(key: str, data: str, ops: Sequence[Op], initial: int, n: int) -> Ke
     if any(op[amount] < 0 for op in acked + maybe):
         return None  # the bounds below assume the updates all go one way
     if data == "stock":
-        acked_by_complete = sorted(acked, key=lambda op: (op["complete"], op["id"]))
+        acked_by_complete = sorted(acked, key=lambda op: (_done(op), op["id"]))
         total = 0
         for i, op in enumerate(acked_by_complete):
             total += op["qty"]
@@ -358,8 +364,8 @@ def counting(key: str, data: str, ops: Sequence[Op], initial: int, n: int) -> Ke
                     "lin_oversold",
                     {"ops": tuple(o["id"] for o in witness), "total": total, "initial": initial},
                 )
-    done = sorted(acked, key=lambda op: op["complete"])
-    done_at = [op["complete"] for op in done]
+    done = sorted(acked, key=lambda op: _done(op))
+    done_at = [_done(op) for op in done]
     done_sum = [0]
     for op in done:
         done_sum.append(done_sum[-1] + op[amount])
@@ -370,7 +376,7 @@ def counting(key: str, data: str, ops: Sequence[Op], initial: int, n: int) -> Ke
         started_sum.append(started_sum[-1] + op[amount])
     for r in reads:
         surely = done_sum[bisect_left(done_at, r["invoke"])]  # completed strictly before it began
-        k = bisect_left(started_at, r["complete"] + 1)  # invoked no later than it ended
+        k = bisect_left(started_at, _done(r) + 1)  # invoked no later than it ended
         possibly = started_sum[k]
         if data == "stock":
             high, low = initial - surely, initial - possibly
@@ -396,7 +402,7 @@ def counting(key: str, data: str, ops: Sequence[Op], initial: int, n: int) -> Ke
                 {"value": value, "bound": bound, "ops": tuple(o["id"] for o in before[-9:])},
             )
     for o in refusals:
-        k = bisect_left(started_at, o["complete"] + 1)
+        k = bisect_left(started_at, _done(o) + 1)
         least = initial + sign * started_sum[k]
         if least >= o["qty"]:
             return _violation(key, data, "counting", n, [o], "lin_refused", {"bound": least})
@@ -420,7 +426,7 @@ def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
     interval, and the sequence is replayed against the specification."""
     stock = data == "stock"
     update_f = "order" if stock else "incr"
-    amount = "qty" if stock else "value"
+    amount: Literal["qty", "value"] = "qty" if stock else "value"
     updates = [op for op in ops if op["f"] == update_f and not _is_refusal(op)]
     if not updates:
         return False
@@ -452,7 +458,7 @@ def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
         if exact and n + 1 <= top:
             lo[n + 1] = max(lo[n + 1], op["invoke"])
         k = min(n, top)
-        hi[k] = min(hi[k], op["complete"])
+        hi[k] = min(hi[k], _done(op))
     for k in range(1, top + 1):
         lo[k] = max(lo[k], lo[k - 1])
     for k in range(top - 1, 0, -1):
@@ -466,12 +472,12 @@ def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
         k += 1
         t = max(t, lo[k])
         while ri < len(required) and required[ri]["invoke"] <= t:
-            heapq.heappush(heap, (required[ri]["complete"], required[ri]["id"], required[ri]))
+            heapq.heappush(heap, (_done(required[ri]), required[ri]["id"], required[ri]))
             ri += 1
         if not heap and ri < len(required) and required[ri]["invoke"] <= hi[k]:
             t = required[ri]["invoke"]
             while ri < len(required) and required[ri]["invoke"] <= t:
-                heapq.heappush(heap, (required[ri]["complete"], required[ri]["id"], required[ri]))
+                heapq.heappush(heap, (_done(required[ri]), required[ri]["id"], required[ri]))
                 ri += 1
         if heap:
             deadline, _, chosen = heapq.heappop(heap)
@@ -490,7 +496,7 @@ def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
         return False  # acknowledged updates left over: more than the reads allow
     for op, n, _ in needs:
         at = max(op["invoke"], points[n - 1][0] if n else -1)
-        if at > op["complete"]:
+        if at > _done(op):
             return False
         points.append((at, n, op))
     points.sort(key=lambda p: (p[0], p[1]))

@@ -53,7 +53,7 @@ class Report:
 
 def count_anomalies(anomalies: tuple[Anomaly, ...] | list[Anomaly]) -> dict[str, int]:
     """Per kind: the number of anomalies, except "oversold", which counts units."""
-    counts = dict.fromkeys(ANOMALY_KINDS, 0)
+    counts: dict[str, int] = dict.fromkeys(ANOMALY_KINDS, 0)
     for a in anomalies:
         counts[a.kind] += a.units if a.kind == "oversold" else 1
     return counts

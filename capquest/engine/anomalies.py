@@ -21,6 +21,7 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
+from typing import Any, cast
 
 from capquest.history import History
 
@@ -64,7 +65,9 @@ def _newer_done(table: tuple[list[int], list[int]] | None, after: float, before:
 
 
 def count_anomalies(history: History) -> AnomalyCounts:
-    ops = history["ops"]
+    # Plain dicts to the type checker: the counts read `complete` only of answered ops (never None), a
+    # rule of the format that the `Op` TypedDict cannot state.
+    ops = cast("list[dict[str, Any]]", history["ops"])
     initial = history["initial"]
     sold: dict[str, list[tuple[int, int, int]]] = {}
     incrs: dict[str, list[int]] = {}
@@ -127,9 +130,9 @@ def count_anomalies(history: History) -> AnomalyCounts:
     value_write: dict[tuple[str, object], tuple[float, float]] = {}
     key_table: dict[str, tuple[list[int], list[int]]] = {}
     session_table: dict[tuple[int, str], tuple[list[int], list[int], list[object]]] = {}
-    for key, lst in writes.items():
+    for key, written in writes.items():
         done = []
-        for w in lst:
+        for w in written:
             ok = w["outcome"] == "ok"
             value_write[(key, w["value"])] = (w["complete"] if ok else INF, w["invoke"])
             if ok:
@@ -190,22 +193,23 @@ def count_anomalies(history: History) -> AnomalyCounts:
     by_session: dict[tuple[int, str], list[dict]] = {}
     for op in reads:
         group = (op["session"], op["key"])
-        lst = by_session.get(group)
-        if lst is None:
+        session_reads = by_session.get(group)
+        if session_reads is None:
             by_session[group] = [op]
         else:
-            lst.append(op)
-    for (_, key), lst in by_session.items():
-        if len(lst) < 2:
+            session_reads.append(op)
+    for (_, key), session_reads in by_session.items():
+        if len(session_reads) < 2:
             continue
         kind = kinds[key]
-        lst.sort(key=by_invoke)
-        done = sorted(lst, key=by_complete)
+        session_reads.sort(key=by_invoke)
+        reads_done = sorted(session_reads, key=by_complete)
         j = 0
-        newest = None  # stock: the least read; counter: the most; register: latest invoke of a write read
-        for op in lst:
-            while j < len(done) and done[j]["complete"] < op["invoke"]:
-                seen = done[j]["value"]
+        # stock: the least read; counter: the most; register: the latest invoke of a write read
+        newest: float | None = None
+        for op in session_reads:
+            while j < len(reads_done) and reads_done[j]["complete"] < op["invoke"]:
+                seen = reads_done[j]["value"]
                 if kind == "stock":
                     if newest is None or seen < newest:
                         newest = seen

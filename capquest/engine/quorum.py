@@ -132,7 +132,7 @@ class QuorumStore:
                 return initial
             if len(prefixes) == 1:
                 return initial + len(prefixes[0])
-            seen = set()
+            seen: set[int] = set()
             for prefix in prefixes:
                 seen.update(map(itemgetter(1), prefix))
             return initial + len(seen)

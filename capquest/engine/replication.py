@@ -42,7 +42,7 @@ class ReplicaLog:
         apply_t = self.apply_t
         key_apply = self.key_apply
         for r, spec in enumerate(self.specs):
-            a = t + spec.lag_us
+            a: float = t + spec.lag_us
             if spec.spikes:
                 for s, e, extra in spec.spikes:
                     if s <= t < e:

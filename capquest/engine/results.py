@@ -111,11 +111,13 @@ def _trace(sim: Simulation, history: History) -> tuple[TraceFrame, ...]:
             edge = bounds[k] if k < nframes else 1 << 62
         if k < nframes:
             arrivals[k] += 1
+        complete = op["complete"]
+        assert complete is not None  # the engine answers every operation (a timeout at its deadline)
         if op["outcome"] == "ok":
             if f == "order":
-                done_orders.append((op["complete"], op["id"], op["key"], op["qty"]))
+                done_orders.append((complete, op["id"], op["key"], op["qty"]))
         elif op["error"] != "out_of_stock":
-            j = bisect_right(bounds, op["complete"])
+            j = bisect_right(bounds, complete)
             if j < nframes:
                 errors[j] += 1
     done_orders.sort()

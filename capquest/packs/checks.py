@@ -172,12 +172,12 @@ def _check_scenario(report: Reporter, file: str, scenario: Scenario) -> None:
         prev, point = workload.rate[i - 1].at_s, workload.rate[i].at_s
         if point <= prev:
             report.add(file, (*at, "rate", i, "at_s"), say("rate_order", at=_num(point), prev=_num(prev)))
-    for i, point in enumerate(workload.rate):
-        if point.at_s > workload.duration_s:
+    for i, rate_point in enumerate(workload.rate):
+        if rate_point.at_s > workload.duration_s:
             report.add(
                 file,
                 (*at, "rate", i, "at_s"),
-                say("rate_after_end", at=_num(point.at_s), duration=_num(workload.duration_s)),
+                say("rate_after_end", at=_num(rate_point.at_s), duration=_num(workload.duration_s)),
                 "warning",
             )
 

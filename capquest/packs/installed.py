@@ -119,12 +119,12 @@ def local_pack_versions(pack_ids: Iterable[str]) -> dict[str, str]:
     wanted = set(pack_ids)
     versions: dict[str, str] = {}
     try:
-        import capquest.packs as packs_module
+        from capquest.packs import builtin_pack
 
-        builtin = packs_module.builtin_pack()
+        builtin = builtin_pack()
         if builtin.id in wanted:
             versions[builtin.id] = builtin.manifest.version
-        for installed in packs_module.installed_packs():
+        for installed in installed_folders():
             if installed.id in wanted and installed.id not in versions:
                 with contextlib.suppress(Exception):  # a damaged pack: its version stays unknown
                     versions[installed.id] = installed.load().manifest.version

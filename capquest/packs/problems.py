@@ -188,7 +188,7 @@ def real_errors(exc: ValidationError) -> list[dict[str, Any]]:
     failed only repeats those failures (pydantic counts the items left after validation)."""
     errors = exc.errors(include_url=False)
     failed_parents = {tuple(e["loc"][:i]) for e in errors for i in range(len(e["loc"]))}
-    return [e for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in failed_parents)]
+    return [dict(e) for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in failed_parents)]
 
 
 def translate(

@@ -117,7 +117,7 @@ def decode(data: bytes, expected: Kind) -> Decoded:
             payload = migrate(payload)
         except Exception as exc:  # a migration meets an old file as it is: damaged ones included
             raise SaveFormatError("bad_content", f"upgrading from format {step} failed: {exc}") from None
-    return Decoded(kind=kind, format=version, app=app, payload=payload)  # type: ignore[arg-type]
+    return Decoded(kind=kind, format=version, app=app, payload=payload)
 
 
 def describe_validation_error(exc: Exception) -> str:

@@ -165,43 +165,28 @@ _Op = _RecordRun | _Unlock | _SetSetting | _SetTutorial | _SeeConcept
 # ------------------------------------------------------------------------------------------ file helpers
 
 
+LOCK_WAIT_S = 10.0  # another copy holds the lock for the milliseconds of one save; past this, it is stuck
+
+
 @contextlib.contextmanager
 def _file_lock(path: Path) -> Iterator[bool]:
-    """An exclusive advisory lock on `path` for the block; yields whether it is held. Where locking is
-    unavailable (no fcntl, a filesystem without locks) the block runs unlocked: one copy at a time still
-    works."""
-    try:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        yield False  # a read-only folder: the writes will fail and say so
-        return
-    try:
-        try:
-            import fcntl
+    """An exclusive lock on `path` for the block (filelock: flock on POSIX, msvcrt on Windows); yields
+    whether it is held. If another copy holds it past LOCK_WAIT_S, or the folder or filesystem cannot lock
+    (read-only, no lock support), the block runs unlocked rather than freeze the game: the write is still
+    atomic, and one copy at a time still works."""
+    from filelock import FileLock, Timeout
 
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            locked = True
-        except ImportError:
-            locked = _windows_lock(fd)
-        except OSError:
-            locked = False
-        yield locked
+    lock = FileLock(path, timeout=LOCK_WAIT_S)
+    try:
+        lock.acquire()
+        held = True
+    except (Timeout, OSError, NotImplementedError):
+        held = False
+    try:
+        yield held
     finally:
-        os.close(fd)  # closing the descriptor releases the lock
-
-
-def _windows_lock(fd: int) -> bool:
-    try:
-        import msvcrt
-    except ImportError:
-        return False
-    for _ in range(60):  # LK_LOCK itself retries for ~10 s before giving up
-        try:
-            msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined]
-            return True
-        except OSError:
-            continue
-    return False
+        if held:
+            lock.release()
 
 
 def _fsync_dir(folder: Path) -> None:

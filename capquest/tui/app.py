@@ -595,7 +595,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
                 return
         self.record_run(event.result, card, assign)
 
-    # What the guided course listens for (capquest.tui.tutorial.flow.TutorialHost's handlers).
+    # What the guided course listens for: passed to the running flow.
     def on_level_screen_card_chosen(self, event: Any) -> None:
         self._tutorial_act("choose_card", card=event.card_id)
 

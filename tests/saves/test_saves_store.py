@@ -348,3 +348,18 @@ def test_saved_language_is_read_without_touching_anything(home: Path) -> None:
     before = _files(home)
     assert saved_language() is None
     assert _files(home) == before  # a damaged file is left for the game to set aside and tell about
+
+
+def test_a_copy_stuck_holding_the_lock_does_not_freeze_the_game(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from filelock import FileLock
+
+    s = ProgressStore(home)
+    s.load()
+    monkeypatch.setattr(store, "LOCK_WAIT_S", 0.05)
+    stuck = FileLock(s._lock_path)
+    with stuck:  # another copy holds the lock and never lets go
+        _play(s, score=600.0)
+    assert s.take_notices() == []
+    assert ProgressStore(home).level("campaign", "flash-sale").attempts == 1

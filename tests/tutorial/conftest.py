@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from capquest.engine.outcome import Latency, Metrics, Outcome
+from capquest.play import RunResult
 from capquest.scoring import Score
 from capquest.tutorial.controller import CoursePosition
 from capquest.tutorial.course import Course, load_course
@@ -41,17 +43,6 @@ class FakeStore:
         return SimpleNamespace(tutorial=self.saved)
 
 
-@dataclass(frozen=True)
-class FakeRun:
-    """Duck-types `capquest.play.RunResult` (the engine is not needed to test the course logic)."""
-
-    level: str
-    card: str
-    seed: int
-    outcome: Outcome
-    score: Score
-
-
 def fake_run(
     level: str,
     card: str,
@@ -63,7 +54,7 @@ def fake_run(
     ryw: int = 0,
     monotonic: int = 0,
     compensated: int = 0,
-) -> FakeRun:
+) -> RunResult:
     metrics = Metrics(
         requests=1000,
         orders_accepted=100,
@@ -78,9 +69,35 @@ def fake_run(
         simulated_ops=1000,
     )
     outcome = Outcome(metrics=metrics, history={}, trace=(), digest="0" * 64)  # type: ignore[arg-type]
-    return FakeRun(level, card, 1, outcome, Score(score=800.0, breakdown={}, stars=2, passed=True))
+    return RunResult(level, card, 1, outcome, Score(score=800.0, breakdown={}, stars=2, passed=True))
 
 
 @pytest.fixture(scope="session")
 def course() -> Course:
     return load_course()
+
+
+def game_on_the_course(
+    *, lang: str = "en", runner: Any = None, position: CoursePosition | None = None, clock: Any = None
+) -> tuple[Any, Any]:
+    """The real game app opened on the course, as `capquest tutorial` does, with the real store's rules
+    in memory (reduced motion on, the course's position given or none): (app, store)."""
+    from fakes import MemoryProgressStore
+
+    from capquest.packs import builtin_pack
+    from capquest.saves.model import Progress, Settings, TutorialPosition
+    from capquest.tui.app import CapQuestApp
+
+    saved = None
+    if position is not None:
+        saved = TutorialPosition(pack_id=position.pack_id, level_id=position.level_id, step=position.step)
+    store = MemoryProgressStore(initial=Progress(tutorial=saved, settings=Settings(reduced_motion=True)))
+    app = CapQuestApp(
+        pack=builtin_pack(),
+        store=store,
+        language=lang,
+        start="tutorial",
+        runner=runner,
+        clock=clock if clock is not None else FakeClock(),
+    )
+    return app, store

@@ -16,20 +16,21 @@ import pytest
 from textual.pilot import Pilot
 
 from capquest.i18n import t
+from capquest.tui.app import CapQuestApp
 from capquest.tui.screens.level import LevelScreen
 from capquest.tui.screens.replay import ReplayScreen
 from capquest.tui.screens.results import ResultsScreen
-from capquest.tui.tutorial.app import TutorialApp
 from capquest.tui.tutorial.recap import RecapScreen
 from capquest.tui.widgets.class_assignment import ClassAssignment
+from capquest.tutorial.controller import HINT_DELAY_S, CoursePosition
 
-from .conftest import FakeClock, FakeStore
+from .conftest import FakeClock, game_on_the_course
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tui" / "play"))
 from play_fakes import fake_run
 
 
-def panel_text(app: TutorialApp) -> str:
+def panel_text(app: CapQuestApp) -> str:
     panel = app.screen.query_one("#tutorial-panel")
     return "\n".join(str(s.render()) for s in panel.query("Static"))
 
@@ -48,7 +49,7 @@ async def until(pilot: Pilot, condition: Callable[[], bool]) -> None:
     raise AssertionError("the app never got there")
 
 
-def panel_ready(app: TutorialApp) -> bool:
+def panel_ready(app: CapQuestApp) -> bool:
     panel = app.screen.query("#tutorial-panel")
     return bool(panel) and bool(panel.first().children)
 
@@ -167,22 +168,14 @@ def test_a_delay_brings_a_hint_and_back_skip_and_resume_work() -> None:
 
 
 async def _delay_back_skip_resume() -> None:
-    clock, store = FakeClock(), FakeStore()
-    app = TutorialApp(
-        lang="en",
-        runner=fake_run,
-        store=store,
-        clock=clock,
-        replay_clock=FakeClock(),
-        reduced_motion=True,
-        hint_delay_s=20,
-    )
+    clock = FakeClock()
+    app, store = game_on_the_course(runner=fake_run, clock=clock)
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: panel_ready(app))
+        await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
         c = app.tutorial_flow.controller
         await press(pilot, "enter", "enter")  # to the first await step: choose the card
         assert c.current.step.kind == "await" and "Hint" not in panel_text(app)
-        clock.now = 25
+        clock.now += HINT_DELAY_S + 5
         app.tutorial_flow.poll()  # what the app's interval timer does every second
         await settle(pilot)
         assert "Hint: The cards are in the highlighted hand." in panel_text(app)
@@ -191,12 +184,16 @@ async def _delay_back_skip_resume() -> None:
         await press(pilot, "left_square_bracket")
         assert c.current.number == 3
         await press(pilot, "q")
-    assert store.saved is not None and store.saved.step == 2
-    again = TutorialApp(lang="en", runner=fake_run, store=store, reduced_motion=True)
+    saved = store.progress.tutorial
+    assert saved is not None and saved.step == 2
+    again = CapQuestApp(pack=app.pack, store=store, language="en", start="tutorial", runner=fake_run)
     async with again.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: again.tutorial_flow is not None)
         await settle(pilot)
         assert again.tutorial_flow.resumed
-        assert again.tutorial_flow.controller.position == store.saved
+        assert again.tutorial_flow.controller.position == CoursePosition(
+            saved.pack_id, saved.level_id, saved.step
+        )
         assert again.tutorial_flow.controller.current.number == 3
         # The panel's children exist before their text is drawn: wait for the words themselves.
         await until(pilot, lambda: "Welcome back" in panel_text(again))
@@ -207,20 +204,10 @@ def test_a_resumed_course_quotes_the_runs_made_before_and_leads_back_to_the_card
 
 
 async def _resume_with_runs() -> None:
-    from capquest.tutorial.controller import CoursePosition
-
     # left in the sessions level after its first run, about to try the second card
-    store = FakeStore(saved=CoursePosition("tutorial", "t5-sessions", 3))
-    app = TutorialApp(
-        lang="en",
-        runner=fake_run,
-        store=store,
-        clock=FakeClock(),
-        replay_clock=FakeClock(),
-        reduced_motion=True,
-    )
+    app, _ = game_on_the_course(runner=fake_run, position=CoursePosition("tutorial", "t5-sessions", 3))
     async with app.run_test(size=(100, 30)) as pilot:
-        await until(pilot, lambda: panel_ready(app))
+        await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
         c = app.tutorial_flow.controller
         assert c.current.level.id == "t5-sessions" and c.current.step_index == 3
         await settle(pilot)  # the runs the earlier steps asked for are made again, in a worker

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from capquest import i18n
-from capquest.tui.tutorial.app import TutorialApp
+from capquest.tui.app import CapQuestApp
 
-from .conftest import FakeClock, FakeStore
+from .conftest import game_on_the_course
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "tui" / "play"))
 from play_fakes import fake_run
@@ -26,21 +26,17 @@ def _english_after():
     i18n.set_language("en")
 
 
-def app(lang: str) -> TutorialApp:
+def app(lang: str) -> CapQuestApp:
     i18n.set_language(lang)
-    # a position store, as `capquest tutorial` has: the panel says the place is kept
-    return TutorialApp(
-        lang=lang,
-        runner=fake_run,
-        store=FakeStore(),
-        clock=FakeClock(),
-        replay_clock=FakeClock(),
-        reduced_motion=True,
-    )
+    # the game's own app on the course, as `capquest tutorial` opens it (the panel says the place is kept)
+    return game_on_the_course(lang=lang, runner=fake_run)[0]
 
 
 async def _ready(pilot) -> None:
     for _ in range(100):
+        if pilot.app.tutorial_flow is None:
+            await pilot.pause(0.02)
+            continue
         panel = pilot.app.screen.query("#tutorial-panel")
         if panel and panel.first().children:
             break

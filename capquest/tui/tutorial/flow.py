@@ -2,8 +2,7 @@
 every play screen, highlights the step's widget, and turns what the player does into `PlayerAction`s.
 
 The play screens post messages up to the app (`LevelScreen.CardChosen`, `ResultsScreen.ChartOpened`...);
-an app that hosts the tutorial mixes in `capquest.tui.tutorial.host.TutorialHost`, whose handlers pass
-them to the running flow.
+the game's app passes them to the running flow as `PlayerAction`s.
 """
 
 from __future__ import annotations

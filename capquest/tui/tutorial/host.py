@@ -1,13 +1,13 @@
-"""What an app needs to host the tutorial: `TutorialHost` (mix it into the App) and `TUTORIAL_BINDINGS`.
+"""What the game's app needs to host the tutorial: `TutorialKeys` (mixed into the App) and `TUTORIAL_BINDINGS`.
 
 Light on purpose (no screens, no pydantic at import): the game's app imports it at start-up. Textual
-calls a message's handlers on every class of the app's MRO, so the app's own handlers for the same
-messages still run.
+calls a message's handlers on every class of the app's MRO, so the app's own handlers still run; the
+app passes the play screens' messages to the running flow (`CapQuestApp._tutorial_act`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 
@@ -84,33 +84,3 @@ class TutorialKeys:
     def action_tutorial_skip(self) -> None:
         if self.tutorial_flow is not None and self.tutorial_flow.active:
             self.tutorial_flow.skip()
-
-
-class TutorialHost(TutorialKeys):
-    """`TutorialKeys`, plus handlers that pass the play screens' messages to the flow (for an app that
-    does not route them itself, as `capquest.tui.tutorial.app.TutorialApp`)."""
-
-    def _tutorial_act(self, action: str, card: str | None = None, data_class: str | None = None) -> None:
-        if self.tutorial_flow is not None and self.tutorial_flow.active:
-            from capquest.tutorial.controller import PlayerAction
-
-            self.tutorial_flow.act(PlayerAction(action, card=card, data_class=data_class))
-
-    def on_level_screen_card_chosen(self, message: Any) -> None:
-        self._tutorial_act("choose_card", card=message.card_id)
-
-    def on_level_screen_class_assigned(self, message: Any) -> None:
-        self._tutorial_act("assign_class", card=message.card_id, data_class=message.data_class)
-
-    def on_level_screen_run_finished(self, message: Any) -> None:
-        if self.tutorial_flow is not None:
-            self.tutorial_flow.run_finished(message.result)
-
-    def on_level_screen_glossary_requested(self, message: Any) -> None:
-        self._tutorial_act("open_glossary")
-
-    def on_results_screen_chart_opened(self, message: Any) -> None:
-        self._tutorial_act("open_chart")
-
-    def on_results_screen_why_requested(self, message: Any) -> None:
-        self._tutorial_act("open_why")

@@ -1,8 +1,8 @@
 """A deterministic stand-in for the engine, so the play screens can be built, tested and snapshotted
 without waiting for (or depending on the timing of) `capquest.engine.simulate`.
 
-`fake_run` has the signature of the screens' runner: (level, card_id, seed, assign) -> a result with the
-fields of `capquest.play.RunResult`. Its numbers come from the card's policy (a lock never oversells, a
+`fake_run` has the signature of the screens' runner: (level, card_id, seed, assign) -> a real
+`capquest.play.RunResult` with made-up figures. Its numbers come from the card's policy (a lock never oversells, a
 replica read is fast and oversells, ...) so the screens show the shapes the lessons are about.
 """
 
@@ -10,23 +10,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from capquest.engine.model import Policy
 from capquest.engine.outcome import Latency, Metrics, Outcome, TraceFrame
 from capquest.packs.model import LevelFile
-from capquest.scoring import Score, score
-
-
-@dataclass(frozen=True)
-class FakeRunResult:
-    """Same fields as `capquest.play.RunResult` (which cannot be imported until the engine lands)."""
-
-    level: str
-    card: str
-    seed: int
-    outcome: Outcome
-    score: Score
+from capquest.play import RunResult
+from capquest.scoring import score
 
 
 def _text(en: str, ko: str) -> dict[str, str]:
@@ -174,7 +163,7 @@ def _profile(policy: Policy) -> tuple[int, float, float, float]:
 
 def fake_run(
     level: LevelFile, card_id: str | None, seed: int | None = None, assign: Mapping[str, str] | None = None
-) -> FakeRunResult:
+) -> RunResult:
     by_id = {c.id: c for c in level.cards}
     card = by_id[card_id] if card_id else level.cards[0]
     mapping = {**card.assign, **(assign or {})}
@@ -235,7 +224,7 @@ def fake_run(
         trace=tuple(frames),
         digest=f"{rng.getrandbits(64):016x}",
     )
-    return FakeRunResult(
+    return RunResult(
         level=level.id,
         card="custom" if assign else card.id,
         seed=used_seed,
