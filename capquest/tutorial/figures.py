@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from capquest.packs.tutorial import FIGURES as FIGURE_NAMES
 from capquest.packs.tutorial import PLACEHOLDER
+from capquest.units import ms_text
 
 if TYPE_CHECKING:  # the play path imports the engine; figures only read a finished result
     from capquest.play import RunResult
@@ -32,14 +33,6 @@ def _count(value: float) -> str:
     return f"{round(value):,}"
 
 
-def _ms(value: float) -> str:
-    if value >= 10_000:
-        return f"{value / 1000:.0f} s"
-    if value >= 1000:
-        return f"{value / 1000:.1f} s"
-    return f"{value:.0f} ms"
-
-
 def _pct(fraction: float) -> str:
     pct = fraction * 100.0
     return f"{pct:.0f}%" if pct >= 10 or pct == 0 else f"{pct:.1f}%"
@@ -55,9 +48,9 @@ _FORMATS: dict[str, Callable[[RunResult], str]] = {
     "monotonic_violations": lambda r: _count(r.outcome.metrics.monotonic_violations),
     "timeouts": lambda r: _count(r.outcome.metrics.timeouts),
     "error_rate": lambda r: _pct(r.outcome.metrics.error_rate),
-    "p50_ms": lambda r: _ms(r.outcome.metrics.latency_ms.p50),
-    "p99_ms": lambda r: _ms(r.outcome.metrics.latency_ms.p99),
-    "mean_ms": lambda r: _ms(r.outcome.metrics.latency_ms.mean),
+    "p50_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.p50),
+    "p99_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.p99),
+    "mean_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.mean),
     "cost_units": lambda r: f"{r.outcome.metrics.cost_units:,.0f}",
     "score": lambda r: _score(r.score.score),
     "stars": lambda r: str(r.score.stars),

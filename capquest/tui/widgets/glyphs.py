@@ -100,14 +100,6 @@ def stars(n: int, g: Glyphs, total: int = 3) -> str:
     return g.star_on * n + g.star_off * (total - n)
 
 
-def fmt_ms(ms: float) -> str:
-    if ms >= 1000:
-        return f"{ms / 1000:.1f} s"
-    if ms >= 10:
-        return f"{ms:.0f} ms"
-    return f"{ms:.1f} ms"
-
-
 def fmt_pct(rate: float) -> str:
     return f"{rate * 100:.1f}%"
 

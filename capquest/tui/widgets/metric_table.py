@@ -14,7 +14,8 @@ from textual.widgets import Static
 
 from capquest.i18n import t
 from capquest.scoring import score_text
-from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_ms, fmt_num, fmt_pct, stars
+from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_num, fmt_pct, stars
+from capquest.units import ms_text
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,8 @@ class MetricRow:
 
 ROWS = (
     MetricRow("oversold", lambda r: r.outcome.metrics.oversold_units, lambda v: f"{v:.0f}", axis="oversell"),
-    MetricRow("p50", lambda r: r.outcome.metrics.latency_ms.p50, fmt_ms),
-    MetricRow("p99", lambda r: r.outcome.metrics.latency_ms.p99, fmt_ms, axis="latency"),
+    MetricRow("p50", lambda r: r.outcome.metrics.latency_ms.p50, ms_text),
+    MetricRow("p99", lambda r: r.outcome.metrics.latency_ms.p99, ms_text, axis="latency"),
     MetricRow("errors", lambda r: r.outcome.metrics.error_rate, fmt_pct, axis="errors"),
     MetricRow("cost", lambda r: r.outcome.metrics.cost_units, fmt_num, axis="cost"),
     MetricRow("stale", lambda r: r.outcome.metrics.stale_reads, lambda v: f"{v:,.0f}"),

@@ -21,8 +21,9 @@ from textual.widgets import Static
 from capquest.engine.model import Scenario
 from capquest.engine.outcome import TraceFrame
 from capquest.i18n import t
-from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_ms, fmt_pct, pad
+from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_pct, pad
 from capquest.tui.widgets.topology import TopologyDiagram, cut_links
+from capquest.units import ms_text
 
 _STOCK_KEY = re.compile(r"^stock/(\d+)$")
 MAX_STOCK_ROWS = 3
@@ -162,7 +163,7 @@ class ReplayView(Vertical):
             )
         p99 = frame.values.get("p99_ms")
         if p99 is not None:
-            traffic.append(f"  p99 {fmt_ms(p99)}", style="dim")
+            traffic.append(f"  p99 {ms_text(p99)}", style="dim")
         busy = frame.values.get("primary.pool_busy")
         if busy is not None:  # the seed's 995/1000 connections: the primary's pool filling up
             pool = self.scenario.topology.primary.pool

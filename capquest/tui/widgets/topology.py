@@ -14,7 +14,8 @@ from textual.widget import Widget
 
 from capquest.engine.model import Fault, Topology
 from capquest.i18n import t
-from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_ms
+from capquest.tui.widgets.glyphs import FANCY, Glyphs
+from capquest.units import ms_text
 
 _NODE = Style(bold=True)
 _STATE = Style(dim=True)
@@ -78,7 +79,7 @@ class TopologyDiagram(Widget):
         for replica in topo.replicas:
             if replica.region == region:
                 lag = self.values.get(f"{replica.name}.lag_ms")
-                state = fmt_ms(lag) if lag is not None else f"~{fmt_ms(replica.lag_ms)}"
+                state = ms_text(lag) if lag is not None else f"~{ms_text(replica.lag_ms)}"
                 node("R", replica.name, f"{t('play.topo_lag')} {state}")
         if topo.cache is not None and topo.cache.region == region:
             node("C", "cache")
@@ -109,7 +110,7 @@ class TopologyDiagram(Widget):
     def _rtt(self, a: str, b: str) -> tuple[str, bool] | None:
         for link in self.topology.links:
             if {link.a, link.b} == {a, b}:
-                return fmt_ms(link.rtt_ms), ((link.a, link.b) in self.cut or (link.b, link.a) in self.cut)
+                return ms_text(link.rtt_ms), ((link.a, link.b) in self.cut or (link.b, link.a) in self.cut)
         return None
 
     def _wire(self, width: int, is_cut: bool) -> Text:
@@ -175,7 +176,7 @@ class TopologyDiagram(Widget):
                 continue
             is_cut = (link.a, link.b) in self.cut
             line = Text(
-                f"{link.a} {self.glyphs.h * 2} {link.b} {fmt_ms(link.rtt_ms)}",
+                f"{link.a} {self.glyphs.h * 2} {link.b} {ms_text(link.rtt_ms)}",
                 style=_HOT if is_cut else _STATE,
             )
             if is_cut:
@@ -201,7 +202,7 @@ def fault_lines(faults: Iterable[Fault], lang: str | None = None) -> list[str]:
                     at=f"{f.at_s:g}",
                     until=f"{f.until_s:g}",
                     node=f.node,
-                    extra=fmt_ms(f.extra_lag_ms),
+                    extra=ms_text(f.extra_lag_ms),
                 )
             )
     return out

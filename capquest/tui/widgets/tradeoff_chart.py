@@ -16,7 +16,8 @@ from textual.widget import Widget
 
 from capquest.i18n import t
 from capquest.scoring import pareto_frontier
-from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_ms, pad
+from capquest.tui.widgets.glyphs import FANCY, Glyphs, pad
+from capquest.units import ms_text
 
 _CLASS_COLOUR = {"cp": "dodger_blue1", "ap": "dark_orange", "hybrid": "medium_purple1"}
 
@@ -136,7 +137,7 @@ class TradeoffChart(Widget, can_focus=True):
                 out.append(ch, style=style or "")
             out.append("\n")
         out.append(" " * (y_label_w - 1) + " " + g.bl + g.h * plot_w + "\n", style="dim")
-        left, right = fmt_ms(lo if log else 0.0), fmt_ms(hi)
+        left, right = ms_text(lo if log else 0.0), ms_text(hi)
         axis = t("play.chart_x_axis_log" if log else "play.chart_x_axis")
         gap = plot_w - cell_len(left) - cell_len(right) - cell_len(axis)
         out.append(
@@ -169,7 +170,7 @@ class TradeoffChart(Widget, can_focus=True):
                 out.append(f"? {p.title}", style="dim")
                 continue
             out.append(p.title, style="bold" if p.current else "")
-            out.append(f"  {fmt_ms(p.p99_ms)}, {t('play.chart_oversold_n', n=p.oversold)}", style="dim")
+            out.append(f"  {ms_text(p.p99_ms)}, {t('play.chart_oversold_n', n=p.oversold)}", style="dim")
         out.no_wrap = True
         out.overflow = "ellipsis"
         return out
