@@ -336,7 +336,7 @@ class Simulation:
         self.lockq: dict[str, deque[int]] = {}
         self.lock_waiters = 0
         self.lock_peak = 0
-        self.worker_q: deque[tuple] = deque()
+        self.worker_q: deque[int] = deque()  # indices into the history
         self.worker_busy = False
         self.worker_next = 0.0
         self.worker_peak = 0
@@ -605,6 +605,7 @@ class Simulation:
         if primary_cut and pol.refuse:
             self._fail(op, t + self.one_way[cr][cr] * 2, "unavailable")
             return
+        srv: _Server | None
         if src == "cache":
             srv = self.servers[self.cache_idx]
             if self.cut_until(cr, srv.region, t) is not None:
@@ -750,6 +751,7 @@ class Simulation:
         n_act = srv.n
         if n_act:
             cores = srv.cores
+            assert cores is not None  # only a server with cores shares them between its queries
             dt = srv.heap[0][0] - srv.vt
             if n_act > cores:  # at full speed the rate is 1.0, and x / 1.0 == x
                 dt = dt / (cores / n_act)
@@ -1010,7 +1012,9 @@ class Simulation:
             self._commit(key, op["value"], t)
             self.writes += 1
         else:
-            self._commit(key, self.cur[key] + 1, t)
+            counter = self.cur[key]
+            assert isinstance(counter, int)  # an increment's key is a counter
+            self._commit(key, counter + 1, t)
             self.writes += 1
         self.worker_next = t + self.worker_interval
         if self.worker_q:
@@ -1026,7 +1030,7 @@ class Simulation:
             key = op["key"]
             if op["f"] == "order":
                 cur = self.cur[key]
-                self._commit(key, cur - op["qty"], t)  # type: ignore[operator]
+                self._commit(key, cur - op["qty"], t)
             elif op["f"] == "write":
                 self._commit(key, op["value"], t)
             else:
@@ -1174,7 +1178,9 @@ class Simulation:
         for item in range(min(3, self.scenario.workload.items)):
             key = f"stock/{item}"
             if key in self.cur:
-                values[key] = self.cur[key]
+                stock = self.cur[key]
+                assert isinstance(stock, int)  # stock/<n> keys hold units
+                values[key] = stock
                 if key in self.cache_ctr:
                     values[f"cache.{key}"] = self.cache_ctr[key]
         values["worker.queue"] = len(self.worker_q) * scale
