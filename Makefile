@@ -20,12 +20,14 @@ test: $(STAMP)
 	$(BIN)/python -m ruff check capquest tests benchmarks
 	$(BIN)/python -m ruff format --check capquest tests benchmarks
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -n 2 -q
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check capquest tests benchmarks
 	$(BIN)/python -m ruff format --check capquest tests benchmarks
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m mypy
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/engine.py

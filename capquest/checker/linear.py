@@ -92,6 +92,12 @@ def _end(op: Op) -> int:
     return op["invoke"] if complete is None else complete
 
 
+def _done(op: Op) -> int:
+    """When `op` completed; one never answered may take effect at any time after its invocation: NEVER."""
+    complete = op["complete"]
+    return NEVER if complete is None else complete
+
+
 def _span(a: Op, b: Op | None) -> tuple[int, int]:
     """The time span covering two operations (the second may be absent)."""
     a_end = a["complete"]
@@ -199,7 +205,7 @@ def check_stock(
         checks = [op for op in orders if op.get("seen") is not None]
     checks += [op for op in others if op["f"] == "order" and op.get("seen") is not None]
     sort_by(orders, _complete)
-    completes = [o["complete"] for o in orders]
+    completes = [_done(o) for o in orders]
     sold = list(accumulate((o["qty"] for o in orders), initial=0))
 
     # Oversold units: accepted orders in order of completion, past the initial stock.
@@ -233,7 +239,7 @@ def check_stock(
                 "oversold",
                 key,
                 involved,
-                o["complete"],
+                _done(o),
                 start,
                 end,
                 o["session"],
@@ -249,7 +255,8 @@ def check_stock(
         for r in group:
             k = bisect_right(completes, r["invoke"])
             expected = initial - sold[k]
-            value = r[field]
+            value = r["value"] if field == "value" else r["seen"]
+            assert value is not None  # checks are the orders that saw a stock level
             if value > expected and value > 0:
                 _stale_stock(
                     out,
@@ -296,7 +303,7 @@ def _stale_stock(
 def check_counter(key: str, reads: list[Op], incrs: list[Op], initial: int, out: list[Anomaly]) -> None:
     incrs = list(incrs)
     sort_by(incrs, _complete)
-    completes = [o["complete"] for o in incrs]
+    completes = [_done(o) for o in incrs]
     added = list(accumulate((o["value"] for o in incrs), initial=0))
     for r in reads:
         k = bisect_left(completes, r["invoke"])
@@ -344,7 +351,7 @@ def check_register(
     if not reads:
         return
     sort_by(ok_writes, _complete)
-    completes = [w["complete"] for w in ok_writes]
+    completes = [_done(w) for w in ok_writes]
     # newest[k]: of the first k+1 acknowledged writes by completion, the one invoked last.
     newest: list[Op] = []
     top: Op | None = None
@@ -355,13 +362,13 @@ def check_register(
     own: dict[int, list[Op]] = {}
     for w in ok_writes:
         own.setdefault(w["session"], []).append(w)
-    own_completes = {s: [w["complete"] for w in ws] for s, ws in own.items()}
+    own_completes = {s: [_done(w) for w in ws] for s, ws in own.items()}
 
     # The real-time bounds of each value: (its write or None, the write's invoke, its completion). The
     # initial value was "written" before everything; a failed write may land any time after invoke.
     bounds: dict[Any, tuple[Op | None, int, int]] = {initial: (None, BEFORE_ALL, BEFORE_ALL)}
     for value, w in writes.items():
-        bounds[value] = (w, w["invoke"], w["complete"] if w["outcome"] == "ok" else NEVER)
+        bounds[value] = (w, w["invoke"], _done(w) if w["outcome"] == "ok" else NEVER)
     for value in ambiguous:
         del bounds[value]
     newest_invoke = [w["invoke"] for w in newest]
@@ -371,7 +378,7 @@ def check_register(
         b = bounds.get(value)
         if b is None:
             continue  # ambiguous, or a value nobody wrote (the linearizability check reports that)
-        w, _, w_done = b
+        read_writer, _, w_done = b
         source[r["id"]] = b
         inv = r["invoke"]
         k = bisect_left(completes, inv)
@@ -404,7 +411,7 @@ def check_register(
             j = bisect_left(mine, inv)
             if j:
                 latest = own[r["session"]][j - 1]
-                if latest is not w and w_done < latest["invoke"]:
+                if latest is not read_writer and w_done < latest["invoke"]:
                     start, end = _span(r, latest)
                     out.append(
                         Anomaly(
@@ -457,7 +464,7 @@ def _lost_updates(
     candidates = []
     for w in ok_writes:
         latest_other = ahead if w["invoke"] == latest_start else latest_start  # ... when w started last
-        if latest_other <= w["complete"]:
+        if latest_other <= _done(w):
             candidates.append(w)
     if not candidates:
         return
@@ -467,7 +474,7 @@ def _lost_updates(
     for w in candidates:
         if w["value"] in read_values:
             continue
-        done = w["complete"]
+        done = _done(w)
         later = by_invoke[bisect_right(read_invokes, done) :]
         if not later:
             continue
@@ -525,7 +532,7 @@ def check_linear(history: History, kinds: dict[str, str] | None = None) -> list[
             first = acked[0]["f"] if acked else (others[0]["f"] if others else None)
             kind = data_kind(first, start, hints.get(key))
         if kind == "stock":
-            check_stock(key, reads, acked, others, start, out)
+            check_stock(key, reads, acked, others, start if start is not None else 0, out)
         elif kind == "counter":
             check_counter(key, reads, acked, start if start is not None else 0, out)
         else:

@@ -230,6 +230,11 @@ def build_report(
 # ------------------------------------------------------------------------------------------ the real replay
 
 
+def _given(pack: Any) -> Callable[[], Any]:
+    """A pack source for one already loaded."""
+    return lambda: pack
+
+
 class PackReplay:
     """Re-simulates runs with `capquest.play.run` on the packs found here: the built-in campaign and the
     installed packs (`capquest.packs.installed_packs()`), by pack id, each loaded once when first needed."""
@@ -244,13 +249,13 @@ class PackReplay:
         if self._sources is None:
             self._sources = {}
             for pack in self._extra:
-                self._sources.setdefault(pack.manifest.id, lambda pack=pack: pack)
+                self._sources.setdefault(pack.manifest.id, _given(pack))
             try:
                 import capquest.packs as packs_module
 
                 builtin = packs_module.builtin_pack()
                 self._sources.setdefault(builtin.manifest.id, lambda: builtin)
-                for installed in packs_module.installed_packs():
+                for installed in packs_module.installed_folders():
                     self._sources.setdefault(installed.id, installed.load)
             except Exception as exc:  # a broken install must not stop the report
                 self._problems[""] = f"the level packs could not be loaded ({exc})"
