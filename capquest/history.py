@@ -295,7 +295,7 @@ def _shape_problems(data: object, limit: int) -> tuple[list[HistoryProblem], int
     try:
         _history_adapter().validate_python(data)
     except ValueError as exc:  # pydantic's ValidationError
-        errors = exc.errors(include_url=False)  # type: ignore[attr-defined]
+        errors = exc.errors(include_url=False)  # type: ignore[attr-defined]  # pydantic's ValidationError, a ValueError
         problems: list[HistoryProblem] = []
         seen: set[HistoryProblem] = set()
         for err in errors:
@@ -443,10 +443,10 @@ def validate_history(data: object, *, limit: int = MAX_PROBLEMS) -> History:
         raise HistoryError([_problem("format", "format", format=FORMAT)])
     problems, more = _shape_problems(data, limit)
     if not problems:
-        problems, more = _meaning_problems(data, limit)  # type: ignore[arg-type]
+        problems, more = _meaning_problems(data, limit)  # type: ignore[arg-type]  # the shape was just checked
     if problems:
         raise HistoryError(problems, more)
-    return data  # type: ignore[return-value]
+    return data  # type: ignore[return-value]  # validated: a History now
 
 
 def load_history(path: str | Path) -> History:

@@ -113,7 +113,7 @@ def reference_history(
             if values[-1] != state[key]:
                 times.append(point)
                 values.append(state[key])
-        history_ops.append(op)  # type: ignore[arg-type]
+        history_ops.append(op)  # type: ignore[arg-type]  # a plain dict in the Op shape
     # Number the operations in invocation order, as a client library would.
     history_ops.sort(key=lambda o: (o["invoke"], o["id"]))
     renumber = {o["id"]: n for n, o in enumerate(history_ops)}
@@ -157,7 +157,7 @@ def client_op(
         "error": error,
     }
     op.update(fields)
-    return op  # type: ignore[return-value]
+    return op  # type: ignore[return-value]  # a plain dict in the Op shape
 
 
 def history_of(initial: dict[str, Any], ops: list[Op], faults: list[dict[str, Any]] | None = None) -> History:

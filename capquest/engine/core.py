@@ -260,7 +260,7 @@ class Simulation:
                 # expiring stock counters: the plain lookup is swapped for one that reloads (hot loop
                 # untouched when the setting is absent)
                 self.counter_ttl_us = max(1, int(cache.counter_ttl_s * US))
-                self._cache_stock = self._cache_stock_expiring  # type: ignore[method-assign]
+                self._cache_stock = self._cache_stock_expiring  # type: ignore[method-assign]  # chosen once per run: no per-call test
         self.quorum: QuorumStore | None = None
         if topo.quorum is not None:
             q = topo.quorum
@@ -321,7 +321,7 @@ class Simulation:
             arr.values,
         )
         sess_region = arr.session_region
-        self.hist: list[dict] = [None] * n  # type: ignore[list-item]
+        self.hist: list[dict] = [None] * n  # type: ignore[list-item]  # filled by index before it is read
         hist = self.hist
         self.o_node = [0] * n
         self.o_step = [0] * n
@@ -820,7 +820,7 @@ class Simulation:
         elif step == ST_WRITE:
             if back <= op["_dl"]:
                 cur = self.cur[key]
-                self._commit(key, op["value"] if op["f"] == "write" else cur + 1, t)  # type: ignore[operator]
+                self._commit(key, op["value"] if op["f"] == "write" else cur + 1, t)  # type: ignore[operator]  # a counter's value is an int
                 self.writes += 1
             if self._answer(op, back, srv.name):
                 self._note_write(op, back)
@@ -871,11 +871,11 @@ class Simulation:
         v = self.cache_ctr.get(key)
         if v is None:
             v = self.cache_ctr[key] = self.cur_initial(key)
-            self.cache_exp[key] = t + self.counter_ttl_us  # type: ignore[operator]
+            self.cache_exp[key] = t + self.counter_ttl_us  # type: ignore[operator]  # set whenever counters expire (this path)
         elif t >= self.cache_exp[key]:
             cur = self.cur[key]
             v = self.cache_ctr[key] = cur if isinstance(cur, int) else 0
-            self.cache_exp[key] = t + self.counter_ttl_us  # type: ignore[operator]
+            self.cache_exp[key] = t + self.counter_ttl_us  # type: ignore[operator]  # set whenever counters expire (this path)
         return v
 
     def cur_initial(self, key: str) -> int:
@@ -915,7 +915,7 @@ class Simulation:
                 value = log.key_vals[key][j - 1] if j else self.arr.initial[key]
             else:
                 value = self.arr.initial[key]
-        if key[0] == "s" and value < 0:  # type: ignore[operator]
+        if key[0] == "s" and value < 0:  # type: ignore[operator]  # stock keys (s...) hold ints
             value = 0  # stock is shown floored at 0
         if self.track_marks:
             s = op["session"]
@@ -1034,7 +1034,7 @@ class Simulation:
             elif op["f"] == "write":
                 self._commit(key, op["value"], t)
             else:
-                self._commit(key, self.cur[key] + 1, t)  # type: ignore[operator]
+                self._commit(key, self.cur[key] + 1, t)  # type: ignore[operator]  # a counter's value is an int
             self.writes += 1
 
     # -------------------------------------------------------------------------------------- quorum

@@ -54,8 +54,8 @@ def _history(sim: Simulation) -> History:
         "time_unit": "us",
         "initial": dict(sorted(sim.arr.initial.items())),
         "nodes": [name for name in names if name in served],
-        "faults": faults,  # type: ignore[typeddict-item]
-        "ops": all_ops,  # type: ignore[typeddict-item]
+        "faults": faults,  # type: ignore[typeddict-item]  # the engine's records, in the format's shape
+        "ops": all_ops,  # type: ignore[typeddict-item]  # the engine's records, in the format's shape
     }
 
 
