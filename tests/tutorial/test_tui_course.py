@@ -196,7 +196,7 @@ async def _delay_back_skip_resume() -> None:
         )
         assert again.tutorial_flow.controller.current.number == 3
         # The panel's children exist before their text is drawn: wait for the words themselves.
-        await until(pilot, lambda: "Welcome back" in panel_text(again))
+        await until(pilot, lambda: panel_ready(again) and "Welcome back" in panel_text(again))
 
 
 def test_a_resumed_course_quotes_the_runs_made_before_and_leads_back_to_the_cards() -> None:
