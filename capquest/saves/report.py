@@ -14,6 +14,12 @@ from typing import Any, Literal
 
 from capquest.errors import SaveFormatError
 from capquest.saves import paths
+from capquest.saves.classroom import (
+    is_served_progress,
+    is_student_folder,
+    read_served_progress,
+    served_progress_files,
+)
 from capquest.saves.export import read_export
 from capquest.saves.model import BestRun, Export
 
@@ -103,10 +109,14 @@ class ClassReport:
 
 
 def collect_files(items: Iterable[Path]) -> list[Path]:
-    """The files named, and in each folder named, its export files (`*.capquest`, `*.msgpack`)."""
+    """The files named, and in each folder named, its export files (`*.capquest`, `*.msgpack`) and, in a
+    class folder `capquest serve` keeps, each student's progress file (read as their export)."""
     found: list[Path] = []
     for item in items:
         if item.is_dir():
+            found.extend(served_progress_files(item))
+            if is_student_folder(item):
+                continue  # the rest is that student's store: backups, files set aside
             found.extend(
                 sorted(
                     p
@@ -185,7 +195,9 @@ def build_report(
     exports: list[tuple[Path, Export]] = []
     for path in files:
         try:
-            exports.append((path, read_export(path)))
+            exports.append(
+                (path, read_served_progress(path) if is_served_progress(path) else read_export(path))
+            )
         except FileNotFoundError:
             report.broken.append(BrokenFile(path, "missing", "no such file"))
         except SaveFormatError as exc:
