@@ -82,7 +82,9 @@ def test_a_link_planted_in_the_class_folder_is_not_followed(tmp_path: Path) -> N
 
 def _play(home: Path, level_id: str, card: str, seed: int = 1) -> None:
     got = FakeReplay.outcome(level_id, card, seed)
-    ProgressStore(home).record_run("campaign", level_id, card, {}, seed, got.score, got.stars, True, got.digest)
+    ProgressStore(home).record_run(
+        "campaign", level_id, card, {}, seed, got.score, got.stars, True, got.digest
+    )
 
 
 def test_report_reads_a_served_class_folder(
