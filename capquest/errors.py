@@ -9,7 +9,8 @@ in words. Problems in files carry where they are — (file, field, line, reason)
     ├── UnknownLevelError   a level id a pack does not have
     ├── StrategyError       a card or data-class assignment the level does not offer
     ├── HistoryError        a file that is not a valid operation history: `.details`, `.message(lang)`
-    └── SaveFormatError     a file that is not a valid save or export: `.reason`, `.detail`
+    ├── SaveFormatError     a file that is not a valid save or export: `.reason`, `.detail`
+    └── StudentNameError    a name typed on a served classroom's first screen: `.reason`, `.name`
 
 Floor 1: imports nothing of capquest but the catalogue (lazily), so every layer may raise and catch these.
 """
@@ -88,3 +89,16 @@ class SaveFormatError(CapquestError, ValueError):
         super().__init__(detail)
         self.reason: SaveReason = reason
         self.detail = detail
+
+
+NameReason = Literal["empty", "reserved", "in_use", "unavailable"]
+
+
+class StudentNameError(CapquestError, ValueError):
+    """A student's name `capquest serve` cannot use: `reason` picks the message (`serve.name_<reason>`),
+    `name` is the name as made safe for a folder (or as typed, when nothing of it was left)."""
+
+    def __init__(self, reason: NameReason, name: str = "") -> None:
+        super().__init__(f"{reason}: {name!r}")
+        self.reason: NameReason = reason
+        self.name = name

@@ -21,8 +21,9 @@ import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
+from capquest.errors import StudentNameError
 from capquest.saves import paths
 
 if TYPE_CHECKING:
@@ -33,31 +34,20 @@ NAME_MAX = 40  # characters of a student's folder name
 # Names Windows refuses as file names, whatever the extension, and the two that mean "here" and "up".
 _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
-Refusal = Literal["empty", "reserved", "in_use", "unavailable"]
-
-
-class NameRefused(ValueError):
-    """The typed name cannot be used; `reason` picks the message (an i18n key `serve.name_<reason>`)."""
-
-    def __init__(self, reason: Refusal, name: str = "") -> None:
-        super().__init__(f"{reason}: {name!r}")
-        self.reason: Refusal = reason
-        self.name = name
-
 
 def student_folder_name(typed: str) -> str:
     """The folder name for a typed name: letters (any script), digits, '-', '_' and '.' kept, spaces
     become '-', anything else dropped, no leading dot or dash, at most NAME_MAX characters.
-    Raises NameRefused("empty") when nothing is left, ("reserved") for a name the file system reserves."""
+    Raises StudentNameError("empty") when nothing is left, ("reserved") for a name the file system reserves."""
     text = unicodedata.normalize("NFC", typed or "")
     text = re.sub(r"\s+", "-", text.strip())
     kept = "".join(ch for ch in text if ch.isalnum() or ch in "-_.")
     kept = re.sub(r"-{2,}", "-", kept).lstrip(".-")[:NAME_MAX].rstrip(".-")  # Windows drops a trailing dot
     if not kept:
-        raise NameRefused("empty", typed)
+        raise StudentNameError("empty", typed)
     stem = kept.split(".", 1)[0].casefold()
     if stem in _DEVICE_NAMES:
-        raise NameRefused("reserved", kept)
+        raise StudentNameError("reserved", kept)
     return kept
 
 
@@ -119,22 +109,22 @@ class ClassFolder:
         return self.root / name
 
     def sign_in(self, typed: str) -> StudentSession:
-        """The typed name's session, its folder created and its lock taken. Raises NameRefused: "empty",
+        """The typed name's session, its folder created and its lock taken. Raises StudentNameError: "empty",
         "reserved", "in_use" (a live session has it), "unavailable" (the folder cannot be written)."""
         name = student_folder_name(typed)
         home = self.folder_for(name)
         try:
             home.mkdir(parents=True, exist_ok=True)
             if home.resolve().parent != self.root.resolve():  # a link planted in the class folder
-                raise NameRefused("reserved", name)
+                raise StudentNameError("reserved", name)
             fd = os.open(home / SESSION_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
-        except NameRefused:
+        except StudentNameError:
             raise
         except OSError:
-            raise NameRefused("unavailable", name) from None
+            raise StudentNameError("unavailable", name) from None
         if not _try_lock(fd):
             os.close(fd)
-            raise NameRefused("in_use", home.name)
+            raise StudentNameError("in_use", home.name)
         return StudentSession(home.name, home, fd)
 
     def students(self) -> list[Path]:

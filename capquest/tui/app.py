@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import reactive
 from textual.screen import Screen
 
+from capquest.errors import StudentNameError
 from capquest.i18n import LANGS, detect_language, set_language, t
 from capquest.tui.bindings import localize_bindings
 from capquest.tui.progress import (
@@ -101,13 +102,17 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         language: str | None = None,
         start: Start = "title",
         runner: Callable[..., Any] | None = None,
+        sign_in: Callable[[str], tuple[str, Callable[[], ProgressStore]]] | None = None,
     ) -> None:
         """`pack`: a loaded pack, or a function that loads one (run in a worker), or None for the
         built-in campaign. `store`: the progress store, or a function that opens it (then it is read in a
         worker after the first paint, like the pack); default in memory, nothing saved. `clock`:
         seconds, for the replay's timing. `language`: forced language (from `--lang`); None resolves it
         from CAPQUEST_LANG, the saved setting, then the locale. `runner`: how a level is run (the play
-        path by default; tests pass a fake)."""
+        path by default; tests pass a fake). `sign_in`: a served classroom session (`capquest serve`): the
+        first screen asks the student's name and passes it to `sign_in`, which returns the name as kept
+        and the function that opens that student's store, or raises an error with a `reason` and `name`
+        (capquest.errors.StudentNameError) that the screen shows."""
         from capquest.tui.commands import CapQuestCommands
 
         self.COMMANDS = {CapQuestCommands}  # instance-level: the palette holds only the game's commands
@@ -125,6 +130,8 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self._pending_settings: list[tuple[str, Any]] = []  # changed before the store was open
         self._explicit_language = language
         self.start = start
+        self.sign_in = sign_in
+        self.student: str | None = None  # the signed-in student of a served session
         self.pack: Pack | None = None
         self.pack_error: str | None = None
         self._pack_source: PackSource = pack
@@ -341,6 +348,28 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
     # ------------------------------------------------------------------------------ lifecycle
     def on_mount(self) -> None:
         self.set_class(self.ascii_borders, "-ascii")
+        if self.sign_in is not None:
+            from capquest.tui.screens.student_name import StudentNameScreen
+
+            self.push_screen(StudentNameScreen())  # the title comes once the student is known
+            return
+        self._open_title()
+
+    def sign_in_student(self, typed: str) -> str | None:
+        """The name screen's Enter: sign the student in and open the title with their progress, or say
+        (in the current language) why the name was refused."""
+        assert self.sign_in is not None
+        try:
+            self.student, self._store_source = self.sign_in(typed)
+        except StudentNameError as exc:
+            return t(f"serve.name_{exc.reason}", name=exc.name)
+        self.store = None  # the student's own store is opened after the title is painted
+        self.pop_screen()
+        self._open_title()
+        self.notify(t("serve.signed_in", name=self.student), markup=False)
+        return None
+
+    def _open_title(self) -> None:
         from capquest.tui.screens.title import TitleScreen
 
         self.push_screen(TitleScreen())

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from capquest.cli import main
+from capquest.errors import StudentNameError
 from capquest.saves.classroom import (
     SESSION_LOCK,
     ClassFolder,
-    NameRefused,
     class_students,
     student_folder_name,
 )
@@ -38,7 +38,7 @@ from tests.saves.test_saves_export_report import FakeReplay, fake_engine  # noqa
 )
 def test_names_become_one_safe_folder_name(typed: str, folder: str | None) -> None:
     if folder is None:
-        with pytest.raises(NameRefused) as refused:
+        with pytest.raises(StudentNameError) as refused:
             student_folder_name(typed)
         assert refused.value.reason == "empty"
     else:
@@ -48,7 +48,7 @@ def test_names_become_one_safe_folder_name(typed: str, folder: str | None) -> No
 
 @pytest.mark.parametrize("typed", ["CON", "nul", "com1", "Lpt9", "aux.txt"])
 def test_names_the_file_system_reserves_are_refused(typed: str) -> None:
-    with pytest.raises(NameRefused) as refused:
+    with pytest.raises(StudentNameError) as refused:
         student_folder_name(typed)
     assert refused.value.reason == "reserved"
 
@@ -58,7 +58,7 @@ def test_a_live_name_is_refused_and_freed_when_its_session_ends(tmp_path: Path) 
     first = room.sign_in("Alice")
     assert first.home == tmp_path / "class" / "Alice" and (first.home / SESSION_LOCK).is_file()
     for again in ("Alice", "alice", " ALICE "):  # the same student, however the case is typed
-        with pytest.raises(NameRefused) as refused:
+        with pytest.raises(StudentNameError) as refused:
             room.sign_in(again)
         assert refused.value.reason == "in_use"
     other = room.sign_in("Bob")  # another name is not held up
@@ -74,7 +74,7 @@ def test_a_link_planted_in_the_class_folder_is_not_followed(tmp_path: Path) -> N
     outside.mkdir()
     (tmp_path / "class").mkdir()
     (tmp_path / "class" / "mallory").symlink_to(outside)
-    with pytest.raises(NameRefused) as refused:
+    with pytest.raises(StudentNameError) as refused:
         ClassFolder(tmp_path / "class").sign_in("mallory")
     assert refused.value.reason == "reserved"
     assert not (outside / SESSION_LOCK).exists()
