@@ -38,6 +38,7 @@ from typing import Any
 import jinja2
 from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
+from textual_serve.download_manager import DownloadManager
 from textual_serve.server import Server
 
 from capquest.i18n import t
@@ -47,6 +48,8 @@ STATIC = HERE / "static"
 TEMPLATES = HERE / "templates"
 FULL_CLOSE_CODE = 4503  # the websocket's close code for "the class is full": the page shows its message
 QUIT_WAIT_S = 3.0  # a game asked to quit gets this long before it is terminated, then as long again
+SPARE_SIZE = (80, 24)  # a spare game's terminal until a browser takes it
+HOLD_MAX = 256 * 1024  # bytes a spare game's screen may hold before a browser takes it
 
 
 def _textual_serve_static() -> Path:
@@ -69,11 +72,67 @@ def is_loopback(host: str) -> bool:
 class ClassSession(AppService):
     """One student's game: textual-serve's app service, started without a shell in its own process group
     (so a Ctrl-C in the teacher's terminal reaches the server, which closes each game in order), and
-    stopped for sure: asked to quit, then terminated, then killed."""
+    stopped for sure: asked to quit, then terminated, then killed.
 
-    def __init__(self, argv: Sequence[str], **kwargs: Any) -> None:
-        super().__init__(" ".join(argv), **kwargs)
+    A session can be started before any browser asks for it (the server keeps one spare, so a student
+    does not wait for Python and Textual to start): until `attach`, what the game draws is held (its
+    start-up codes matter: mouse reporting, the alternate screen), and `attach` sends it on, then sizes
+    the game to the browser's terminal, which repaints it whole."""
+
+    def __init__(self, argv: Sequence[str], *, download_manager: DownloadManager) -> None:
+        super().__init__(
+            " ".join(argv),
+            write_bytes=self._hold,
+            write_str=self._ignore,
+            close=self._ignore_close,
+            download_manager=download_manager,
+        )
         self.argv = list(argv)
+        self.size: tuple[int, int] = (0, 0)
+        self._held = bytearray()
+        self._attaching = False
+
+    async def _hold(self, data: bytes) -> None:
+        # The first frames carry the terminal modes; later idle frames (a blinking cursor) are repainted
+        # by the resize on attach, so a long-idle spare holds no more than this.
+        if self._attaching or len(self._held) < HOLD_MAX:
+            self._held.extend(data)
+
+    async def _ignore(self, data: str) -> None:
+        pass
+
+    async def _ignore_close(self) -> None:
+        pass
+
+    async def start(self, width: int, height: int) -> None:
+        self.size = (width, height)
+        await super().start(width, height)
+
+    async def attach(self, websocket: web.WebSocketResponse, width: int, height: int) -> None:
+        """Hand the game to a browser: what it drew so far, then its size (a repaint)."""
+        self._attaching = True
+        while self._held:
+            chunk = bytes(self._held)
+            self._held.clear()
+            await websocket.send_bytes(chunk)
+        # No await between the last check and these: nothing drawn meanwhile can be lost or reordered.
+        self.remote_write_bytes = websocket.send_bytes
+        self.remote_write_str = websocket.send_str
+        self.remote_close = websocket.close
+        self._attaching = False
+        if (width, height) == self.size:  # Textual repaints on a change of size only
+            await self.set_terminal_size(width, height + 1)
+        await self.set_terminal_size(width, height)
+        self.size = (width, height)
+
+    @property
+    def alive(self) -> bool:
+        return (
+            self._process is not None
+            and self._process.returncode is None
+            and self._task is not None
+            and not self._task.done()
+        )
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
         environment = self._build_environment(width=width, height=height)
@@ -95,23 +154,22 @@ class ClassSession(AppService):
 
     async def stop(self) -> None:
         process, task = self._process, self._task
+        self._task = None
         if task is not None:
             with contextlib.suppress(Exception):
                 await self._download_manager.cancel_app_downloads(app_service_id=self.app_service_id)
             with contextlib.suppress(Exception):
                 await self.send_meta({"type": "quit"})
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(task), QUIT_WAIT_S)
-            self._task = None
-        if process is None or process.returncode is not None:
-            return
-        for how in (signal.SIGTERM, signal.SIGKILL):
-            _signal_group(process.pid, how)
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(process.wait(), QUIT_WAIT_S)
-                return
-        if task is not None and not task.done():
-            task.cancel()
+        if process is not None:
+            for how in (None, signal.SIGTERM, signal.SIGKILL):
+                if how is not None:
+                    _signal_group(process.pid, how)
+                with contextlib.suppress(asyncio.TimeoutError):
+                    await asyncio.wait_for(process.wait(), QUIT_WAIT_S)
+                    break
+        if task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(task, QUIT_WAIT_S)  # its output read to the end
 
 
 def _signal_group(pid: int, how: signal.Signals) -> None:
@@ -157,6 +215,9 @@ class ClassroomServer(Server):
         self.class_dir = class_dir
         self.out = out if out is not None else sys.stdout
         self.sessions: set[ClassSession] = set()
+        self._spare: ClassSession | None = None
+        self._spare_task: asyncio.Future[None] | None = None
+        self._stopping = False
         self.url = ""  # what students open, known once listening
         self._stop = asyncio.Event()
         self._templates = jinja2.Environment(
@@ -241,25 +302,42 @@ class ClassroomServer(Server):
             return websocket
         width = _int(request.query.get("width"), 80)
         height = _int(request.query.get("height"), 24)
-        session = ClassSession(
-            self.argv,
-            write_bytes=websocket.send_bytes,
-            write_str=websocket.send_str,
-            close=websocket.close,
-            download_manager=self.download_manager,
-        )
+        session, starting = self._spare, self._spare_task
+        self._spare = self._spare_task = None
+        if session is None:
+            session = ClassSession(self.argv, download_manager=self.download_manager)
         self.sessions.add(session)
         try:
-            await session.start(width, height)
+            if starting is not None:
+                with contextlib.suppress(Exception):
+                    await starting
+            else:
+                await session.start(*SPARE_SIZE)
+            if not session.alive:  # a spare that died while it waited: start another
+                await session.stop()
+                self.sessions.discard(session)
+                session = ClassSession(self.argv, download_manager=self.download_manager)
+                self.sessions.add(session)
+                await session.start(*SPARE_SIZE)
+            self._keep_spare()
+            await session.attach(websocket, width, height)
             await self._relay(websocket, session)
         except asyncio.CancelledError:
             pass
         finally:
             await session.stop()
             self.sessions.discard(session)
+            self._keep_spare()
             with contextlib.suppress(Exception):
                 await websocket.close()
         return websocket
+
+    # A game started before it is asked for: a student meets the name screen at once instead of waiting
+    # for Python and Textual to start. One spare at a time, none when the class is full.
+    def _keep_spare(self) -> None:
+        if self._spare is None and not self._stopping and not self.full:
+            spare = self._spare = ClassSession(self.argv, download_manager=self.download_manager)
+            self._spare_task = asyncio.ensure_future(spare.start(*SPARE_SIZE))
 
     async def _relay(self, websocket: web.WebSocketResponse, session: ClassSession) -> None:
         """The browser's keys, size and focus to the game (textual-serve's protocol); a malformed message
@@ -289,7 +367,14 @@ class ClassroomServer(Server):
         self._stop.set()
 
     async def stop_sessions(self) -> None:
-        """Close every game (each asked to quit, then terminated, then killed)."""
+        """Close every game (each asked to quit, then terminated, then killed), the spare too."""
+        self._stopping = True
+        if self._spare_task is not None:
+            with contextlib.suppress(Exception):
+                await self._spare_task
+        spare, self._spare = self._spare, None
+        if spare is not None:
+            await spare.stop()
         sessions = list(self.sessions)
         if sessions:
             print(t("serve.stopping", self.language, count=len(sessions)), file=self.out, flush=True)
@@ -322,6 +407,7 @@ class ClassroomServer(Server):
             self.url = self.given_public_url or _local_url(self.host, port)
             self.public_url = self.url.rstrip("/")
             self.announce()
+            self._keep_spare()
             await self._stop.wait()
         finally:
             await self.stop_sessions()
