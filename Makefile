@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: play test lint bench clean
+.PHONY: play serve test lint bench clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "capquest needs Python 3.11 or newer")'
@@ -15,6 +15,11 @@ $(STAMP): pyproject.toml
 
 play: $(STAMP)
 	@$(BIN)/capquest
+
+# The campaign in web browsers, on this computer only (loopback); the README says how to open it to a
+# class. SERVE_ARGS adds options: make serve SERVE_ARGS="--max-sessions 30".
+serve: $(STAMP)
+	@$(BIN)/capquest serve $(SERVE_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m ruff check capquest tests benchmarks

@@ -397,10 +397,10 @@ class ClassroomServer(Server):
         for how in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.add_signal_handler(how, self.request_exit)
-        runner = web.AppRunner(self.make_app(), handle_signals=False, access_log=None)
+        runner = web.AppRunner(self.make_app(), handle_signals=False, access_log=None, shutdown_timeout=2.0)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port, shutdown_timeout=2.0)
+            site = web.TCPSite(runner, self.host, self.port)
             await site.start()
             sockets = getattr(site._server, "sockets", None) or ()  # the port chosen when asked for 0
             port = sockets[0].getsockname()[1] if sockets else self.port
