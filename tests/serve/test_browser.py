@@ -141,6 +141,11 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
     chromium = _browser()
     from playwright.sync_api import sync_playwright
 
+    started = time.monotonic()
+
+    def phase(name: str) -> None:  # where the time goes, for whoever reads the captured output
+        print(f"{time.monotonic() - started:6.2f} s  {name}")
+
     url, class_dir = classroom["url"], classroom["class_dir"]
     origin = url.rstrip("/")
     requests: list[str] = []
@@ -160,6 +165,7 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
             page.click("#terminal")  # the terminal takes the keyboard
             return screen
 
+        phase("browser started")
         alice = open_tab()
         alice.page.keyboard.type("Alice")
         alice.keys("Enter")
@@ -167,6 +173,7 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
         alice.page.wait_for_timeout(300)  # the rest of the frame (footer)
         alice.page.screenshot(path=str(screenshot))
         print(f"screenshot of the served title screen: {screenshot}")
+        phase("Alice signed in")
         alice.keys("Enter")  # New game: the campaign map, level 1 highlighted
         alice.wait_for("tries: 0")
         alice.keys("Enter")  # level 1
@@ -176,11 +183,13 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
         alice.keys("Enter")  # skip the replay: the results
         alice.wait_for("Next level")
 
+        phase("Alice has her results")
         bob = open_tab()
         bob.page.keyboard.type("Bob")
         bob.keys("Enter")
         bob.wait_for("New game")
 
+        phase("Bob signed in")
         again = open_tab()  # a second tab with a live name
         again.page.keyboard.type(" alice ")
         again.keys("Enter")
@@ -192,6 +201,7 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
         assert response is not None and response.status == 503
         assert "The class is full" in full.content()
 
+        phase("live name refused, class full")
         # Ctrl-C stops the server and every game with it, the tabs still open.
         server = classroom["server"]
         server.send_signal(signal.SIGINT)
@@ -202,6 +212,7 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
         assert not _games(class_dir)
         browser.close()
 
+    phase("server and games stopped")
     # The run is recorded in Alice's folder, Bob's progress is his own.
     assert sorted(p.name for p in class_dir.iterdir()) == ["Alice", "Bob"]
     out_csv = classroom["tmp"] / "class.csv"
@@ -220,6 +231,7 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
     ]
     assert "Runs that do not reproduce: 0" in report.stdout
 
+    phase("report read")
     # Everything the browser asked for came from the server.
     assert requests
     strangers = [
