@@ -15,13 +15,12 @@ process ends, however it ends, so a crashed session never keeps a name taken.
 
 from __future__ import annotations
 
-import os
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from capquest.errors import StudentNameError
 from capquest.saves import paths
@@ -51,42 +50,23 @@ def student_folder_name(typed: str) -> str:
     return kept
 
 
-def _try_lock(fd: int) -> bool:
-    """Take an exclusive lock on `fd` without waiting; False when another session holds it."""
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)  # type: ignore[attr-defined]
-        except OSError:
-            return False
-        return True
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
-
-
 @dataclass
 class StudentSession:
     """A signed-in student: their name, their progress folder, and the lock that marks the name live."""
 
     name: str
     home: Path
-    _fd: int | None = field(default=None, repr=False)
+    _lock: Any = field(default=None, repr=False)  # a held filelock.FileLock
 
     @property
     def active(self) -> bool:
-        return self._fd is not None
+        return self._lock is not None
 
     def close(self) -> None:
         """Free the name (the process ending frees it too)."""
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
 
 class ClassFolder:
@@ -111,21 +91,23 @@ class ClassFolder:
     def sign_in(self, typed: str) -> StudentSession:
         """The typed name's session, its folder created and its lock taken. Raises StudentNameError: "empty",
         "reserved", "in_use" (a live session has it), "unavailable" (the folder cannot be written)."""
+        from filelock import FileLock, Timeout
+
         name = student_folder_name(typed)
         home = self.folder_for(name)
         try:
             home.mkdir(parents=True, exist_ok=True)
             if home.resolve().parent != self.root.resolve():  # a link planted in the class folder
                 raise StudentNameError("reserved", name)
-            fd = os.open(home / SESSION_LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+            lock = FileLock(home / SESSION_LOCK)
+            lock.acquire(timeout=0)  # flock on POSIX, msvcrt on Windows: the OS frees it with the process
         except StudentNameError:
             raise
-        except OSError:
+        except Timeout:
+            raise StudentNameError("in_use", home.name) from None
+        except (OSError, NotImplementedError):
             raise StudentNameError("unavailable", name) from None
-        if not _try_lock(fd):
-            os.close(fd)
-            raise StudentNameError("in_use", home.name)
-        return StudentSession(home.name, home, fd)
+        return StudentSession(home.name, home, lock)
 
     def students(self) -> list[Path]:
         """Each student's progress file, by folder name (folders without one are not students yet)."""
