@@ -108,6 +108,13 @@ class ClassSession(AppService):
         self.size = (width, height)
         await super().start(width, height)
 
+    async def run(self) -> None:
+        await super().run()
+        # The game ended (quit, or crashed): close the tab's connection, so the page says so and offers
+        # to play again, rather than showing a screen that no longer answers.
+        with contextlib.suppress(Exception):
+            await self.remote_close()
+
     async def attach(self, websocket: web.WebSocketResponse, width: int, height: int) -> None:
         """Hand the game to a browser: what it drew so far, then its size (a repaint)."""
         self._attaching = True

@@ -192,3 +192,20 @@ def test_a_port_in_use_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture
         code = main(["--lang", "en", "serve", "--port", str(port), "--class-dir", str(tmp_path)])
     assert code == 2
     assert f"cannot listen on 127.0.0.1:{port}" in capsys.readouterr().err
+
+
+def test_a_game_that_ends_closes_its_tab() -> None:
+    # A game that crashes right after starting: the tab's websocket is closed (the page then offers to
+    # play again) instead of showing a screen that no longer answers.
+    server = ClassroomServer(
+        [sys.executable, "-c", "print('__GANGLION__', flush=True); raise SystemExit(3)"], language="en"
+    )
+
+    async def body(client: TestClient) -> Any:
+        tab = await client.ws_connect("/ws?width=80&height=24")
+        message = await asyncio.wait_for(tab.receive(), 10)
+        while message.type == WSMsgType.BINARY:
+            message = await asyncio.wait_for(tab.receive(), 10)
+        return message.type
+
+    assert _with_client(server, body) in (WSMsgType.CLOSE, WSMsgType.CLOSED)
