@@ -26,7 +26,7 @@ import contextlib
 import ipaddress
 import json
 import os
-import secrets
+import re
 import signal
 import socket
 import sys
@@ -249,7 +249,7 @@ class ClassroomServer(Server):
     def full(self) -> bool:
         return self.max_sessions is not None and len(self.sessions) >= self.max_sessions
 
-    def _websocket_url(self, request: web.Request) -> str:
+    def _websocket_url(self) -> str:
         """The websocket address from `--public-url`; empty when the page should use its own address."""
         if not self.given_public_url:
             return ""
@@ -257,21 +257,27 @@ class ClassroomServer(Server):
         return f"{'wss' if scheme == 'https' else 'ws'}://{rest}/ws"
 
     def _page(self, template: str, request: web.Request, status: int = 200, **context: Any) -> web.Response:
-        nonce = secrets.token_urlsafe(16)
-        websocket_url = self._websocket_url(request)
+        websocket_url = self._websocket_url()
         # The page may talk to this server only; the websocket's origin is spelled out for browsers
-        # whose 'self' does not cover ws: yet.
+        # whose 'self' does not cover ws: yet (the Host header only if it is a plain host[:port]).
+        host = (
+            request.host
+            if re.fullmatch(r"[A-Za-z0-9.\-]+(:\d+)?|\[[0-9A-Fa-f:.]+\](:\d+)?", request.host)
+            else ""
+        )
         ws_origin = (
-            websocket_url.rsplit("/", 1)[0] if websocket_url else f"ws://{request.host} wss://{request.host}"
+            websocket_url.rsplit("/", 1)[0]
+            if websocket_url
+            else (f"ws://{host} wss://{host}" if host else "")
         )
         policy = "; ".join(
             (
                 "default-src 'self'",
-                f"script-src 'self' 'nonce-{nonce}'",
+                "script-src 'self'",  # no inline script: the page's own is /static/classroom.js
                 "style-src 'self' 'unsafe-inline'",  # the terminal sets its own styles
                 "img-src 'self' data:",
                 "font-src 'self'",
-                f"connect-src 'self' {ws_origin}",
+                f"connect-src 'self' {ws_origin}".rstrip(),
                 "base-uri 'none'",
                 "form-action 'none'",
                 "frame-ancestors 'none'",
@@ -280,7 +286,6 @@ class ClassroomServer(Server):
         lang = self.language
         text = self._templates.get_template(template).render(
             lang=lang,
-            nonce=nonce,
             websocket_url=websocket_url,
             full_close_code=FULL_CLOSE_CODE,
             font_size=16,
