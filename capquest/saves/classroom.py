@@ -30,19 +30,20 @@ if TYPE_CHECKING:
 
 SESSION_LOCK = "session.lock"
 NAME_MAX = 40  # characters of a student's folder name
-# Names Windows refuses as file names, whatever the extension, and the two that mean "here" and "up".
+# Names Windows refuses as file names, whatever the extension ("." and ".." lose their dots anyway).
 _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(10)), *(f"lpt{i}" for i in range(10))}
 
 
 def student_folder_name(typed: str) -> str:
-    """The folder name for a typed name: letters (any script), digits, '-', '_' and '.' kept, spaces
+    """The folder name for a typed name: letters (any script, with their marks), digits, '-', '_' and '.' kept, spaces
     become '-', anything else dropped, no leading dot or dash, at most NAME_MAX characters.
     Raises StudentNameError("empty") when nothing is left, ("reserved") for a name the file system reserves."""
     text = unicodedata.normalize("NFC", typed or "")
     text = re.sub(r"\s+", "-", text.strip())
-    kept = "".join(ch for ch in text if ch.isalnum() or ch in "-_.")
+    # Marks too (category M): many scripts write a syllable as a letter plus a combining vowel sign.
+    kept = "".join(ch for ch in text if ch.isalnum() or ch in "-_." or unicodedata.category(ch)[0] == "M")
     kept = re.sub(r"-{2,}", "-", kept).lstrip(".-")[:NAME_MAX].rstrip(".-")  # Windows drops a trailing dot
-    if not kept:
+    if not any(ch.isalnum() for ch in kept):  # a name needs a letter or digit ("-", "_", a lone mark: no)
         raise StudentNameError("empty", typed)
     stem = kept.split(".", 1)[0].casefold()
     if stem in _DEVICE_NAMES:

@@ -26,10 +26,13 @@ from tests.saves.test_saves_export_report import FakeReplay, fake_engine  # noqa
         ("Alice", "Alice"),
         ("  Kim  Min-jun ", "Kim-Min-jun"),
         ("박지훈", "박지훈"),
+        ("प्रिया", "प्रिया"),  # a letter and its combining vowel sign stay together
         ("../../etc/passwd", "etcpasswd"),
         ("..", None),
         ("/", None),
         ("   ", None),
+        ("_-_", None),
+        ("\u0301", None),
         ("\x1b[31mred", "31mred"),
         ("a/b\\c:d*e?f", "abcdef"),
         (".hidden", "hidden"),
