@@ -3,8 +3,9 @@ Python package through its executable path; no browser is downloaded).
 
 One class, three tabs: Alice signs in, starts level 1, plays a card and reaches the results; Bob signs in
 beside her with progress of his own; a third tab typing "alice" while Alice plays is refused; a fourth
-finds the class full. Then the run is in Alice's folder, `capquest report` on the class folder shows it
-reproduced, every request the browser made went to the server, and after SIGINT no game process is left.
+finds the class full; SIGINT, the tabs still open, leaves no game running. Then the run is in Alice's
+folder, `capquest report` on the class folder shows it reproduced, and every request the browser made
+went to the server.
 
 What the browser shows is read from the websocket: the game's frames, less their escape codes (the
 terminal draws on a canvas, so the page itself holds no text). Skipped when Chromium or Playwright is
@@ -27,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from capquest.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
 ESCAPE = re.compile(rb"\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-Z\\-_])")
@@ -137,14 +140,14 @@ def _games(class_dir: Path) -> list[int]:
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads /proc to find the game processes")
-def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
+def test_a_class_in_the_browser(classroom: dict[str, Any], capsys: pytest.CaptureFixture[str]) -> None:
     chromium = _browser()
     from playwright.sync_api import sync_playwright
 
     started = time.monotonic()
 
-    def phase(name: str) -> None:  # where the time goes, for whoever reads the captured output
-        print(f"{time.monotonic() - started:6.2f} s  {name}")
+    def phase(name: str) -> None:  # where the time goes (on stderr: the report's output is read)
+        print(f"{time.monotonic() - started:6.2f} s  {name}", file=sys.stderr)
 
     url, class_dir = classroom["url"], classroom["class_dir"]
     origin = url.rstrip("/")
@@ -172,7 +175,7 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
         alice.wait_for("Hello, Alice")  # the title, greeting the student
         alice.page.wait_for_timeout(300)  # the rest of the frame (footer)
         alice.page.screenshot(path=str(screenshot))
-        print(f"screenshot of the served title screen: {screenshot}")
+        print(f"screenshot of the served title screen: {screenshot}", file=sys.stderr)
         phase("Alice signed in")
         alice.keys("Enter")  # New game: the campaign map, level 1 highlighted
         alice.wait_for("tries: 0")
@@ -216,20 +219,15 @@ def test_a_class_in_the_browser(classroom: dict[str, Any]) -> None:
     # The run is recorded in Alice's folder, Bob's progress is his own.
     assert sorted(p.name for p in class_dir.iterdir()) == ["Alice", "Bob"]
     out_csv = classroom["tmp"] / "class.csv"
-    report = subprocess.run(
-        [sys.executable, "-m", "capquest", "report", str(class_dir), "--csv", str(out_csv), "--lang", "en"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        timeout=60,
-    )
-    assert report.returncode == 0, report.stdout + report.stderr
+    capsys.readouterr()
+    assert main(["report", str(class_dir), "--csv", str(out_csv), "--lang", "en"]) == 0
+    report = capsys.readouterr().out
     with open(out_csv, encoding="utf-8-sig") as f:
         rows = list(csv.DictReader(f))
     assert [(r["student"], r["level"], r["attempts"], r["check"]) for r in rows] == [
         ("Alice", "ordinary-night", "1", "reproduced")
     ]
-    assert "Runs that do not reproduce: 0" in report.stdout
+    assert "Runs that do not reproduce: 0" in report
 
     phase("report read")
     # Everything the browser asked for came from the server.
