@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 
-def _sign_in(class_dir: Path) -> Callable[[str], tuple[str, Callable[[], Any]]]:
+def class_sign_in(class_dir: Path) -> Callable[[str], tuple[str, Callable[[], Any]]]:
+    """The app's `sign_in` for a class folder: a typed name -> (the name as kept, the function that opens
+    that student's progress store); raises StudentNameError for a name that cannot be used."""
     from capquest.saves.classroom import ClassFolder
 
     room = ClassFolder(class_dir)
@@ -36,7 +38,8 @@ def _sign_in(class_dir: Path) -> Callable[[str], tuple[str, Callable[[], Any]]]:
     return sign_in
 
 
-def _pack_loader(folder: str | None) -> Callable[[], Any] | None:
+def pack_loader(folder: str | None) -> Callable[[], Any] | None:
+    """The app's pack source: a loader of the served pack's folder, or None for the built-in campaign."""
     if not folder:
         return None  # the built-in campaign
 
@@ -58,9 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from capquest.tui.app import CapQuestApp
 
     app = CapQuestApp(
-        pack=_pack_loader(args.pack),
+        pack=pack_loader(args.pack),
         language=args.lang,  # None: the student's saved setting, then CAPQUEST_LANG or the locale
-        sign_in=_sign_in(Path(args.class_dir)),
+        sign_in=class_sign_in(Path(args.class_dir)),
     )  # type: ignore[arg-type]
     app.run()
     return int(app.return_code or 0)

@@ -214,12 +214,12 @@ def test_a_game_that_ends_closes_its_tab() -> None:
 def test_each_game_is_the_teachers_command_and_opens_the_served_pack(tmp_path: Path) -> None:
     from capquest.cli.serve import session_command
     from capquest.packs import builtin_pack
-    from capquest.serve.session import _pack_loader
+    from capquest.serve.session import pack_loader
 
     folder = builtin_pack().path
     command = session_command(tmp_path / "class", folder, "ko")
     assert command[:3] == [sys.executable, "-m", "capquest.serve.session"]
     assert command[3:] == ["--class-dir", str(tmp_path / "class"), "--pack", str(folder), "--lang", "ko"]
-    loader = _pack_loader(command[6])
+    loader = pack_loader(command[6])
     assert loader is not None and loader().manifest.id == builtin_pack().manifest.id
-    assert _pack_loader(None) is None  # no --pack: the built-in campaign
+    assert pack_loader(None) is None  # no --pack: the built-in campaign

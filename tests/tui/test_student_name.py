@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from capquest.saves.classroom import ClassFolder
-from capquest.serve.session import _sign_in
+from capquest.serve.session import class_sign_in
 from capquest.tui.app import CapQuestApp
 
 
@@ -27,7 +27,7 @@ async def test_names_are_refused_with_a_reason_then_the_title_opens_on_the_stude
 ) -> None:
     class_dir = tmp_path / "class"
     live = ClassFolder(class_dir).sign_in("Kim")  # another tab holds this name
-    app = CapQuestApp(pack=fake_pack(), language="en", sign_in=_sign_in(class_dir))
+    app = CapQuestApp(pack=fake_pack(), language="en", sign_in=class_sign_in(class_dir))
     app.animation_level = "none"
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -57,7 +57,7 @@ async def test_names_are_refused_with_a_reason_then_the_title_opens_on_the_stude
 
 
 async def test_the_name_screen_speaks_korean(tmp_path: Path, fake_pack) -> None:
-    app = CapQuestApp(pack=fake_pack(), language="ko", sign_in=_sign_in(tmp_path / "class"))
+    app = CapQuestApp(pack=fake_pack(), language="ko", sign_in=class_sign_in(tmp_path / "class"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await _type(pilot, "con")
