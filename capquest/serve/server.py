@@ -34,6 +34,7 @@ from collections.abc import Sequence
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jinja2
 from aiohttp import WSMsgType, web
@@ -303,7 +304,21 @@ class ClassroomServer(Server):
             return self._page("full.html", request, status=503, max=self.max_sessions)
         return self._page("index.html", request, max=self.max_sessions or 0)
 
-    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+    def _same_origin(self, request: web.Request) -> bool:
+        """A websocket opened by this server's own page: browsers let any site's page open a websocket to
+        any address (a student's other tab could start games and type names), but they always say which
+        page asked, in the Origin header."""
+        origin = request.headers.get("Origin")
+        if origin is None:
+            return True  # not a browser: it could send any Origin anyway
+        allowed = {request.host}
+        if self.given_public_url:
+            allowed.add(urlsplit(self.given_public_url).netloc)
+        return urlsplit(origin).netloc in allowed
+
+    async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        if not self._same_origin(request):
+            return web.Response(status=403, text="this game is served to its own page only")
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
         if self.full:  # the last place went between this tab's page and its connection

@@ -223,3 +223,19 @@ def test_each_game_is_the_teachers_command_and_opens_the_served_pack(tmp_path: P
     loader = pack_loader(command[6])
     assert loader is not None and loader().manifest.id == builtin_pack().manifest.id
     assert pack_loader(None) is None  # no --pack: the built-in campaign
+
+
+def test_another_sites_page_cannot_open_a_game() -> None:
+    server = ClassroomServer(FAKE_GAME, public_url="https://class.example.org")
+
+    async def body(client: TestClient) -> tuple[int, int, int]:
+        refused = await client.get("/ws", headers={"Origin": "http://evil.example", "Upgrade": "websocket"})
+        own = await client.ws_connect("/ws", headers={"Origin": f"http://{client.host}:{client.port}"})
+        public = await client.ws_connect("/ws", headers={"Origin": "https://class.example.org"})
+        codes = (refused.status, own.closed, public.closed)
+        await own.close()
+        await public.close()
+        return codes  # type: ignore[return-value]
+
+    status, own_closed, public_closed = _with_client(server, body)
+    assert status == 403 and not own_closed and not public_closed
