@@ -43,6 +43,11 @@ def test_wheel_ships_the_levels_and_the_template(tmp_path):
         assert "capquest/_levels/campaign/pack.toml" in names
     for file in (REPO / "capquest" / "packs" / "template").glob("*.toml"):
         assert f"capquest/packs/template/{file.name}" in names
+    # capquest serve's own page and static files, and every screen's stylesheet, ship too.
+    for folder in ("serve/templates", "serve/static", "tui/screens"):
+        for file in (REPO / "capquest" / folder).iterdir():
+            if file.suffix in (".html", ".css", ".js", ".tcss"):
+                assert f"capquest/{folder}/{file.name}" in names, file
 
     # Unpacked as an installed package would be: builtin_levels_dir() finds the levels inside it.
     site = tmp_path / "site"
