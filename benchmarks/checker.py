@@ -20,9 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from capquest.checker.linear import check_linear
 from capquest.checker.reference_store import reference_history
 from capquest.checker.report import check
+from capquest.checker.sweeps import check_linear
 from capquest.history import History
 
 BUDGET_OPS_PER_S = 500_000

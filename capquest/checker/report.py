@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capquest.checker.anomaly import ANOMALY_KINDS, Anomaly, KeyVerdict
-from capquest.checker.linear import check_linear, partition_by_key, sort_anomalies
 from capquest.checker.linearizability import DEFAULT_BUDGET, check_key
+from capquest.checker.sweeps import check_linear, partition_by_key, sort_anomalies
 from capquest.history import History, key_kinds
 
 

@@ -1,4 +1,5 @@
-"""The linear-time checks: oversold units, stale reads, read-your-writes, monotonic reads, lost updates.
+"""The sweeps (linear-time after one sort): oversold units, stale reads, read-your-writes, monotonic
+reads, lost updates. Not the linearizability check (that is `checker.linearizability`).
 
 Each is a sweep over one key's operations in time order (per-key partitioning first): the acknowledged
 updates of a key are sorted by completion once, with running totals (sold units, increments) or a running
