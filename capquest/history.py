@@ -37,8 +37,9 @@ Kinds (`f`) and their fields:
            order was cancelled because the stock was not there.
 
 Definitions the engine and the checker both count (see ../shared/domain.md):
+- Real-time order: a precedes b when a.complete < b.invoke; at a tie they overlap.
 - The *sold* state of a stock key at time t: initial − Σ qty of "order" ops with outcome ok and
-  complete ≤ t, floored at 0 for display. A read of a stock key is **stale** when it returns more than
+  complete < t, floored at 0 for display. A read of a stock key is **stale** when it returns more than
   the sold state at its `invoke` (a decrement acknowledged before the read began is not reflected).
   An order's check is a read too: an order whose `seen` is more than the sold state at its `invoke`
   counts as a stale read.

@@ -223,7 +223,7 @@ def check_stock(
         if seen is None:
             template = "oversold_blind"
         else:
-            k = bisect_right(completes, o["invoke"])
+            k = bisect_left(completes, o["invoke"])  # completed strictly before it began
             remaining = max(0, initial - sold[k])
             writer = orders[k - 1] if k else None
             facts["seen"] = seen
@@ -254,7 +254,7 @@ def check_stock(
     # Stale reads: reads, and orders' checks, that saw more stock than the sold state at their invoke.
     for group, field, template in ((reads, "value", "stale_stock"), (checks, "seen", "stale_check")):
         for r in group:
-            k = bisect_right(completes, r["invoke"])
+            k = bisect_left(completes, r["invoke"])  # a.complete < b.invoke: a tie overlaps
             expected = initial - sold[k]
             value = r["value"] if field == "value" else r["seen"]
             assert value is not None  # checks are the orders that saw a stock level
