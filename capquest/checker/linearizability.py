@@ -29,6 +29,7 @@ invocation -- except an order refused as out of stock, which did not):
 from __future__ import annotations
 
 import heapq
+import math
 import random
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -38,7 +39,9 @@ from typing import Any, Literal
 from capquest.checker.anomaly import Anomaly, KeyVerdict
 from capquest.history import Op
 
-NEVER = 1 << 62
+# "Completes after everything" (an operation whose success is unknown). Infinity, not a big int:
+# times in a valid file have no upper bound, and no int reaches it (it was 2^62).
+NEVER = math.inf
 DEFAULT_BUDGET = 20_000  # search states per key before answering "unknown"
 
 # Operation codes of the sequential specifications.

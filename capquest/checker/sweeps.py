@@ -14,6 +14,7 @@ never called older than another.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
@@ -24,7 +25,9 @@ from typing import Any
 from capquest.checker.anomaly import Anomaly
 from capquest.history import History, Op, data_kind
 
-NEVER = 1 << 62  # "completes after everything": the effect time of a write whose success is unknown
+# "Completes after everything": the effect time of an operation whose success is unknown. Infinity, not
+# a big int: times in a valid file have no upper bound, and no int reaches it (it was 2^62).
+NEVER = math.inf
 BEFORE_ALL = -1  # the initial value's write: completed before every operation
 
 _by_complete = itemgetter("complete", "id")
