@@ -18,9 +18,11 @@ keys are checked one by one. Per key, the cheapest sufficient method is used:
   different sets colliding has a probability around 2^-64 per pair.
 
 Sequential specifications (a failed operation may or may not have taken effect, at any time after its
-invocation -- except an order refused as out of stock, which did not):
-- register: write v sets the value; read returns it.
-- counter: incr d adds d; read returns the value.
+invocation -- except an order refused as out of stock and a cas failed by "mismatch", which did not):
+- register: write v sets the value; read returns it; append v concatenates v (a string register) or adds
+  the element v (a list register; null is the empty list); cas (e, v) sets v if the value is e -- and a
+  cas that failed by "mismatch" is a read that saw a value other than e.
+- counter: incr d adds d; set v sets it; read returns the value.
 - stock: an order of q takes q units if at least q remain, else it is refused; read returns the stock;
   a cancel changes nothing (the order was cancelled because the stock was not there). An order's `seen`
   (its separate check read) is not part of the atomic step.
@@ -42,10 +44,23 @@ from capquest.history import Op
 # "Completes after everything" (an operation whose success is unknown). Infinity, not a big int:
 # times in a valid file have no upper bound, and no int reaches it (it was 2^62).
 NEVER = math.inf
-DEFAULT_BUDGET = 20_000  # search states per key before answering "unknown"
+DEFAULT_BUDGET = 20_000  # the old fixed budget; `budget_for` grows it with a key's size
+
+
+def budget_for(ops: int) -> int:
+    """Search states a key of `ops` operations may explore before it is "unknown": 200,000 at least
+    (the fixed 20,000 gave up on Jepsen etcd histories of 61-69 operations that 200,000 decide in well
+    under a second), growing with the key so a long key is not starved, capped to stay within seconds."""
+    return min(5_000_000, max(200_000, 2_000 * ops))
+
 
 # Operation codes of the sequential specifications.
-READ, SET, ADD, TAKE, REFUSE = range(5)
+READ, SET, ADD, TAKE, REFUSE, APPEND, CAS, CAS_FAILED = range(8)
+
+
+def frozen(value: Any) -> Any:
+    """A value as the search keeps it: a list (an append register's value) as a tuple, so states hash."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)
@@ -96,13 +111,13 @@ def _is_refusal(op: Op) -> bool:
     return op["f"] == "order" and op["outcome"] == "fail" and op["error"] == "out_of_stock"
 
 
-def _done(op: Op) -> int:
+def _done(op: Op) -> float:
     """When `op` completed; one never answered may take effect at any time after its invocation: NEVER."""
     complete = op["complete"]
     return NEVER if complete is None else complete
 
 
-def _entry(op: Op, data: str) -> tuple[int, int, bool, int, Any] | None:
+def _entry(op: Op, data: str) -> tuple[int, float, bool, int, Any] | None:
     """(invoke, complete, required, code, argument) of an op for the search; None when it has no effect
     and no observation (a failed read, a cancel)."""
     f = op["f"]
@@ -110,17 +125,23 @@ def _entry(op: Op, data: str) -> tuple[int, int, bool, int, Any] | None:
     if f == "read":
         if not ok:
             return None
-        return (op["invoke"], _done(op), True, READ, op["value"])
+        return (op["invoke"], _done(op), True, READ, frozen(op["value"]))
     if f == "cancel":
         return None
     if f == "order" and _is_refusal(op):
         return (op["invoke"], _done(op), True, REFUSE, op["qty"])
+    if f == "cas" and not ok and op["error"] == "mismatch":
+        return (op["invoke"], _done(op), True, CAS_FAILED, op["expected"])
     if ok:
         complete = _done(op)
     else:
         complete = NEVER  # may have taken effect, at any time after its invocation
-    if f == "write":
+    if f in ("write", "set"):
         return (op["invoke"], complete, ok, SET, op["value"])
+    if f == "append":
+        return (op["invoke"], complete, ok, APPEND, op["value"])
+    if f == "cas":
+        return (op["invoke"], complete, ok, CAS, (op["expected"], op["value"]))
     if f == "incr":
         return (op["invoke"], complete, ok, ADD, op["value"])
     return (op["invoke"], complete, ok, TAKE, op["qty"])
@@ -132,7 +153,7 @@ def search(
 ) -> tuple[str, int, tuple[Op, ...]]:
     """Wing-Gong-Lowe search. Returns (verdict, states explored, witness ops)."""
     items: list[Op] = []
-    entries: list[tuple[int, int, bool, int, Any]] = []
+    entries: list[tuple[int, float, bool, int, Any]] = []
     for op in ops:
         e = _entry(op, data)
         if e is not None:
@@ -194,8 +215,14 @@ def search(
                 ok, new_state = True, state + arg
             elif code == TAKE:
                 ok, new_state = state >= arg, state - arg
-            else:  # REFUSE
+            elif code == REFUSE:
                 ok, new_state = state < arg, state
+            elif code == APPEND:
+                ok, new_state = True, appended(state, arg)
+            elif code == CAS:
+                ok, new_state = state == arg[0], arg[1]
+            else:  # CAS_FAILED: a read that saw something else
+                ok, new_state = state != arg, state
             if ok:
                 new_hash = lin_hash ^ zobrist[i]
                 memo = (new_hash, new_state)
@@ -232,7 +259,15 @@ def search(
     return "ok", states, ()
 
 
-def _witness(items: list[Op], entries: list[tuple[int, int, bool, int, Any]], stuck: int) -> tuple[Op, ...]:
+def appended(state: Any, element: Any) -> Any:
+    """An append register after appending `element`: a string concatenates, anything else is a tuple
+    (null is the empty list)."""
+    if isinstance(state, str):
+        return state + element
+    return (*(state or ()), element)
+
+
+def _witness(items: list[Op], entries: list[tuple[int, float, bool, int, Any]], stuck: int) -> tuple[Op, ...]:
     """The operation the search could not place, and up to 9 operations overlapping it in time."""
     inv, comp = entries[stuck][0], entries[stuck][1]
     around = [items[j] for j, e in enumerate(entries) if j != stuck and e[0] <= comp and e[1] >= inv]
@@ -254,9 +289,9 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
     for op in ops:
         if op["f"] != "read" or op["outcome"] != "ok":
             continue
-        value = op["value"]
+        value = frozen(op["value"])  # a list read of a plain register: hashable, and wrong
         w = writes.get(value)
-        if w is None and value != initial:
+        if w is None and value != frozen(initial):
             return _violation(key, "register", "read-mapping", n, [op], "lin_unknown_value", {"value": value})
         if w is not None and _done(op) < w["invoke"]:
             return _violation(
@@ -286,6 +321,7 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
             forward.append((f, s, f_op, s_op))
         else:
             backward.append((s, f, s_op, f_op))
+    initial = frozen(initial)
     initial_reads = clusters.get(initial) if initial not in writes else None
     if initial_reads:
         s_op = max(initial_reads, key=lambda op: op["invoke"])
@@ -521,21 +557,112 @@ def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
     return True
 
 
+# ------------------------------------------------------------------------------------------ append order
+def append_order(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult | None:
+    """Exact check for a list register changed only by appends of unique elements (and read whole);
+    None when it is not one (the caller searches).
+
+    Every read is then a prefix of one sequence of elements, so the order of the appends is known: the
+    longest read's elements in its order, then the acknowledged appends no read saw (in any order: none
+    was observed). The k-th append's instant must come after every read that saw fewer than k elements
+    began, and before every read that saw k or more ended; placing each as early as possible (after the
+    previous one, and inside its own interval) finds an order whenever one exists. O(n log n)."""
+    if isinstance(initial, str) or initial not in (None, []):
+        return None
+    appends: dict[Any, Op] = {}
+    reads: list[tuple[Op, tuple[Any, ...]]] = []
+    for op in ops:
+        f = op["f"]
+        if f == "append":
+            if op["value"] in appends:
+                return None
+            appends[op["value"]] = op
+        elif f == "read":
+            if op["outcome"] == "ok":
+                value = op["value"]
+                if value is not None and not isinstance(value, list):
+                    return None  # a string (or number) read of a list register: the search says why
+                reads.append((op, tuple(value or ())))
+        else:
+            return None
+    longest: tuple[Any, ...] = max((v for _, v in reads), key=len, default=())
+    if len(set(longest)) != len(longest):
+        return None
+    for r, value in reads:
+        if longest[: len(value)] != value:
+            return None  # reads that disagree on the order (or on an element): let the search decide
+        unknown = [e for e in value if e not in appends]
+        if unknown:
+            return _violation(
+                key, "register", "append-order", n, [r], "lin_unknown_value", {"value": unknown[0]}
+            )
+    seen = set(longest)
+    order = [appends[e] for e in longest]
+    order += sorted(
+        (op for e, op in appends.items() if e not in seen and op["outcome"] == "ok"),
+        key=lambda op: op["complete"],
+    )
+    # lo[k]: the k-th append (1-based) comes after every read that saw fewer than k elements began;
+    # hi[k]: before every read that saw k or more ended.
+    m = len(order)
+    lo = [-1] * (m + 2)
+    hi: list[float] = [NEVER] * (m + 2)
+    for r, value in reads:
+        k = len(value)
+        lo[k + 1] = max(lo[k + 1], r["invoke"])
+        hi[k] = min(hi[k], r["complete"])
+    for k in range(1, m + 1):
+        lo[k] = max(lo[k], lo[k - 1])
+    for k in range(m - 1, 0, -1):
+        hi[k] = min(hi[k], hi[k + 1])
+    t: float = -1
+    for k, op in enumerate(order, start=1):
+        t = max(t, lo[k], op["invoke"])
+        end = op["complete"] if op["outcome"] == "ok" else NEVER
+        if t > end or t > hi[k]:
+            return None  # no order of these appends fits: the search finds and names the witness
+    return _ok(key, "register", "append-order", n)
+
+
+def _empty_as_null(ops: list[Op]) -> list[Op]:
+    """A list register's reads with null read as the empty list (as Jepsen reads a key never appended)."""
+    return [{**op, "value": []} if op["f"] == "read" and op.get("value", 0) is None else op for op in ops]  # type: ignore[misc]
+
+
+def _register_method(ops: Sequence[Op]) -> str:
+    """ "read-mapping" for a register of writes, "append-order" for one of appends, else "search"."""
+    fs = {op["f"] for op in ops}
+    if fs <= {"read", "write"}:
+        return "read-mapping"
+    if fs <= {"read", "append"}:
+        return "append-order"
+    return "search"
+
+
 # ----------------------------------------------------------------------------------------------- per key
-def check_key(
-    key: str, data: str, ops: Sequence[Op], initial: Any, budget: int = DEFAULT_BUDGET
-) -> KeyResult:
-    """The verdict for one key's operations (`data`: "stock", "counter" or "register")."""
+def check_key(key: str, data: str, ops: Sequence[Op], initial: Any, budget: int | None = None) -> KeyResult:
+    """The verdict for one key's operations (`data`: "stock", "counter" or "register"). `budget`:
+    search states before "unknown" (default: `budget_for` the key's size)."""
     ops = sorted(ops, key=lambda op: (op["invoke"], op["id"]))  # the file's order must not matter
     n = len(ops)
+    if budget is None:
+        budget = budget_for(n)
+    result: KeyResult | None = None
+    resets = data == "counter" and any(op["f"] == "set" for op in ops)
     if data == "register":
-        result = read_mapping(key, ops, initial, n)
-    else:
+        method = _register_method(ops)
+        if method == "read-mapping":
+            result = read_mapping(key, ops, initial, n)
+        elif method == "append-order":
+            result = append_order(key, ops, initial, n)
+    elif not resets:  # the counting bounds and the schedule assume a counter only moves one way
         result = counting(key, data, ops, initial if initial is not None else 0, n)
     if result is not None:
         return result
-    start = initial if initial is not None or data == "register" else 0
-    if data != "register" and unit_schedule(data, ops, start):
+    start = frozen(initial) if initial is not None or data == "register" else 0
+    if data == "register" and not isinstance(initial, str) and any(op["f"] == "append" for op in ops):
+        ops, start = _empty_as_null(ops), frozen(initial or [])
+    if data != "register" and not resets and unit_schedule(data, ops, start):
         return _ok(key, data, "schedule", n)
     verdict, states, witness = search(ops, data, start, budget)
     if verdict == "ok":

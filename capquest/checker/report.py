@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capquest.checker.anomaly import ANOMALY_KINDS, Anomaly, KeyVerdict
-from capquest.checker.linearizability import DEFAULT_BUDGET, check_key
+from capquest.checker.linearizability import check_key
 from capquest.checker.sweeps import check_linear, partition_by_key, sort_anomalies
 from capquest.history import History, key_kinds
 
@@ -59,10 +59,11 @@ def count_anomalies(anomalies: tuple[Anomaly, ...] | list[Anomaly]) -> dict[str,
     return counts
 
 
-def check(history: History, *, linearizability: bool = True, budget: int = DEFAULT_BUDGET) -> Report:
-    """Check a (valid) history: the linear checks always, and per-key linearizability unless turned off
-    (the play path may skip it to stay inside the run budget). A key whose search gave up is "unknown"
-    in `keys`, never an anomaly."""
+def check(history: History, *, linearizability: bool = True, budget: int | None = None) -> Report:
+    """Check a (valid) history: the sweeps always, and per-key linearizability unless turned off (the
+    play path may skip it to stay inside the run budget). `budget`: search states per key before
+    "unknown" (default: grows with the key, `linearizability.budget_for`). A key whose search gave up
+    is "unknown" in `keys`, never an anomaly."""
     kinds = key_kinds(history)
     anomalies = check_linear(history, kinds)
     verdicts: list[KeyVerdict] = []

@@ -305,6 +305,11 @@ def _stale_stock(
 
 # ----------------------------------------------------------------------------------------------- counter
 def check_counter(key: str, reads: list[Op], incrs: list[Op], initial: int, out: list[Anomaly]) -> None:
+    """`incrs`: the key's acknowledged updates. A counter that is ever `set` can go down, so "below the
+    increments completed before" and "smaller than already read" prove nothing: only the
+    linearizability check judges it."""
+    if any(op["f"] == "set" for op in incrs):
+        return
     incrs = list(incrs)
     sort_by(incrs, _complete)
     completes = [_done(o) for o in incrs]
@@ -343,7 +348,18 @@ def check_counter(key: str, reads: list[Op], incrs: list[Op], initial: int, out:
 def check_register(
     key: str, reads: list[Op], ok_writes: list[Op], others: list[Op], initial: Any, out: list[Anomaly]
 ) -> None:
-    updates = ok_writes + [op for op in others if op["f"] == "write"]
+    """`ok_writes`: acknowledged writes and successful cas (each sets its `value`); `others`: failed
+    updates. An append register is judged by the linearizability check only: a read of it names no
+    single write."""
+    if any(op["f"] == "append" for op in ok_writes) or any(op["f"] == "append" for op in others):
+        return
+    if isinstance(initial, list) or any(isinstance(r["value"], list) for r in reads):
+        reads = [r for r in reads if not isinstance(r["value"], list)]  # a list names no write
+        initial = None if isinstance(initial, list) else initial
+    # A cas refused by "mismatch" certainly did not happen; any other failed write or cas may have.
+    updates = ok_writes + [
+        op for op in others if op["f"] == "write" or (op["f"] == "cas" and op["error"] != "mismatch")
+    ]
     writes: dict[Any, Op] = {}
     ambiguous: set[Any] = set()  # values written twice: a read of one names no single write
     for op in updates:

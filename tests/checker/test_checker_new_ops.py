@@ -1,0 +1,224 @@
+"""Format version 2: append, compare-and-set and a counter's set, by hand-written histories whose
+verdicts are known (each says why), and the validation of the new operations."""
+
+from __future__ import annotations
+
+import pytest
+
+from capquest.checker import check
+from capquest.checker.linearizability import budget_for, check_key
+from capquest.checker.reference_store import client_op as op
+from capquest.checker.reference_store import history_of
+from capquest.history import HistoryError, validate_history, version_needed
+
+
+def v2(initial, ops, kinds=None):
+    history = history_of(initial, ops)
+    history["version"] = 2
+    if kinds:
+        history["kinds"] = kinds
+    return validate_history(history)
+
+
+def verdict(initial, ops, data="register", key="k"):
+    return check_key(key, data, ops, initial, 200_000).verdict
+
+
+def fail(op_id, f, key, invoke, complete=None, error="timeout", **fields):
+    return op(op_id, f, key, invoke, complete, outcome="fail", error=error, **fields)
+
+
+# ------------------------------------------------------------------------------------------- append
+def test_list_appends_read_in_one_order_are_linearizable_without_a_search():
+    ops = [
+        op(1, "append", "k", 0, 10, value=1),
+        op(2, "append", "k", 5, 15, value=2),  # overlaps 1: either order, and the reads pick 2 then 1? no:
+        op(3, "read", "k", 16, 20, value=[1, 2]),
+        op(4, "read", "k", 2, 4, value=[]),
+    ]
+    v = verdict([], ops)
+    assert (v.verdict, v.method) == ("ok", "append-order")
+
+
+def test_reads_that_disagree_on_the_order_of_appends_are_not_linearizable():
+    # Two reads after both appends finished: one saw [1, 2], the other [2, 1].
+    ops = [
+        op(1, "append", "k", 0, 10, value=1),
+        op(2, "append", "k", 0, 10, value=2),
+        op(3, "read", "k", 20, 25, value=[1, 2]),
+        op(4, "read", "k", 30, 35, value=[2, 1]),
+    ]
+    assert verdict([], ops).verdict == "violation"
+
+
+def test_an_append_that_finished_before_a_read_began_must_be_in_it():
+    ops = [op(1, "append", "k", 0, 10, value="x"), op(2, "read", "k", 20, 25, value=[])]
+    assert verdict(None, ops).verdict == "violation"  # null starts a list register: it reads as []
+    # A timed-out append may not have happened: the same read is fine.
+    ops[0] = fail(1, "append", "k", 0, value="x")
+    assert verdict(None, ops).verdict == "ok"
+
+
+def test_a_read_cannot_see_an_append_before_it_began():
+    # The read finished before the append was invoked, yet saw its element.
+    ops = [op(1, "read", "k", 0, 5, value=[7]), op(2, "append", "k", 10, 20, value=7)]
+    assert verdict([], ops).verdict == "violation"
+
+
+def test_string_appends_concatenate_and_repeated_pieces_are_searched():
+    # Porcupine's kv shape: appends of strings to "" and gets of the whole string; "x" appended twice.
+    ops = [
+        op(1, "append", "k", 0, 10, value="x"),
+        op(2, "append", "k", 5, 15, value="y"),
+        op(3, "append", "k", 12, 30, value="x"),
+        op(4, "read", "k", 16, 18, value="yx"),  # y before x: fine, they overlapped
+        op(5, "read", "k", 40, 45, value="yxx"),
+    ]
+    v = verdict("", ops)
+    assert (v.verdict, v.method) == ("ok", "search")
+    ops[4] = op(5, "read", "k", 40, 45, value="xyx")  # contradicts the earlier read's "yx" prefix
+    assert verdict("", ops).verdict == "violation"
+
+
+def test_append_and_write_on_one_key_mix():
+    ops = [
+        op(1, "write", "k", 0, 5, value="a"),
+        op(2, "append", "k", 10, 15, value="b"),
+        op(3, "read", "k", 20, 25, value="ab"),
+    ]
+    assert verdict("", ops).verdict == "ok"
+    ops[2] = op(3, "read", "k", 20, 25, value="b")
+    assert verdict("", ops).verdict == "violation"
+
+
+# ---------------------------------------------------------------------------------------------- cas
+def test_cas_chain_like_a_jepsen_etcd_register():
+    ops = [
+        op(1, "write", "k", 0, 5, value=1),
+        op(2, "cas", "k", 10, 20, expected=1, value=4),
+        fail(3, "cas", "k", 12, 22, error="mismatch", expected=1, value=5),  # lost the race: saw 4
+        op(4, "read", "k", 30, 35, value=4),
+    ]
+    assert verdict(None, ops).verdict == "ok"
+
+
+def test_two_successful_cas_from_the_same_value_cannot_both_happen():
+    ops = [
+        op(1, "write", "k", 0, 5, value=1),
+        op(2, "cas", "k", 10, 20, expected=1, value=2),
+        op(3, "cas", "k", 10, 20, expected=1, value=3),
+    ]
+    assert verdict(None, ops).verdict == "violation"
+
+
+def test_a_failed_cas_is_a_read_and_a_timed_out_cas_may_have_happened():
+    # The register holds 1 throughout, so a cas expecting 1 cannot fail by mismatch.
+    mismatch = [
+        op(1, "write", "k", 0, 5, value=1),
+        fail(2, "cas", "k", 10, 20, error="mismatch", expected=1, value=2),
+    ]
+    assert verdict(None, mismatch).verdict == "violation"
+    # A cas that timed out, then a read of its new value: it happened.
+    timed_out = [
+        op(1, "write", "k", 0, 5, value=1),
+        fail(2, "cas", "k", 10, None, expected=1, value=2),
+        op(3, "read", "k", 30, 35, value=2),
+    ]
+    assert verdict(None, timed_out).verdict == "ok"
+    # ... but not if the register never held what it expected.
+    timed_out[1] = fail(2, "cas", "k", 10, None, expected=9, value=2)
+    assert verdict(None, timed_out).verdict == "violation"
+
+
+def test_repeated_values_are_handled_by_the_search():
+    # Jepsen histories repeat values: write 1, write 2, write 1; a read of 1 after the last is fine,
+    # a read of 2 after all three completed is not.
+    ops = [
+        op(1, "write", "k", 0, 5, value=1),
+        op(2, "write", "k", 10, 15, value=2),
+        op(3, "write", "k", 20, 25, value=1),
+        op(4, "read", "k", 30, 35, value=1),
+    ]
+    assert verdict(None, ops).verdict == "ok"
+    ops[3] = op(4, "read", "k", 30, 35, value=2)
+    assert verdict(None, ops).verdict == "violation"
+
+
+# ---------------------------------------------------------------------------------------- counter set
+def test_a_counter_reset_then_incremented():
+    ops = [
+        op(1, "incr", "c", 0, 5, value=3),
+        op(2, "set", "c", 10, 15, value=0),
+        op(3, "incr", "c", 20, 25, value=1),
+        op(4, "read", "c", 30, 35, value=1),
+    ]
+    report = check(v2({"c": 0}, ops))
+    assert report.anomalies == () and [k.verdict for k in report.keys] == ["ok"]
+    ops[3] = op(4, "read", "c", 30, 35, value=4)  # as if the set never happened
+    report = check(v2({"c": 0}, ops))
+    assert [k.verdict for k in report.keys] == ["violation"]
+    assert [a.kind for a in report.anomalies] == ["not_linearizable"]
+
+
+def test_a_read_below_earlier_increments_is_no_stale_read_once_the_counter_can_be_set():
+    ops = [
+        op(1, "incr", "c", 0, 5, value=3),
+        op(2, "set", "c", 6, 8, value=1),
+        op(3, "read", "c", 10, 12, value=1),
+    ]
+    assert check(v2({"c": 0}, ops)).anomalies == ()
+
+
+# ------------------------------------------------------------------------------------ format rules
+def test_version_1_files_cannot_use_version_2_operations():
+    history = history_of({"k": []}, [op(1, "append", "k", 0, 5, value=1)])
+    with pytest.raises(HistoryError) as err:
+        validate_history(history)
+    assert err.value.problems[0].startswith("ops[0].f: a append op needs format version 2")
+    assert version_needed(history) == 2
+    history["version"] = 2
+    validate_history(history)
+
+
+def test_version_1_keeps_its_string_registers():
+    history = history_of({"k": None}, [op(1, "write", "k", 0, 5, value=3)])
+    with pytest.raises(HistoryError) as err:
+        validate_history(history)
+    assert err.value.problems == ["ops[0].value: must be a string"]
+    history["version"] = 2
+    validate_history(history)
+
+
+@pytest.mark.parametrize(
+    ("initial", "change", "expected"),
+    [
+        ({"k": ""}, op(1, "append", "k", 0, 5, value=3), "ops[0].value: must be a string: 'k' starts"),
+        (
+            {"k": None},
+            op(1, "cas", "k", 0, 5, expected=[1], value=3),
+            "ops[0].expected: must be a string, an",
+        ),
+        ({"k": None}, op(1, "cas", "k", 0, 5, value=3), "ops[0].expected: is missing"),
+        ({"c": 0}, op(1, "set", "c", 0, 5, value="3"), "ops[0].value: must be an integer"),
+        (
+            {"k": None},
+            op(1, "write", "k", 0, 5, value=1.5),
+            "ops[0].value: must be a string, an integer or null",
+        ),
+        (
+            {"k": "x"},
+            op(1, "set", "k", 0, 5, value=1),
+            "initial.k: must be an integer (the key is a counter)",
+        ),
+    ],
+)
+def test_version_2_operations_are_validated(initial, change, expected):
+    history = history_of({**initial, "k": initial.get("k", 5)}, [change])
+    history["version"] = 2
+    with pytest.raises(HistoryError) as err:
+        validate_history(history)
+    assert err.value.problems[0].startswith(expected), err.value.problems
+
+
+def test_the_budget_grows_with_the_key():
+    assert budget_for(10) == 200_000 and budget_for(1_000) == 2_000_000 and budget_for(10**6) == 5_000_000
