@@ -32,7 +32,7 @@ def step(state: Any, op: dict[str, Any]) -> tuple[bool, Any]:
     failed = op["outcome"] == "fail"
     if f == "read":
         value = op["value"]
-        if isinstance(state, list) or state is None and isinstance(value, list):
+        if isinstance(state, list) or (state is None and isinstance(value, list)):
             return (state or []) == (value or []), state
         return state == value, state
     if f in ("write", "set"):
