@@ -206,23 +206,7 @@ def search(
     while required_left:
         if is_call[entry]:
             i = op_of[entry]
-            _, _, required, code, arg = entries[i]
-            if code == READ:
-                ok, new_state = state == arg, state
-            elif code == SET:
-                ok, new_state = True, arg
-            elif code == ADD:
-                ok, new_state = True, state + arg
-            elif code == TAKE:
-                ok, new_state = state >= arg, state - arg
-            elif code == REFUSE:
-                ok, new_state = state < arg, state
-            elif code == APPEND:
-                ok, new_state = True, appended(state, arg)
-            elif code == CAS:
-                ok, new_state = state == arg[0], arg[1]
-            else:  # CAS_FAILED: a read that saw something else
-                ok, new_state = state != arg, state
+            ok, new_state = _spec_step(entries[i], state)
             if ok:
                 new_hash = lin_hash ^ zobrist[i]
                 memo = (new_hash, new_state)
@@ -257,6 +241,26 @@ def search(
             relink(entry)
             entry = nxt[entry]
     return "ok", states, ()
+
+
+def _spec_step(entry: tuple[int, float, bool, int, Any], state: Any) -> tuple[bool, Any]:
+    """The sequential specification: may this operation happen in `state`, and the state after it."""
+    code, arg = entry[3], entry[4]
+    if code == READ:
+        return state == arg, state
+    if code == SET:
+        return True, arg
+    if code == ADD:
+        return True, state + arg
+    if code == TAKE:
+        return state >= arg, state - arg
+    if code == REFUSE:
+        return state < arg, state
+    if code == APPEND:
+        return True, appended(state, arg)
+    if code == CAS:
+        return state == arg[0], arg[1]
+    return state != arg, state  # CAS_FAILED: a read that saw something else
 
 
 def appended(state: Any, element: Any) -> Any:

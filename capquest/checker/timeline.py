@@ -268,7 +268,33 @@ def timeline_picture(
             parts.append(
                 Text(t("checker.shown_first", lang, shown=listed, total=len(anomalies)), style="dim")
             )
+        story = next((a for a in anomalies if a.kind == "not_linearizable"), None)
+        if story is not None:
+            parts.extend(_minimal_story(history, story, width, lang))
     return Group(*parts)
+
+
+def _minimal_story(history: History, story: Anomaly, width: int, lang: str | None) -> list[Text]:
+    """The first non-linearizable key's smallest set of operations: a close-up with only their
+    sessions, then in words why no order of them works (capquest.checker.minimal)."""
+    from capquest.checker.minimal import story_lines
+
+    ids = set(story.ops)
+    ops = [op for op in history["ops"] if op["id"] in ids]
+    if not ops:
+        return []
+    a0, a1 = anomaly_window(story)
+    sessions = list(dict.fromkeys(op["session"] for op in sorted(ops, key=lambda op: op["invoke"])))
+    parts = [Text("")]
+    parts.extend(
+        timeline_lines(
+            history, [story], start=a0, end=a1, width=width, sessions=sessions[:8], lang=lang, focus=story
+        )
+    )
+    lines = story_lines(history, story, lang)
+    parts.append(Text(f"{story.key}: {lines[0]}", style="bold"))
+    parts.extend(Text(line) for line in lines[1:])
+    return parts
 
 
 def save_timeline_svg(

@@ -222,3 +222,53 @@ def test_version_2_operations_are_validated(initial, change, expected):
 
 def test_the_budget_grows_with_the_key():
     assert budget_for(10) == 200_000 and budget_for(1_000) == 2_000_000 and budget_for(10**6) == 5_000_000
+
+
+# ---------------------------------------------------------------------------------- the smallest story
+def test_the_smallest_subset_keeps_the_write_a_read_saw():
+    # Without write #1, read #3 of "b" alone would be "a value nobody wrote": a violation the history
+    # does not have. The story is write #1, then read #2 of the old value.
+    ops = [
+        op(1, "write", "r", 0, 100, session=1, value="b"),
+        op(2, "read", "r", 500, 600, session=2, value="a"),
+        op(3, "read", "r", 800, 900, session=3, value="b"),
+        op(4, "read", "r", 950, 990, session=4, value="b"),
+    ]
+    report = check(validate_history(history_of({"r": "a"}, ops)))
+    (key,) = report.keys
+    assert key.witness == (1, 2) and key.minimal
+    (story,) = report.by_kind("not_linearizable")
+    assert story.ops == (1, 2)
+
+
+def test_the_story_is_told_in_both_languages_and_on_the_svg(tmp_path):
+    from capquest.checker.minimal import explain_minimal
+    from capquest.checker.timeline import save_timeline_svg
+
+    ops = [
+        op(1, "write", "k", 0, 5, value=1),
+        op(2, "cas", "k", 10, 20, expected=1, value=2),
+        op(3, "cas", "k", 12, 22, expected=1, value=3),
+        op(4, "read", "k", 40, 45, value=3),
+        op(5, "read", "k", 50, 55, value=3),
+    ]
+    history = v2({"k": None}, ops)
+    report = check(history)
+    (key,) = report.keys
+    # Two cas from 1 cannot both succeed, whether or not write #1 happened: #2 and #3 are the story.
+    assert key.witness == (2, 3) and key.minimal
+    story = [o for o in ops if o["id"] in key.witness]
+    left_out = [o for o in ops if o["id"] not in key.witness]
+    en = explain_minimal(story, "register", None, "en", left_out)
+    assert en[0].startswith("A smallest set that cannot be ordered: 2 operations")
+    assert "Left out, and counted as may-or-may-not-have-happened: #1" in en[3]
+    assert "they all overlap in time" in "\n".join(en)
+    assert any("#1 → #2 → #3: #3 succeeded, but the value was 2, not 1" in line for line in en), en
+    ko = explain_minimal(story, "register", None, "ko", left_out)
+    assert ko[0].startswith("순서를 정할 수 없는 가장 작은 집합: 연산 2개")
+    before = explain_minimal(ops[:2] + [op(3, "read", "k", 30, 35, value=1)], "register", None, "en")
+    assert "  #1 finished before #2 began, so #1 comes first" in before
+    out = tmp_path / "t.svg"
+    save_timeline_svg(history, report.anomalies, str(out), lang="en")
+    svg = out.read_text(encoding="utf-8").replace("&#160;", " ")
+    assert "A&#160;smallest" in out.read_text(encoding="utf-8") or "A smallest" in svg
