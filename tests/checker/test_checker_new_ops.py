@@ -266,7 +266,7 @@ def test_the_story_is_told_in_both_languages_and_on_the_svg(tmp_path):
     assert any("#1 → #2 → #3: #3 succeeded, but the value was 2, not 1" in line for line in en), en
     ko = explain_minimal(story, "register", None, "ko", left_out)
     assert ko[0].startswith("순서를 정할 수 없는 가장 작은 집합: 연산 2개")
-    before = explain_minimal(ops[:2] + [op(3, "read", "k", 30, 35, value=1)], "register", None, "en")
+    before = explain_minimal([*ops[:2], op(3, "read", "k", 30, 35, value=1)], "register", None, "en")
     assert "  #1 finished before #2 began, so #1 comes first" in before
     out = tmp_path / "t.svg"
     save_timeline_svg(history, report.anomalies, str(out), lang="en")
