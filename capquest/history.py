@@ -533,14 +533,39 @@ def validate_history(data: object, *, limit: int = MAX_PROBLEMS) -> History:
     return data  # type: ignore[return-value]  # validated: a History now
 
 
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a history file larger than this is refused before reading
+
+
+def read_history_bytes(path: str | Path) -> bytes:
+    """A history file's bytes, refusing before reading a byte what is not a regular file (a FIFO,
+    /dev/zero) or is over `MAX_FILE_BYTES`: HistoryError with one line."""
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise HistoryError([_problem("", "not_regular")])
+        if info.st_size > MAX_FILE_BYTES:
+            raise HistoryError([_problem("", "too_big", size=info.st_size, limit=MAX_FILE_BYTES)])
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise HistoryError([_problem("", "cannot_read", reason=exc.strerror or str(exc))]) from None
+
+
+def read_history_text(path: str | Path) -> str:
+    """`read_history_bytes` as UTF-8 text (HistoryError when it is not)."""
+    try:
+        return read_history_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise HistoryError([_problem("", "not_utf8")]) from None
+
+
 def load_history(path: str | Path) -> History:
     """Read and validate a history file; HistoryError (with a one-line reason) for anything wrong."""
     import json
 
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise HistoryError([_problem("", "cannot_read", reason=exc.strerror or str(exc))]) from None
+    raw = read_history_bytes(path)
     try:
         data = json.loads(raw)
     except UnicodeDecodeError:
@@ -551,4 +576,6 @@ def load_history(path: str | Path) -> History:
         ) from None
     except RecursionError:
         raise HistoryError([_problem("", "too_deep")]) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's limit), even in an ignored field
+        raise HistoryError([_problem("", "number_too_long")]) from None
     return validate_history(data)

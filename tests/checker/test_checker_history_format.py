@@ -162,3 +162,20 @@ def test_committed_schema_file_is_up_to_date():
     assert json.loads(committed.read_text(encoding="utf-8")) == history_schema(), (
         "regenerate docs/history.schema.json from capquest.history.history_schema()"
     )
+
+
+def test_what_is_not_a_regular_file_or_has_a_huge_number_is_one_line(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(HistoryError) as err:
+        load_history(fifo)  # refused before reading: no hang
+    assert err.value.problems == ["not a regular file"]
+    big = base()
+    text = json.dumps(big).replace('"ops"', '"x": ' + "9" * 5000 + ', "ops"', 1)
+    path = tmp_path / "h.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(HistoryError) as err:
+        load_history(path)
+    assert err.value.problems == ["not valid JSON: a number with more than 4,300 digits"]
