@@ -30,6 +30,7 @@ from capquest.history import Op
 
 MAX_WORK = 2_000_000  # operations handed to check_key while shrinking one key, before settling for a
 # smaller, maybe not minimal, subset (a count, not a clock: the same history gives the same answer)
+STEP_BUDGET = 20_000  # search states per shrinking step: an undecided step keeps the operation
 MAX_ORDERS = 5_040  # orders (7!) the explanation walks through; past it, it says how many there are
 
 
@@ -48,15 +49,19 @@ def shrink(
 
     work = 0
     undecided = False
+    step_budget = min(budget or STEP_BUDGET, STEP_BUDGET)
     everything = {op["id"]: op for op in ops}
     maybe = {i: _as_maybe(op) for i, op in everything.items() if _is_update(op)}
 
     def violates(subset: list[Op]) -> bool:
         nonlocal work, undecided
         kept = {op["id"] for op in subset}
-        candidate = subset + [m for i, m in maybe.items() if i not in kept]
+        # A left-out update invoked after every kept operation finished can be placed after them all:
+        # it changes nothing, so it is not handed to the check.
+        last = max((op["complete"] for op in subset if op["complete"] is not None), default=-1)
+        candidate = subset + [m for i, m in maybe.items() if i not in kept and m["invoke"] <= last]
         work += len(candidate)
-        verdict = check_key(key, data, candidate, initial, budget).verdict.verdict
+        verdict = check_key(key, data, candidate, initial, step_budget).verdict.verdict
         undecided |= verdict == "unknown"
         return verdict == "violation"
 
