@@ -31,6 +31,7 @@ invocation -- except an order refused as out of stock and a cas failed by "misma
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
 import random
 from bisect import bisect_left
@@ -628,6 +629,39 @@ def append_order(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
     return _ok(key, "register", "append-order", n)
 
 
+def pieces_as_lists(ops: Sequence[Op]) -> list[Op] | None:
+    """A string register changed only by appends of distinct pieces none of which is a prefix of
+    another (Porcupine's "x 0 1 y"), starting empty, as the list register it is: each read split back
+    into its pieces, which is unambiguous for such pieces. None when it is not one, or a read is not a
+    sequence of the pieces (the search then says why)."""
+    pieces = [op["value"] for op in ops if op["f"] == "append"]
+    if not pieces or any(not isinstance(p, str) or not p for p in pieces) or len(set(pieces)) != len(pieces):
+        return None
+    ordered = sorted(pieces)
+    if any(b.startswith(a) for a, b in itertools.pairwise(ordered)):
+        return None  # a prefix sorts right before what it prefixes (or before a string that shares it)
+    known = set(pieces)
+    lengths = sorted({len(p) for p in pieces})
+    out: list[Op] = []
+    for op in ops:
+        if op["f"] == "read" and op["outcome"] == "ok":
+            text = op["value"]
+            if not isinstance(text, str):
+                return None
+            split: list[str] = []
+            i = 0
+            while i < len(text):
+                piece = next((text[i : i + n] for n in lengths if text[i : i + n] in known), None)
+                if piece is None:
+                    return None
+                split.append(piece)
+                i += len(piece)
+            out.append({**op, "value": split})  # type: ignore[typeddict-item]
+        else:
+            out.append(op)
+    return out
+
+
 def _empty_as_null(ops: list[Op]) -> list[Op]:
     """A list register's reads with null read as the empty list (as Jepsen reads a key never appended)."""
     return [{**op, "value": []} if op["f"] == "read" and op.get("value", 0) is None else op for op in ops]  # type: ignore[misc]
@@ -658,7 +692,14 @@ def check_key(key: str, data: str, ops: Sequence[Op], initial: Any, budget: int 
         if method == "read-mapping":
             result = read_mapping(key, ops, initial, n)
         elif method == "append-order":
-            result = append_order(key, ops, initial, n)
+            if initial == "":
+                as_lists = pieces_as_lists(ops)
+                if as_lists is not None:
+                    result = append_order(key, as_lists, None, n)
+                    if result is not None and result.verdict.verdict != "ok":
+                        result = None  # name the violation in the string's own terms: search
+            else:
+                result = append_order(key, ops, initial, n)
     elif not resets:  # the counting bounds and the schedule assume a counter only moves one way
         result = counting(key, data, ops, initial if initial is not None else 0, n)
     if result is not None:

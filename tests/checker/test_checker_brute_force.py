@@ -1,5 +1,5 @@
 """The per-key linearizability check against a brute-force checker, on small histories of every kind
-(register, cas register, list and string appends, counter with set, stock).
+(register, cas register, list and string appends -- distinct pieces too --, counter with set, stock).
 
 Histories are made from a linearizable run (every operation takes effect at one instant, then its
 interval is widened at random so operations overlap), then most are perturbed (a read sees
@@ -20,9 +20,15 @@ from hypothesis import strategies as st
 from capquest.checker import check
 from capquest.history import validate_history
 
-KINDS = ("register", "cas", "list", "string", "counter", "stock")
-INITIAL = {"register": None, "cas": 0, "list": None, "string": "", "counter": 0, "stock": 3}
-DATA = {"register": "register", "cas": "register", "list": "register", "string": "register"}
+KINDS = ("register", "cas", "list", "string", "pieces", "counter", "stock")
+INITIAL = {"register": None, "cas": 0, "list": None, "string": "", "pieces": "", "counter": 0, "stock": 3}
+DATA = {
+    "register": "register",
+    "cas": "register",
+    "list": "register",
+    "string": "register",
+    "pieces": "register",
+}
 
 
 # ------------------------------------------------------------------------------------------- the spec
@@ -105,6 +111,7 @@ def history(rng: random.Random) -> tuple[str, dict[str, Any], dict[str, Any]]:
                 "cas": ("write", "cas", "cas", "read"),
                 "list": ("append", "append", "read"),
                 "string": ("append", "append", "read"),
+                "pieces": ("append", "append", "read"),  # distinct pieces: split back into a list
                 "counter": ("incr", "set", "read"),
                 "stock": ("order", "order", "read"),
             }[kind]
@@ -117,7 +124,7 @@ def history(rng: random.Random) -> tuple[str, dict[str, Any], dict[str, Any]]:
         elif f == "incr":
             op["value"] = rng.randint(1, 2)
         elif f == "append":
-            op["value"] = rng.choice("ab") if kind == "string" else rng.randint(0, 3)
+            op["value"] = {"string": rng.choice("ab"), "pieces": f"<{i}>"}.get(kind, rng.randint(0, 3))
         elif f == "cas":
             op["expected"], op["value"] = rng.randint(0, 2), rng.randint(0, 2)
         elif f == "order":
@@ -156,6 +163,10 @@ def perturb(rng: random.Random, kind: str, ops: list[dict[str, Any]]) -> None:
             )
         elif kind == "string":
             r["value"] = (r["value"] or "") + rng.choice("ab")
+        elif kind == "pieces":
+            pieces = [o["value"] for o in ops if o["f"] == "append"] or ["<9>"]
+            cut = r["value"][: len(r["value"]) // 2]
+            r["value"] = r["value"] + rng.choice(pieces) if rng.random() < 0.7 else cut
         else:
             r["value"] = (r["value"] or 0) + rng.choice((-1, 1))
             if kind == "stock":
