@@ -296,7 +296,11 @@ def shrink_violation(
     start = [by_id[i] for i in found.verdict.witness if i in by_id]
     shrunk = shrink(key, data, ops, initial, start, budget)
     ids = tuple(op["id"] for op in shrunk.ops)
-    small = check_key(key, data, list(shrunk.ops), initial, budget)
+    # Explained with the left-out updates as maybe-operations, as the subset was found: alone, a read
+    # whose write was left out would be "a value nobody wrote".
+    kept = set(ids)
+    context = [_as_maybe(op) for op in ops if op["id"] not in kept and _is_update(op)]
+    small = check_key(key, data, [*shrunk.ops, *context], initial, STEP_BUDGET)
     anomaly = small.anomaly if small.anomaly is not None else found.anomaly
     if anomaly.template == "lin_search":
         anomaly.template, anomaly.facts = "lin_minimal", {"ops": ids}
