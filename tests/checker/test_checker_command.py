@@ -208,3 +208,20 @@ def test_a_broken_edn_file_exits_2_naming_line_and_column(tmp_path, capsys):
     assert err.count("\n") == 1 and "line 2, column 43: '}' closes '['" in err
     assert main(["--lang", "ko", "check", str(path), "--from", "edn"]) == 2
     assert "2행 43열" in capsys.readouterr().err
+
+
+def test_the_readme_example_says_what_check_prints(tmp_path, capsys):
+    """The README's "Checking your own store" section: its log, checked, prints its story."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Checking your own store") :]
+    log = section[section.index("```clojure\n") + 11 : section.index("```\n", section.index("```clojure"))]
+    shown = section.split("```\n")[2]  # the block after the log: the output
+    path = tmp_path / "my-kv.edn"
+    path.write_text(log, encoding="utf-8")
+    assert main(["check", str(path), "--from", "edn"]) == 1
+    out = capsys.readouterr().out
+
+    def words(text: str) -> str:
+        return " ".join(text.split())
+
+    assert words(shown) in words(out)
