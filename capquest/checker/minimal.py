@@ -28,9 +28,11 @@ from typing import Any
 
 from capquest.history import Op
 
-MAX_WORK = 2_000_000  # operations handed to check_key while shrinking one key, before settling for a
-# smaller, maybe not minimal, subset (a count, not a clock: the same history gives the same answer)
-STEP_BUDGET = 20_000  # search states per shrinking step: an undecided step keeps the operation
+# What shrinking one key may spend before settling for a smaller, maybe not minimal, subset: operations
+# handed to check_key, and search states. Counts, not a clock: the same history gives the same answer.
+MAX_WORK = 300_000
+MAX_STATES = 60_000
+STEP_BUDGET = 5_000  # search states per shrinking step: an undecided step keeps the operation
 MAX_ORDERS = 5_040  # orders (7!) the explanation walks through; past it, it says how many there are
 
 
@@ -49,7 +51,7 @@ def shrink(
 
     work = 0
     undecided = False
-    step_budget = min(budget or STEP_BUDGET, STEP_BUDGET)
+    step_budget = min(budget or STEP_BUDGET, STEP_BUDGET, MAX_STATES)
     everything = {op["id"]: op for op in ops}
     maybe = {i: _as_maybe(op) for i, op in everything.items() if _is_update(op)}
 
@@ -61,9 +63,10 @@ def shrink(
         last = max((op["complete"] for op in subset if op["complete"] is not None), default=-1)
         candidate = subset + [m for i, m in maybe.items() if i not in kept and m["invoke"] <= last]
         work += len(candidate)
-        verdict = check_key(key, data, candidate, initial, step_budget).verdict.verdict
-        undecided |= verdict == "unknown"
-        return verdict == "violation"
+        found = check_key(key, data, candidate, initial, step_budget).verdict
+        work += found.states * 4  # a search state costs a few operations' worth
+        undecided |= found.verdict == "unknown"
+        return found.verdict == "violation"
 
     current = sorted(ops, key=lambda op: (op["invoke"], op["id"]))
     if start:
