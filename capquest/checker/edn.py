@@ -162,6 +162,7 @@ def read_all(text: str) -> Iterator[tuple[Any, int]]:
     line, counted = 1, 0  # top-level line numbers, counted forward incrementally
     match_at = _TOKEN.match
     flat_at = _FLAT_MAP.match
+    value: Any
     while True:
         if len(stack) <= 1 and not discards[-1] and not tags[-1]:
             flat = flat_at(text, pos)
@@ -190,7 +191,7 @@ def read_all(text: str) -> Iterator[tuple[Any, int]]:
         if kind == "end":
             break
         if kind == "keyword":
-            value: Any = Keyword(match.group(kind)[1:])
+            value = Keyword(match.group(kind)[1:])
         elif kind == "open":
             if len(stack) >= MAX_DEPTH:
                 raise EdnError("edn_too_deep", *_place(text, start), depth=MAX_DEPTH)
@@ -228,7 +229,7 @@ def read_all(text: str) -> Iterator[tuple[Any, int]]:
             if not stack:
                 top = start
             try:
-                value = _atom(kind or "", match.group(kind), 0, 0)
+                value = _atom(kind or "", match.group(kind or 0), 0, 0)
             except EdnError as exc:
                 raise EdnError(exc.reason, *_place(text, start), **exc.values) from None
         # A complete value: dropped by a pending "#_", else handed to the level above (tags just pass)

@@ -71,7 +71,9 @@ class KeyResult:
 
 
 def _complete(op: Op) -> int:
-    return _done(op) if _done(op) is not None else op["invoke"]
+    """When `op` completed, or (never answered) when it began: a time for an anomaly's span, never NEVER."""
+    complete = op["complete"]
+    return op["invoke"] if complete is None else complete
 
 
 def _violation(
@@ -163,7 +165,7 @@ def search(
     n = len(entries)
     # The event list: calls and returns in time order; a call before a return at the same instant (they
     # overlap: precedence needs complete < invoke). Optional operations have no return event.
-    events: list[tuple[int, int, int]] = []
+    events: list[tuple[float, int, int]] = []
     for i, (inv, comp, required, _, _) in enumerate(entries):
         events.append((inv, 0, i))
         if required:
@@ -311,8 +313,8 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
         clusters.setdefault(value, []).append(op)
     # Zones: f = earliest completion in the cluster, s = latest invocation. The initial value's cluster
     # holds a virtual write that completed before everything (-1).
-    forward: list[tuple[int, int, Op, Op]] = []  # (f, s, op finishing at f, op starting at s)
-    backward: list[tuple[int, int, Op, Op]] = []  # (s, f, ...)
+    forward: list[tuple[float, float, Op, Op]] = []  # (f, s, op finishing at f, op starting at s)
+    backward: list[tuple[float, float, Op, Op]] = []  # (s, f, ...)
     for value, w in writes.items():
         reads = clusters.get(value, [])
         if w["outcome"] != "ok" and not reads:
@@ -321,7 +323,7 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
         f_op = min(members, key=lambda op: _done(op) if op is not w or w["outcome"] == "ok" else NEVER)
         s_op = max(members, key=lambda op: op["invoke"])
         f = _done(f_op) if (f_op is not w or w["outcome"] == "ok") else NEVER
-        s = s_op["invoke"]
+        s: float = s_op["invoke"]
         if f < s:
             forward.append((f, s, f_op, s_op))
         else:
@@ -332,7 +334,7 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
         s_op = max(initial_reads, key=lambda op: op["invoke"])
         forward.append((-1, s_op["invoke"], s_op, s_op))
     forward.sort(key=lambda z: (z[0], z[1]))
-    top: tuple[int, int, Op, Op] | None = None
+    top: tuple[float, float, Op, Op] | None = None
     for zone in forward:
         if top is not None and zone[0] < top[1]:
             return _violation(
@@ -364,7 +366,7 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
     return _ok(key, "register", "read-mapping", n)
 
 
-def _zone_ops(a: tuple[int, int, Op, Op], b: tuple[int, int, Op, Op]) -> list[Op]:
+def _zone_ops(a: tuple[float, float, Op, Op], b: tuple[float, float, Op, Op]) -> list[Op]:
     return [a[2], a[3], b[2], b[3]]
 
 
@@ -507,7 +509,7 @@ def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
         lo[k] = max(lo[k], lo[k - 1])
     for k in range(top - 1, 0, -1):
         hi[k] = min(hi[k], hi[k + 1])
-    heap: list[tuple[int, int, Op]] = []  # released acknowledged updates by deadline
+    heap: list[tuple[float, int, Op]] = []  # released acknowledged updates by deadline
     ri = oi = 0
     t = -1
     points: list[tuple[int, float, Op]] = []
@@ -605,7 +607,7 @@ def append_order(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
     order = [appends[e] for e in longest]
     order += sorted(
         (op for e, op in appends.items() if e not in seen and op["outcome"] == "ok"),
-        key=lambda op: op["complete"],
+        key=_done,
     )
     # lo[k]: the k-th append (1-based) comes after every read that saw fewer than k elements began;
     # hi[k]: before every read that saw k or more ended.
@@ -615,7 +617,7 @@ def append_order(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
     for r, value in reads:
         k = len(value)
         lo[k + 1] = max(lo[k + 1], r["invoke"])
-        hi[k] = min(hi[k], r["complete"])
+        hi[k] = min(hi[k], _done(r))
     for k in range(1, m + 1):
         lo[k] = max(lo[k], lo[k - 1])
     for k in range(m - 1, 0, -1):
@@ -623,7 +625,7 @@ def append_order(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
     t: float = -1
     for k, op in enumerate(order, start=1):
         t = max(t, lo[k], op["invoke"])
-        end = op["complete"] if op["outcome"] == "ok" else NEVER
+        end = _done(op) if op["outcome"] == "ok" else NEVER
         if t > end or t > hi[k]:
             return None  # no order of these appends fits: the search finds and names the witness
     return _ok(key, "register", "append-order", n)
@@ -656,7 +658,7 @@ def pieces_as_lists(ops: Sequence[Op]) -> list[Op] | None:
                     return None
                 split.append(piece)
                 i += len(piece)
-            out.append({**op, "value": split})  # type: ignore[typeddict-item]
+            out.append({**op, "value": split})
         else:
             out.append(op)
     return out
@@ -664,7 +666,7 @@ def pieces_as_lists(ops: Sequence[Op]) -> list[Op] | None:
 
 def _empty_as_null(ops: list[Op]) -> list[Op]:
     """A list register's reads with null read as the empty list (as Jepsen reads a key never appended)."""
-    return [{**op, "value": []} if op["f"] == "read" and op.get("value", 0) is None else op for op in ops]  # type: ignore[misc]
+    return [{**op, "value": []} if op["f"] == "read" and op.get("value", 0) is None else op for op in ops]
 
 
 def _register_method(ops: Sequence[Op]) -> str:

@@ -107,7 +107,7 @@ def _is_update(op: Op) -> bool:
 
 
 def _as_maybe(op: Op) -> Op:
-    return {**op, "outcome": "fail", "error": "timeout", "complete": None}  # type: ignore[typeddict-item]
+    return {**op, "outcome": "fail", "error": "timeout", "complete": None}
 
 
 # ------------------------------------------------------------------------------------------ in words
@@ -221,8 +221,8 @@ def why_no_order(ops: Sequence[Op], data: str, initial: Any, lang: str | None = 
         if prefix[-1] not in shown and len(shown) < 3:
             shown[prefix[-1]] = (prefix, reason)
     for prefix, reason in shown.values():
-        order = t("checker.why_order_sep", lang).join(map(str, prefix))
-        lines.append(t("checker.why_breaks", lang, order=order, reason=reason))
+        walk = t("checker.why_order_sep", lang).join(map(str, prefix))
+        lines.append(t("checker.why_breaks", lang, order=walk, reason=reason))
     return lines
 
 

@@ -272,3 +272,19 @@ def test_the_story_is_told_in_both_languages_and_on_the_svg(tmp_path):
     save_timeline_svg(history, report.anomalies, str(out), lang="en")
     svg = out.read_text(encoding="utf-8").replace("&#160;", " ")
     assert "A&#160;smallest" in out.read_text(encoding="utf-8") or "A smallest" in svg
+
+
+def test_an_unanswered_op_in_a_story_keeps_the_json_finite():
+    # A timed-out cas is part of the smallest story; its span ends at its invocation, not at infinity.
+    import json
+
+    ops = [
+        op(1, "write", "k", 0, 5, value=1),
+        fail(2, "cas", "k", 10, None, expected=1, value=2),
+        op(3, "read", "k", 20, 25, value=2),
+        op(4, "read", "k", 30, 35, value=1),
+    ]
+    report = check(v2({"k": None}, ops))
+    (story,) = report.by_kind("not_linearizable")
+    assert 2 in story.ops and story.end == 35
+    json.dumps(report.to_json("en"), allow_nan=False)
