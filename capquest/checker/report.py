@@ -9,7 +9,7 @@ from typing import Any
 from capquest.checker.anomaly import ANOMALY_KINDS, Anomaly, KeyVerdict
 from capquest.checker.linearizability import check_key
 from capquest.checker.minimal import shrink_violation
-from capquest.checker.sweeps import check_linear, partition_by_key, sort_anomalies
+from capquest.checker.sweeps import check_sweeps, partition_by_key, sort_anomalies
 from capquest.history import History, key_kinds
 
 
@@ -69,7 +69,7 @@ def check(
     is "unknown" in `keys`, never an anomaly. A key that is not linearizable is told by a 1-minimal
     subset of its operations (`shrink`; see `checker.minimal`)."""
     kinds = key_kinds(history)
-    anomalies = check_linear(history, kinds)
+    anomalies = check_sweeps(history, kinds)
     verdicts: list[KeyVerdict] = []
     if linearizability:
         initial = history["initial"]

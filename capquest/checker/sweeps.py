@@ -537,8 +537,8 @@ def sort_anomalies(anomalies: list[Anomaly]) -> None:
     anomalies.sort(key=lambda a: a.time * 8 + KIND_ORDER[a.kind])
 
 
-def check_linear(history: History, kinds: dict[str, str] | None = None) -> list[Anomaly]:
-    """Every anomaly the linear checks find, sorted by (time, kind, op id)."""
+def check_sweeps(history: History, kinds: dict[str, str] | None = None) -> list[Anomaly]:
+    """Every anomaly the sweeps find, sorted by (time, kind, op id)."""
     initial = history["initial"]
     hints = history.get("kinds") or {}
     out: list[Anomaly] = []
