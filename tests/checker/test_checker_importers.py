@@ -8,6 +8,8 @@ import json
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capquest.checker import check
 from capquest.checker.importers import import_history
@@ -234,3 +236,25 @@ def test_broken_input_is_one_line_with_its_place(source, text, expected):
         import_history(text, source)
     assert err.value.message("en").startswith(expected), err.value.message("en")
     assert "\n" not in err.value.message("ko")
+
+
+# ------------------------------------------------------------------------------------------------ fuzz
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(st.data())
+def test_mutated_logs_convert_or_fail_with_one_line(data):
+    """Bytes cut, doubled or replaced in a valid EDN history or Jepsen log: a history, or HistoryError
+    with one line -- never another exception."""
+    source, text = data.draw(st.sampled_from([("edn", KV_OK), ("jepsen-log", ETCD_LOG)]))
+    for _ in range(data.draw(st.integers(1, 4))):
+        i = data.draw(st.integers(0, len(text)))
+        j = data.draw(st.integers(i, min(len(text), i + 12)))
+        piece = data.draw(
+            st.sampled_from(["", "{", "}", "[", "]", '"', ":", "#_", "\\", "9" * 30, " :ok", "\t"])
+        )
+        text = text[:i] + piece + text[j:]
+    try:
+        imported = import_history(text, source)
+    except HistoryError as exc:
+        assert "\n" not in exc.message("en") and "\n" not in exc.message("ko")
+    else:
+        check(imported.history)
