@@ -516,6 +516,8 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[HistoryProblem
             problem(f"ops[{i}].expected", "element")
         elif f == "append" and isinstance(initial.get(op["key"]), str) and not isinstance(op["value"], str):
             problem(f"ops[{i}].value", "append_string", key=op["key"])
+        elif f == "append" and not isinstance(initial.get(op["key"]), str | list | None):
+            problem(f"ops[{i}].f", "append_initial", key=op["key"])
     return problems, more
 
 

@@ -260,18 +260,25 @@ def _spec_step(entry: tuple[int, float, bool, int, Any], state: Any) -> tuple[bo
     if code == REFUSE:
         return state < arg, state
     if code == APPEND:
-        return True, appended(state, arg)
+        after = appended(state, arg)
+        return after is not CANNOT_APPEND, after
     if code == CAS:
         return state == arg[0], arg[1]
     return state != arg, state  # CAS_FAILED: a read that saw something else
 
 
+CANNOT_APPEND = object()  # appending to a number, or a number to a string: the append cannot happen
+
+
 def appended(state: Any, element: Any) -> Any:
-    """An append register after appending `element`: a string concatenates, anything else is a tuple
-    (null is the empty list)."""
+    """An append register after appending `element`: a string concatenates a string, a list (a tuple
+    here; null is the empty list) gains the element; `CANNOT_APPEND` for anything else (a register
+    written an integer, say)."""
     if isinstance(state, str):
-        return state + element
-    return (*(state or ()), element)
+        return state + element if isinstance(element, str) else CANNOT_APPEND
+    if state is None or isinstance(state, tuple):
+        return (*(state or ()), element)
+    return CANNOT_APPEND
 
 
 def _witness(items: list[Op], entries: list[tuple[int, float, bool, int, Any]], stuck: int) -> tuple[Op, ...]:

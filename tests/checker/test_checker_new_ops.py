@@ -210,6 +210,7 @@ def test_version_1_keeps_its_string_registers():
             op(1, "set", "k", 0, 5, value=1),
             "initial.k: must be an integer (the key is a counter)",
         ),
+        ({"k": 7}, op(1, "append", "k", 0, 5, value=1), "ops[0].f: cannot append to 'k': its initial value"),
     ],
 )
 def test_version_2_operations_are_validated(initial, change, expected):
@@ -291,3 +292,18 @@ def test_an_unanswered_op_in_a_witness_keeps_the_json_finite():
         assert story.end == 35
         json.dumps(report.to_json("en"), allow_nan=False)
     assert 2 in check(v2({"k": None}, ops), shrink=False).keys[0].witness
+
+
+def test_an_append_to_a_register_holding_a_number_cannot_happen():
+    # Version 2 registers may hold integers; an append to one is not a step the register can take.
+    ops = [
+        op(1, "write", "k", 0, 5, value=3),
+        op(2, "append", "k", 10, 15, value="x"),
+        op(3, "read", "k", 20, 25, value="3x"),
+    ]
+    assert verdict("", ops).verdict == "violation"
+    ops[1] = fail(2, "append", "k", 10, value="x")  # timed out: it may not have happened, fine
+    ops[2] = op(3, "read", "k", 20, 25, value=3)
+    assert verdict("", ops).verdict == "ok"
+    report = check(v2({"k": ""}, ops))
+    assert [k.verdict for k in report.keys] == ["ok"]
