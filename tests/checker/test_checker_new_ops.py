@@ -4,6 +4,8 @@ verdicts are known (each says why), and the validation of the new operations."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from capquest.checker import check
 from capquest.checker.linearizability import budget_for, check_key
@@ -307,3 +309,45 @@ def test_an_append_to_a_register_holding_a_number_cannot_happen():
     assert verdict("", ops).verdict == "ok"
     report = check(v2({"k": ""}, ops))
     assert [k.verdict for k in report.keys] == ["ok"]
+
+
+# ------------------------------------------------------------------------------------------- robustness
+_values = st.one_of(st.none(), st.integers(-2, 3), st.sampled_from(["", "a", "b", "ab"]))
+_read_values = st.one_of(_values, st.lists(st.one_of(st.none(), st.integers(0, 2), st.just("a")), max_size=3))
+
+
+@st.composite
+def _mixed_register(draw):
+    initial = draw(st.one_of(st.none(), st.just(""), st.just("a"), st.just([]), st.just([1])))
+    ops = []
+    for i in range(draw(st.integers(1, 7))):
+        f = draw(st.sampled_from(["read", "write", "append", "cas"]))
+        invoke = draw(st.integers(0, 40))
+        complete = draw(st.one_of(st.none(), st.integers(invoke, invoke + 20)))
+        outcome = "ok" if complete is not None and draw(st.booleans()) else "fail"
+        error = draw(st.sampled_from(["", "timeout", "mismatch"])) if outcome == "fail" else ""
+        fields = {}
+        if f == "read":
+            fields["value"] = draw(_read_values)
+        elif f == "append" and isinstance(initial, str):
+            fields["value"] = draw(st.sampled_from(["a", "b", "xy"]))
+        else:
+            fields["value"] = draw(_values)
+        if f == "cas":
+            fields["expected"] = draw(_values)
+        ops.append(op(i, f, "k", invoke, complete, outcome=outcome, error=error, **fields))
+    return initial, ops
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_mixed_register())
+def test_any_valid_mix_of_register_operations_is_checked_without_a_crash(case):
+    initial, ops = case
+    history = history_of({"k": initial}, ops)
+    history["version"] = 2
+    try:
+        valid = validate_history(history)
+    except HistoryError:
+        return
+    report = check(valid)
+    assert [k.verdict for k in report.keys] in (["ok"], ["violation"], ["unknown"])
