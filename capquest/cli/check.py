@@ -32,7 +32,7 @@ STORIES = 3  # non-linearizable keys whose smallest story the text output tells
 
 def register(sub: Subcommands) -> None:
     parser = add_command(sub, "check", "cli.help_check")
-    parser.add_argument("history", metavar="HISTORY.json", help=t("cli.help_history_file"))
+    parser.add_argument("history", metavar="FILE", help=t("cli.help_history_file"))
     parser.add_argument("--json", action="store_true", help=t("cli.help_json"))
     parser.add_argument("--svg", metavar="OUT.svg", help=t("cli.help_svg"))
     parser.add_argument("--from", dest="source", choices=SOURCES, default="json", help=t("cli.help_from"))
