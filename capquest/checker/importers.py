@@ -162,7 +162,7 @@ def _to_history(events: list[_Event]) -> Imported:
     pairs.sort(key=lambda p: p[0])
 
     def at(position: int) -> int:
-        return events[position].time // 1000 if use_time else position  # type: ignore[operator]
+        return events[position].time // 1000 if use_time else position  # type: ignore[operator]  # every time is set when use_time
 
     ops: list[dict[str, Any]] = []
     reads_lists: set[str] = set()
@@ -236,7 +236,7 @@ def _to_history(events: list[_Event]) -> Imported:
         "faults": [],
         "ops": ops,
     }
-    history["version"] = version_needed(history)  # type: ignore[arg-type]
+    history["version"] = version_needed(history)  # type: ignore[arg-type]  # in the History shape, validated next
     return Imported(validate_history(history), skipped)
 
 

@@ -205,7 +205,7 @@ def why_no_order(ops: Sequence[Op], data: str, initial: Any, lang: str | None = 
                     return [t("checker.why_too_many", lang, limit=MAX_ORDERS)]
                 state = start
                 for n, op in enumerate(order):
-                    fine, after = _spec_step(_entry(op, data), state)  # type: ignore[arg-type]
+                    fine, after = _spec_step(_entry(op, data), state)  # type: ignore[arg-type]  # observed: has an entry
                     if not fine:
                         key = tuple(o["id"] for o in order[: n + 1])
                         if key not in failures:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from operator import eq, itemgetter, le, lt
 from typing import Any
@@ -96,7 +96,7 @@ def _end(op: Op) -> int:
     return op["invoke"] if complete is None else complete
 
 
-def _done(op: Op) -> int:
+def _done(op: Op) -> float:
     """When `op` completed; one never answered may take effect at any time after its invocation: NEVER."""
     complete = op["complete"]
     return NEVER if complete is None else complete
@@ -119,7 +119,7 @@ def _span(a: Op, b: Op | None) -> tuple[int, int]:
 def _session_sweep(
     key: str,
     reads: list[Op],
-    rank: dict[int, tuple[Any, int, int]] | None,
+    rank: Mapping[int, tuple[Any, float, float]] | None,
     template: str,
     out: list[Anomaly],
     sign: int = 1,
@@ -243,7 +243,7 @@ def check_stock(
                 "oversold",
                 key,
                 involved,
-                _done(o),
+                _end(o),
                 start,
                 end,
                 o["session"],
@@ -386,13 +386,13 @@ def check_register(
 
     # The real-time bounds of each value: (its write or None, the write's invoke, its completion). The
     # initial value was "written" before everything; a failed write may land any time after invoke.
-    bounds: dict[Any, tuple[Op | None, int, int]] = {initial: (None, BEFORE_ALL, BEFORE_ALL)}
+    bounds: dict[Any, tuple[Op | None, int, float]] = {initial: (None, BEFORE_ALL, BEFORE_ALL)}
     for value, w in writes.items():
         bounds[value] = (w, w["invoke"], _done(w) if w["outcome"] == "ok" else NEVER)
     for value in ambiguous:
         del bounds[value]
     newest_invoke = [w["invoke"] for w in newest]
-    source: dict[int, tuple[Op | None, int, int]] = {}  # read id -> bounds of the value it read
+    source: dict[int, tuple[Op | None, int, float]] = {}  # read id -> bounds of the value it read
     for r in reads:
         value = r["value"]
         b = bounds.get(value)
@@ -464,7 +464,7 @@ def _lost_updates(
     ops: list[Op],
     ok_writes: list[Op],
     reads: list[Op],
-    source: dict[int, tuple[Op | None, int, int]],
+    source: dict[int, tuple[Op | None, int, float]],
     out: list[Anomaly],
 ) -> None:
     """An acknowledged write w is lost when no read ever returned its value, no write of the key was
@@ -494,7 +494,7 @@ def _lost_updates(
     for w in candidates:
         if w["value"] in read_values:
             continue
-        done = _done(w)
+        done = _end(w)  # acknowledged: it has a completion
         later = by_invoke[bisect_right(read_invokes, done) :]
         if not later:
             continue
