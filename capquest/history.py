@@ -62,7 +62,8 @@ Definitions the engine and the checker both count (see ../shared/domain.md):
   counter (views) is stale when it returns less than initial + Σ increments completed before its invoke.
 - A register value is *older* than another when the write that produced it completed before the
   other's write was invoked (the initial value is older than every written one); writes that overlap in
-  time have no order, so a read of either is never called older.
+  time have no order, so a read of either is never called older. A value written more than once names
+  no single write: its reads are left to the linearizability check.
 - **Read-your-writes violation**: a session reads a register older than its own latest write that
   completed before the read's invoke.
 - **Monotonic-read violation**: a session reads a register value older than one it has already read
