@@ -2,11 +2,13 @@
 and the checker (which reads it and finds anomalies on its own). Neither imports the other; both import
 this module. Instructors can convert histories from other tools to this format (`capquest check`).
 
-Format version 1, as JSON (and as the Python dicts below):
+Format versions 1 and 2, as JSON (and as the Python dicts below). Version 2 adds the operations real
+key-value stores have (`append`, `cas`, a counter's `set`) and register values other than strings; a
+version-1 file reads exactly as it always did, and the engine still writes version 1 (`VERSION`).
 
     {
       "format": "capquest-history",
-      "version": 1,
+      "version": 1,                          # or 2 (`LATEST_VERSION`): see the kinds below
       "time_unit": "us",                     # every time is an integer number of microseconds
       "initial": {"stock/0": 5, "profile/3": "p3.0", "views/0": 0, ...},   # key -> initial value
       "nodes": ["primary", "replica-1", "cache", ...],                      # nodes that served operations
@@ -25,20 +27,30 @@ An Op is one client operation, from invocation to completion:
      ...fields of its kind...}
 
 Kinds (`f`) and their fields:
-- "read":  `value` — the value read (an int for stock/views counters, a string for profile registers).
-- "write": `value` — the string written to a register. Register values are unique per key, so a value
-           names the write that produced it.
+- "read":  `value` — the value read (an int for stock/views counters, a string for profile registers;
+           version 2: a register may also hold an int, and an append register's read is its whole value).
+- "write": `value` — the value written to a register (a string; version 2: a string, an int or null).
+           Values may repeat (Jepsen's histories repeat them); the checker handles that.
 - "order": `qty` — units asked for; `seen` — the stock value the order's check read (null when the check
            and the decrement were one atomic step). outcome "ok" means the client was told "ordered":
            the units count as sold at `complete`, whatever happens later.
 - "incr":  `value` — the amount added to a counter (views).
+- "append" (version 2): `value` — appended to a register: a string register (initial value a string)
+           concatenates a string; any other register is a list (null reads as the empty list) and gains
+           one element (a string, an int or null). A read returns the whole string or list.
+- "cas"    (version 2): `expected`, `value` — compare-and-set on a register: outcome "ok" means the
+           register held `expected` and now holds `value`; outcome "fail" with error "mismatch" means it
+           did not hold `expected` and nothing changed (a failed cas is a read); any other failure may or
+           may not have taken effect.
+- "set"    (version 2): `value` — sets a counter to an integer.
 - "cancel": `order` — id of an accepted order that a background worker cancelled (compensation); its
            `invoke` = `complete` = when the customer was told. A cancel does not give stock back: the
            order was cancelled because the stock was not there.
 
 Definitions the engine and the checker both count (see ../shared/domain.md):
+- Real-time order: a precedes b when a.complete < b.invoke; at a tie they overlap.
 - The *sold* state of a stock key at time t: initial − Σ qty of "order" ops with outcome ok and
-  complete ≤ t, floored at 0 for display. A read of a stock key is **stale** when it returns more than
+  complete < t, floored at 0 for display. A read of a stock key is **stale** when it returns more than
   the sold state at its `invoke` (a decrement acknowledged before the read began is not reflected).
   An order's check is a read too: an order whose `seen` is more than the sold state at its `invoke`
   counts as a stale read.
@@ -50,7 +62,8 @@ Definitions the engine and the checker both count (see ../shared/domain.md):
   counter (views) is stale when it returns less than initial + Σ increments completed before its invoke.
 - A register value is *older* than another when the write that produced it completed before the
   other's write was invoked (the initial value is older than every written one); writes that overlap in
-  time have no order, so a read of either is never called older.
+  time have no order, so a read of either is never called older. A value written more than once names
+  no single write: its reads are left to the linearizability check.
 - **Read-your-writes violation**: a session reads a register older than its own latest write that
   completed before the read's invoke.
 - **Monotonic-read violation**: a session reads a register value older than one it has already read
@@ -58,8 +71,8 @@ Definitions the engine and the checker both count (see ../shared/domain.md):
 Each stale/RYW/monotonic read is counted once per kind (a read may be both stale and a RYW violation).
 
 Optional top-level field: `"kinds": {"stock/7": "stock", ...}` names the kind of data of a key whose ops
-do not show it (a key that is only read); otherwise a key with orders is a stock, with increments a
-counter, with writes a register, and a key only read is a counter if its initial value is a number.
+do not show it (a key that is only read); otherwise a key with orders is a stock, with increments or sets
+a counter, with writes, appends or cas a register, and a key only read is a counter if its initial value is a number.
 
 Validation (`validate_history`, `load_history`) and the JSON Schema (`history_schema`) live here too, so
 the format has one owner. Unknown fields (at the top level and in an op) are ignored: a tool may add its
@@ -75,9 +88,11 @@ from typing import Any, Literal, NotRequired, TypedDict
 from capquest.errors import HistoryError
 
 FORMAT = "capquest-history"
-VERSION = 1
+VERSION = 1  # what the engine writes (its digests cover it): every version-1 file stays version 1
+LATEST_VERSION = 2
+VERSIONS: tuple[int, ...] = (1, 2)
 
-OpFunction = Literal["read", "write", "order", "incr", "cancel"]
+OpFunction = Literal["read", "write", "order", "incr", "cancel", "append", "cas", "set"]
 Outcome = Literal["ok", "fail"]
 
 
@@ -95,6 +110,7 @@ class Op(TypedDict):
     qty: NotRequired[int]
     seen: NotRequired[int | None]
     order: NotRequired[int]
+    expected: NotRequired[Any]
 
 
 class FaultRecord(TypedDict):
@@ -121,8 +137,9 @@ class History(TypedDict):
 # schema cannot say (unique ids, complete >= invoke, one kind of data per key, a cancel names an order).
 
 MAX_PROBLEMS = 20
-OP_FUNCTIONS: tuple[str, ...] = ("read", "write", "order", "incr", "cancel")
-KNOWN_ERRORS: tuple[str, ...] = ("", "timeout", "unavailable", "out_of_stock")
+OP_FUNCTIONS: tuple[str, ...] = ("read", "write", "order", "incr", "cancel", "append", "cas", "set")
+VERSION_2_FUNCTIONS: tuple[str, ...] = ("append", "cas", "set")
+KNOWN_ERRORS: tuple[str, ...] = ("", "timeout", "unavailable", "out_of_stock", "mismatch")
 FAULT_KINDS: tuple[str, ...] = ("partition", "crash", "lag_spike")
 
 _adapter: Any = None
@@ -140,15 +157,18 @@ def _history_adapter() -> Any:
     from typing_extensions import TypedDict as _TD  # pydantic needs it before Python 3.12
 
     time_us = Annotated[int, Field(ge=0)]
+    scalar = {"type": ["integer", "string", "null"]}
     any_value = Annotated[
         Any,
         WithJsonSchema(
             {
-                "type": ["integer", "string", "null"],
-                "description": "an integer for a stock or counter key, a string (or null) for a register",
+                "anyOf": [scalar, {"type": "array", "items": scalar}],
+                "description": "an integer for a stock or counter key; a string or null for a register "
+                "(version 2 also: an integer, or a list for an append register)",
             }
         ),
     ]
+    element = Annotated[Any, WithJsonSchema({**scalar, "description": "a string, an integer or null"})]
     config = ConfigDict(strict=True, extra="allow")
 
     @with_config(config)
@@ -162,7 +182,10 @@ def _history_adapter() -> Any:
         ]
         node: Annotated[str, Field(description='the node that answered, or "" when none did')]
         outcome: Literal["ok", "fail"]
-        error: Annotated[str, Field(description='"", "timeout", "unavailable", "out_of_stock", or another')]
+        error: Annotated[
+            str,
+            Field(description='"", "timeout", "unavailable", "out_of_stock", "mismatch" (a cas), or another'),
+        ]
 
     class ReadOp(OpBase):
         f: Literal["read"]
@@ -170,7 +193,7 @@ def _history_adapter() -> Any:
 
     class WriteOp(OpBase):
         f: Literal["write"]
-        value: Annotated[str, Field(description="the string written; unique per key")]
+        value: Annotated[element, Field(description="the value written (version 1: a string)")]
 
     class OrderOp(OpBase):
         f: Literal["order"]
@@ -187,7 +210,22 @@ def _history_adapter() -> Any:
         f: Literal["cancel"]
         order: Annotated[int, Field(description="id of the accepted order a worker cancelled")]
 
-    any_op = Annotated[ReadOp | WriteOp | OrderOp | IncrOp | CancelOp, Field(discriminator="f")]
+    class AppendOp(OpBase):
+        f: Literal["append"]
+        value: Annotated[element, Field(description="version 2: a string to concatenate, or one element")]
+
+    class CasOp(OpBase):
+        f: Literal["cas"]
+        expected: Annotated[element, Field(description="version 2: the value the register must hold")]
+        value: Annotated[element, Field(description="the value it then holds")]
+
+    class SetOp(OpBase):
+        f: Literal["set"]
+        value: Annotated[int, Field(description="version 2: the value a counter is set to")]
+
+    any_op = Annotated[
+        ReadOp | WriteOp | OrderOp | IncrOp | CancelOp | AppendOp | CasOp | SetOp, Field(discriminator="f")
+    ]
 
     @with_config(config)
     class FaultSpan(_TD):
@@ -200,7 +238,7 @@ def _history_adapter() -> Any:
     @with_config(ConfigDict(strict=True, extra="allow", title="capquest history"))
     class HistoryFile(_TD):
         format: Literal["capquest-history"]
-        version: Annotated[int, Field(description="format version; this capquest reads 1")]
+        version: Annotated[int, Field(description="format version; this capquest reads 1 and 2")]
         time_unit: Literal["us"]
         initial: dict[str, any_value]
         nodes: list[str]
@@ -218,7 +256,7 @@ def _history_adapter() -> Any:
 
 
 def history_schema() -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of the history format, version 1."""
+    """The JSON Schema (draft 2020-12) of the history format, versions 1 and 2."""
     schema = _history_adapter().json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["description"] = "An operation history for `capquest check` (see docs/history-format.md)."
@@ -341,11 +379,47 @@ def key_kinds(history: History) -> dict[str, str]:
     return {key: data_kind(f, initial.get(key), hints.get(key)) for key, f in first.items()}
 
 
-_KIND_OF_F = {"order": "stock", "cancel": "stock", "incr": "counter", "write": "register"}
+_KIND_OF_F = {
+    "order": "stock",
+    "cancel": "stock",
+    "incr": "counter",
+    "set": "counter",
+    "write": "register",
+    "append": "register",
+    "cas": "register",
+}
 
 
 def _is_int(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_element(value: object) -> bool:
+    return value is None or isinstance(value, str) or _is_int(value)
+
+
+def _is_register_value(value: object, version: int) -> bool:
+    """Version 1: a string or null. Version 2: also an integer, or a list of those (an append register)."""
+    if value is None or isinstance(value, str):
+        return True
+    if version < 2:
+        return False
+    return _is_int(value) or (isinstance(value, list) and all(map(_is_element, value)))
+
+
+def version_needed(history: History) -> int:
+    """The lowest format version that can hold `history` (what a converter should write)."""
+    for op in history["ops"]:
+        if op["f"] in VERSION_2_FUNCTIONS:
+            return 2
+        if op["f"] in ("read", "write") and not _is_register_value(op.get("value"), 1):
+            if op["f"] == "write" or key_kinds(history).get(op["key"]) == "register":
+                return 2
+    kinds = key_kinds(history)
+    for key, value in history["initial"].items():
+        if kinds.get(key, "register") == "register" and not _is_register_value(value, 1):
+            return 2
+    return 1
 
 
 def _meaning_problems(history: History, limit: int) -> tuple[list[HistoryProblem], int]:
@@ -359,8 +433,9 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[HistoryProblem
         else:
             more += 1
 
-    if history["version"] != VERSION:
-        problem("version", "version", version=history["version"], supported=VERSION)
+    version = history["version"]
+    if version not in VERSIONS:
+        problem("version", "version", version=version, supported=", ".join(map(str, VERSIONS)))
         return problems, more
     for i, fault in enumerate(history["faults"]):
         if fault["end"] < fault["start"]:
@@ -378,6 +453,8 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[HistoryProblem
         f = op["f"]
         if f == "order":
             orders.add(op_id)
+        elif f in VERSION_2_FUNCTIONS and version < 2:
+            problem(f"ops[{i}].f", "needs_version", f=f, version=2)
         complete = op["complete"]
         if complete is None:
             if op["outcome"] == "ok":
@@ -415,8 +492,8 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[HistoryProblem
         kind = kinds.get(key)
         if kind in ("stock", "counter") and not _is_int(value):
             problem(f"initial.{key}", "value_int", kind=kind)
-        elif kind == "register" and not (value is None or isinstance(value, str)):
-            problem(f"initial.{key}", "value_register")
+        elif kind == "register" and not _is_register_value(value, version):
+            problem(f"initial.{key}", "value_register" if version < 2 else "value_register_2")
     for key, kind in kinds.items():
         if kind == "stock" and key not in initial:
             problem("initial", "no_initial_stock", key=key)
@@ -428,10 +505,20 @@ def _meaning_problems(history: History, limit: int) -> tuple[list[HistoryProblem
                 continue
             value = op["value"]
             if kinds[op["key"]] == "register":
-                if not (value is None or isinstance(value, str)):
-                    problem(f"ops[{i}].value", "value_register")
+                if not _is_register_value(value, version):
+                    problem(f"ops[{i}].value", "value_register" if version < 2 else "value_register_2")
             elif not _is_int(value):
                 problem(f"ops[{i}].value", "value_int", kind=kinds[op["key"]])
+        elif f == "write" and version < 2 and not isinstance(op["value"], str):
+            problem(f"ops[{i}].value", "string_type")
+        elif f in ("write", "append", "cas") and not _is_element(op["value"]):
+            problem(f"ops[{i}].value", "element")
+        elif f == "cas" and not _is_element(op["expected"]):
+            problem(f"ops[{i}].expected", "element")
+        elif f == "append" and isinstance(initial.get(op["key"]), str) and not isinstance(op["value"], str):
+            problem(f"ops[{i}].value", "append_string", key=op["key"])
+        elif f == "append" and not isinstance(initial.get(op["key"]), str | list | None):
+            problem(f"ops[{i}].f", "append_initial", key=op["key"])
     return problems, more
 
 
@@ -449,14 +536,39 @@ def validate_history(data: object, *, limit: int = MAX_PROBLEMS) -> History:
     return data  # type: ignore[return-value]  # validated: a History now
 
 
+MAX_FILE_BYTES = 256 * 1024 * 1024  # a history file larger than this is refused before reading
+
+
+def read_history_bytes(path: str | Path) -> bytes:
+    """A history file's bytes, refusing before reading a byte what is not a regular file (a FIFO,
+    /dev/zero) or is over `MAX_FILE_BYTES`: HistoryError with one line."""
+    import os
+    import stat
+
+    try:
+        info = os.stat(path)
+        if not stat.S_ISREG(info.st_mode):
+            raise HistoryError([_problem("", "not_regular")])
+        if info.st_size > MAX_FILE_BYTES:
+            raise HistoryError([_problem("", "too_big", size=info.st_size, limit=MAX_FILE_BYTES)])
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise HistoryError([_problem("", "cannot_read", reason=exc.strerror or str(exc))]) from None
+
+
+def read_history_text(path: str | Path) -> str:
+    """`read_history_bytes` as UTF-8 text (HistoryError when it is not)."""
+    try:
+        return read_history_bytes(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise HistoryError([_problem("", "not_utf8")]) from None
+
+
 def load_history(path: str | Path) -> History:
     """Read and validate a history file; HistoryError (with a one-line reason) for anything wrong."""
     import json
 
-    try:
-        raw = Path(path).read_bytes()
-    except OSError as exc:
-        raise HistoryError([_problem("", "cannot_read", reason=exc.strerror or str(exc))]) from None
+    raw = read_history_bytes(path)
     try:
         data = json.loads(raw)
     except UnicodeDecodeError:
@@ -467,4 +579,6 @@ def load_history(path: str | Path) -> History:
         ) from None
     except RecursionError:
         raise HistoryError([_problem("", "too_deep")]) from None
+    except ValueError:  # an integer of more than 4,300 digits (Python's limit), even in an ignored field
+        raise HistoryError([_problem("", "number_too_long")]) from None
     return validate_history(data)

@@ -105,8 +105,9 @@ class Anomaly:  # history may hold tens of thousands of anomalies. Treat it as r
 @dataclass(frozen=True)
 class KeyVerdict:
     """The linearizability verdict for one key. `method`: how it was decided ("read-mapping",
-    "counting", "search"); `states`: search states explored (0 for the polynomial checks); `witness`:
-    op ids of a violation."""
+    "append-order", "counting", "schedule", "search"); `states`: search states explored (0 for the
+    polynomial checks; the budget used when "unknown"); `witness`: op ids of a violation -- after
+    `check`, a smallest set of them (see `checker.minimal`)."""
 
     key: str
     data: str  # "stock", "counter" or "register"
@@ -115,6 +116,7 @@ class KeyVerdict:
     ops: int
     states: int = 0
     witness: tuple[int, ...] = ()
+    minimal: bool = False  # the witness is shown 1-minimal: removing any one op makes it linearizable
 
     def describe(self, lang: str | None = None) -> str:
         from capquest.i18n import t
@@ -130,4 +132,5 @@ class KeyVerdict:
             "ops": self.ops,
             "states": self.states,
             "witness": list(self.witness),
+            "minimal": self.minimal,
         }

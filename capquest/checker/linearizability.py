@@ -18,9 +18,11 @@ keys are checked one by one. Per key, the cheapest sufficient method is used:
   different sets colliding has a probability around 2^-64 per pair.
 
 Sequential specifications (a failed operation may or may not have taken effect, at any time after its
-invocation -- except an order refused as out of stock, which did not):
-- register: write v sets the value; read returns it.
-- counter: incr d adds d; read returns the value.
+invocation -- except an order refused as out of stock and a cas failed by "mismatch", which did not):
+- register: write v sets the value; read returns it; append v concatenates v (a string register) or adds
+  the element v (a list register; null is the empty list); cas (e, v) sets v if the value is e -- and a
+  cas that failed by "mismatch" is a read that saw a value other than e.
+- counter: incr d adds d; set v sets it; read returns the value.
 - stock: an order of q takes q units if at least q remain, else it is refused; read returns the stock;
   a cancel changes nothing (the order was cancelled because the stock was not there). An order's `seen`
   (its separate check read) is not part of the atomic step.
@@ -29,6 +31,8 @@ invocation -- except an order refused as out of stock, which did not):
 from __future__ import annotations
 
 import heapq
+import itertools
+import math
 import random
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -38,11 +42,26 @@ from typing import Any, Literal
 from capquest.checker.anomaly import Anomaly, KeyVerdict
 from capquest.history import Op
 
-NEVER = 1 << 62
-DEFAULT_BUDGET = 20_000  # search states per key before answering "unknown"
+# "Completes after everything" (an operation whose success is unknown). Infinity, not a big int:
+# times in a valid file have no upper bound, and no int reaches it (it was 2^62).
+NEVER = math.inf
+DEFAULT_BUDGET = 20_000  # the old fixed budget; `budget_for` grows it with a key's size
+
+
+def budget_for(ops: int) -> int:
+    """Search states a key of `ops` operations may explore before it is "unknown": 200,000 at least
+    (the fixed 20,000 gave up on Jepsen etcd histories of 61-69 operations that 200,000 decide in well
+    under a second), growing with the key so a long key is not starved, capped to stay within seconds."""
+    return min(5_000_000, max(200_000, 2_000 * ops))
+
 
 # Operation codes of the sequential specifications.
-READ, SET, ADD, TAKE, REFUSE = range(5)
+READ, SET, ADD, TAKE, REFUSE, APPEND, CAS, CAS_FAILED = range(8)
+
+
+def frozen(value: Any) -> Any:
+    """A value as the search keeps it: a list (an append register's value) as a tuple, so states hash."""
+    return tuple(value) if isinstance(value, list) else value
 
 
 @dataclass(frozen=True)
@@ -52,7 +71,9 @@ class KeyResult:
 
 
 def _complete(op: Op) -> int:
-    return _done(op) if _done(op) is not None else op["invoke"]
+    """When `op` completed, or (never answered) when it began: a time for an anomaly's span, never NEVER."""
+    complete = op["complete"]
+    return op["invoke"] if complete is None else complete
 
 
 def _violation(
@@ -93,13 +114,13 @@ def _is_refusal(op: Op) -> bool:
     return op["f"] == "order" and op["outcome"] == "fail" and op["error"] == "out_of_stock"
 
 
-def _done(op: Op) -> int:
+def _done(op: Op) -> float:
     """When `op` completed; one never answered may take effect at any time after its invocation: NEVER."""
     complete = op["complete"]
     return NEVER if complete is None else complete
 
 
-def _entry(op: Op, data: str) -> tuple[int, int, bool, int, Any] | None:
+def _entry(op: Op, data: str) -> tuple[int, float, bool, int, Any] | None:
     """(invoke, complete, required, code, argument) of an op for the search; None when it has no effect
     and no observation (a failed read, a cancel)."""
     f = op["f"]
@@ -107,17 +128,23 @@ def _entry(op: Op, data: str) -> tuple[int, int, bool, int, Any] | None:
     if f == "read":
         if not ok:
             return None
-        return (op["invoke"], _done(op), True, READ, op["value"])
+        return (op["invoke"], _done(op), True, READ, frozen(op["value"]))
     if f == "cancel":
         return None
     if f == "order" and _is_refusal(op):
         return (op["invoke"], _done(op), True, REFUSE, op["qty"])
+    if f == "cas" and not ok and op["error"] == "mismatch":
+        return (op["invoke"], _done(op), True, CAS_FAILED, op["expected"])
     if ok:
         complete = _done(op)
     else:
         complete = NEVER  # may have taken effect, at any time after its invocation
-    if f == "write":
+    if f in ("write", "set"):
         return (op["invoke"], complete, ok, SET, op["value"])
+    if f == "append":
+        return (op["invoke"], complete, ok, APPEND, op["value"])
+    if f == "cas":
+        return (op["invoke"], complete, ok, CAS, (op["expected"], op["value"]))
     if f == "incr":
         return (op["invoke"], complete, ok, ADD, op["value"])
     return (op["invoke"], complete, ok, TAKE, op["qty"])
@@ -129,7 +156,7 @@ def search(
 ) -> tuple[str, int, tuple[Op, ...]]:
     """Wing-Gong-Lowe search. Returns (verdict, states explored, witness ops)."""
     items: list[Op] = []
-    entries: list[tuple[int, int, bool, int, Any]] = []
+    entries: list[tuple[int, float, bool, int, Any]] = []
     for op in ops:
         e = _entry(op, data)
         if e is not None:
@@ -138,7 +165,7 @@ def search(
     n = len(entries)
     # The event list: calls and returns in time order; a call before a return at the same instant (they
     # overlap: precedence needs complete < invoke). Optional operations have no return event.
-    events: list[tuple[int, int, int]] = []
+    events: list[tuple[float, int, int]] = []
     for i, (inv, comp, required, _, _) in enumerate(entries):
         events.append((inv, 0, i))
         if required:
@@ -182,17 +209,7 @@ def search(
     while required_left:
         if is_call[entry]:
             i = op_of[entry]
-            _, _, required, code, arg = entries[i]
-            if code == READ:
-                ok, new_state = state == arg, state
-            elif code == SET:
-                ok, new_state = True, arg
-            elif code == ADD:
-                ok, new_state = True, state + arg
-            elif code == TAKE:
-                ok, new_state = state >= arg, state - arg
-            else:  # REFUSE
-                ok, new_state = state < arg, state
+            ok, new_state = _spec_step(entries[i], state)
             if ok:
                 new_hash = lin_hash ^ zobrist[i]
                 memo = (new_hash, new_state)
@@ -229,7 +246,42 @@ def search(
     return "ok", states, ()
 
 
-def _witness(items: list[Op], entries: list[tuple[int, int, bool, int, Any]], stuck: int) -> tuple[Op, ...]:
+def _spec_step(entry: tuple[int, float, bool, int, Any], state: Any) -> tuple[bool, Any]:
+    """The sequential specification: may this operation happen in `state`, and the state after it."""
+    code, arg = entry[3], entry[4]
+    if code == READ:
+        return state == arg, state
+    if code == SET:
+        return True, arg
+    if code == ADD:
+        return True, state + arg
+    if code == TAKE:
+        return state >= arg, state - arg
+    if code == REFUSE:
+        return state < arg, state
+    if code == APPEND:
+        after = appended(state, arg)
+        return after is not CANNOT_APPEND, after
+    if code == CAS:
+        return state == arg[0], arg[1]
+    return state != arg, state  # CAS_FAILED: a read that saw something else
+
+
+CANNOT_APPEND = object()  # appending to a number, or a number to a string: the append cannot happen
+
+
+def appended(state: Any, element: Any) -> Any:
+    """An append register after appending `element`: a string concatenates a string, a list (a tuple
+    here; null is the empty list) gains the element; `CANNOT_APPEND` for anything else (a register
+    written an integer, say)."""
+    if isinstance(state, str):
+        return state + element if isinstance(element, str) else CANNOT_APPEND
+    if state is None or isinstance(state, tuple):
+        return (*(state or ()), element)
+    return CANNOT_APPEND
+
+
+def _witness(items: list[Op], entries: list[tuple[int, float, bool, int, Any]], stuck: int) -> tuple[Op, ...]:
     """The operation the search could not place, and up to 9 operations overlapping it in time."""
     inv, comp = entries[stuck][0], entries[stuck][1]
     around = [items[j] for j, e in enumerate(entries) if j != stuck and e[0] <= comp and e[1] >= inv]
@@ -251,9 +303,9 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
     for op in ops:
         if op["f"] != "read" or op["outcome"] != "ok":
             continue
-        value = op["value"]
+        value = frozen(op["value"])  # a list read of a plain register: hashable, and wrong
         w = writes.get(value)
-        if w is None and value != initial:
+        if w is None and value != frozen(initial):
             return _violation(key, "register", "read-mapping", n, [op], "lin_unknown_value", {"value": value})
         if w is not None and _done(op) < w["invoke"]:
             return _violation(
@@ -268,8 +320,8 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
         clusters.setdefault(value, []).append(op)
     # Zones: f = earliest completion in the cluster, s = latest invocation. The initial value's cluster
     # holds a virtual write that completed before everything (-1).
-    forward: list[tuple[int, int, Op, Op]] = []  # (f, s, op finishing at f, op starting at s)
-    backward: list[tuple[int, int, Op, Op]] = []  # (s, f, ...)
+    forward: list[tuple[float, float, Op, Op]] = []  # (f, s, op finishing at f, op starting at s)
+    backward: list[tuple[float, float, Op, Op]] = []  # (s, f, ...)
     for value, w in writes.items():
         reads = clusters.get(value, [])
         if w["outcome"] != "ok" and not reads:
@@ -278,17 +330,18 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
         f_op = min(members, key=lambda op: _done(op) if op is not w or w["outcome"] == "ok" else NEVER)
         s_op = max(members, key=lambda op: op["invoke"])
         f = _done(f_op) if (f_op is not w or w["outcome"] == "ok") else NEVER
-        s = s_op["invoke"]
+        s: float = s_op["invoke"]
         if f < s:
             forward.append((f, s, f_op, s_op))
         else:
             backward.append((s, f, s_op, f_op))
+    initial = frozen(initial)
     initial_reads = clusters.get(initial) if initial not in writes else None
     if initial_reads:
         s_op = max(initial_reads, key=lambda op: op["invoke"])
         forward.append((-1, s_op["invoke"], s_op, s_op))
     forward.sort(key=lambda z: (z[0], z[1]))
-    top: tuple[int, int, Op, Op] | None = None
+    top: tuple[float, float, Op, Op] | None = None
     for zone in forward:
         if top is not None and zone[0] < top[1]:
             return _violation(
@@ -320,7 +373,7 @@ def read_mapping(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult
     return _ok(key, "register", "read-mapping", n)
 
 
-def _zone_ops(a: tuple[int, int, Op, Op], b: tuple[int, int, Op, Op]) -> list[Op]:
+def _zone_ops(a: tuple[float, float, Op, Op], b: tuple[float, float, Op, Op]) -> list[Op]:
     return [a[2], a[3], b[2], b[3]]
 
 
@@ -463,7 +516,7 @@ def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
         lo[k] = max(lo[k], lo[k - 1])
     for k in range(top - 1, 0, -1):
         hi[k] = min(hi[k], hi[k + 1])
-    heap: list[tuple[int, int, Op]] = []  # released acknowledged updates by deadline
+    heap: list[tuple[float, int, Op]] = []  # released acknowledged updates by deadline
     ri = oi = 0
     t = -1
     points: list[tuple[int, float, Op]] = []
@@ -518,21 +571,152 @@ def unit_schedule(data: str, ops: Sequence[Op], initial: int) -> bool:
     return True
 
 
+# ------------------------------------------------------------------------------------------ append order
+def append_order(key: str, ops: Sequence[Op], initial: Any, n: int) -> KeyResult | None:
+    """Exact check for a list register changed only by appends of unique elements (and read whole);
+    None when it is not one (the caller searches).
+
+    Every read is then a prefix of one sequence of elements, so the order of the appends is known: the
+    longest read's elements in its order, then the acknowledged appends no read saw (in any order: none
+    was observed). The k-th append's instant must come after every read that saw fewer than k elements
+    began, and before every read that saw k or more ended; placing each as early as possible (after the
+    previous one, and inside its own interval) finds an order whenever one exists. O(n log n)."""
+    if isinstance(initial, str) or initial not in (None, []):
+        return None
+    appends: dict[Any, Op] = {}
+    reads: list[tuple[Op, tuple[Any, ...]]] = []
+    for op in ops:
+        f = op["f"]
+        if f == "append":
+            if op["value"] in appends:
+                return None
+            appends[op["value"]] = op
+        elif f == "read":
+            if op["outcome"] == "ok":
+                value = op["value"]
+                if value is not None and not isinstance(value, list):
+                    return None  # a string (or number) read of a list register: the search says why
+                reads.append((op, tuple(value or ())))
+        else:
+            return None
+    longest: tuple[Any, ...] = max((v for _, v in reads), key=len, default=())
+    if len(set(longest)) != len(longest):
+        return None
+    for r, value in reads:
+        if longest[: len(value)] != value:
+            return None  # reads that disagree on the order (or on an element): let the search decide
+        unknown = [e for e in value if e not in appends]
+        if unknown:
+            return _violation(
+                key, "register", "append-order", n, [r], "lin_unknown_value", {"value": unknown[0]}
+            )
+    seen = set(longest)
+    order = [appends[e] for e in longest]
+    order += sorted(
+        (op for e, op in appends.items() if e not in seen and op["outcome"] == "ok"),
+        key=_done,
+    )
+    # lo[k]: the k-th append (1-based) comes after every read that saw fewer than k elements began;
+    # hi[k]: before every read that saw k or more ended.
+    m = len(order)
+    lo = [-1] * (m + 2)
+    hi: list[float] = [NEVER] * (m + 2)
+    for r, value in reads:
+        k = len(value)
+        lo[k + 1] = max(lo[k + 1], r["invoke"])
+        hi[k] = min(hi[k], _done(r))
+    for k in range(1, m + 1):
+        lo[k] = max(lo[k], lo[k - 1])
+    for k in range(m - 1, 0, -1):
+        hi[k] = min(hi[k], hi[k + 1])
+    t: float = -1
+    for k, op in enumerate(order, start=1):
+        t = max(t, lo[k], op["invoke"])
+        end = _done(op) if op["outcome"] == "ok" else NEVER
+        if t > end or t > hi[k]:
+            return None  # no order of these appends fits: the search finds and names the witness
+    return _ok(key, "register", "append-order", n)
+
+
+def pieces_as_lists(ops: Sequence[Op]) -> list[Op] | None:
+    """A string register changed only by appends of distinct pieces none of which is a prefix of
+    another (Porcupine's "x 0 1 y"), starting empty, as the list register it is: each read split back
+    into its pieces, which is unambiguous for such pieces. None when it is not one, or a read is not a
+    sequence of the pieces (the search then says why)."""
+    pieces = [op["value"] for op in ops if op["f"] == "append"]
+    if not pieces or any(not isinstance(p, str) or not p for p in pieces) or len(set(pieces)) != len(pieces):
+        return None
+    ordered = sorted(pieces)
+    if any(b.startswith(a) for a, b in itertools.pairwise(ordered)):
+        return None  # a prefix sorts right before what it prefixes (or before a string that shares it)
+    known = set(pieces)
+    lengths = sorted({len(p) for p in pieces})
+    out: list[Op] = []
+    for op in ops:
+        if op["f"] == "read" and op["outcome"] == "ok":
+            text = op["value"]
+            if not isinstance(text, str):
+                return None
+            split: list[str] = []
+            i = 0
+            while i < len(text):
+                piece = next((text[i : i + n] for n in lengths if text[i : i + n] in known), None)
+                if piece is None:
+                    return None
+                split.append(piece)
+                i += len(piece)
+            out.append({**op, "value": split})
+        else:
+            out.append(op)
+    return out
+
+
+def _empty_as_null(ops: list[Op]) -> list[Op]:
+    """A list register's reads with null read as the empty list (as Jepsen reads a key never appended)."""
+    return [{**op, "value": []} if op["f"] == "read" and op.get("value", 0) is None else op for op in ops]
+
+
+def _register_method(ops: Sequence[Op]) -> str:
+    """ "read-mapping" for a register of writes, "append-order" for one of appends, else "search"."""
+    fs = {op["f"] for op in ops}
+    if fs <= {"read", "write"}:
+        return "read-mapping"
+    if fs <= {"read", "append"}:
+        return "append-order"
+    return "search"
+
+
 # ----------------------------------------------------------------------------------------------- per key
-def check_key(
-    key: str, data: str, ops: Sequence[Op], initial: Any, budget: int = DEFAULT_BUDGET
-) -> KeyResult:
-    """The verdict for one key's operations (`data`: "stock", "counter" or "register")."""
+def check_key(key: str, data: str, ops: Sequence[Op], initial: Any, budget: int | None = None) -> KeyResult:
+    """The verdict for one key's operations (`data`: "stock", "counter" or "register"). `budget`:
+    search states before "unknown" (default: `budget_for` the key's size)."""
     ops = sorted(ops, key=lambda op: (op["invoke"], op["id"]))  # the file's order must not matter
     n = len(ops)
+    if budget is None:
+        budget = budget_for(n)
+    result: KeyResult | None = None
+    resets = data == "counter" and any(op["f"] == "set" for op in ops)
     if data == "register":
-        result = read_mapping(key, ops, initial, n)
-    else:
+        method = _register_method(ops)
+        if method == "read-mapping":
+            result = read_mapping(key, ops, initial, n)
+        elif method == "append-order":
+            if initial == "":
+                as_lists = pieces_as_lists(ops)
+                if as_lists is not None:
+                    result = append_order(key, as_lists, None, n)
+                    if result is not None and result.verdict.verdict != "ok":
+                        result = None  # name the violation in the string's own terms: search
+            else:
+                result = append_order(key, ops, initial, n)
+    elif not resets:  # the counting bounds and the schedule assume a counter only moves one way
         result = counting(key, data, ops, initial if initial is not None else 0, n)
     if result is not None:
         return result
-    start = initial if initial is not None or data == "register" else 0
-    if data != "register" and unit_schedule(data, ops, start):
+    start = frozen(initial) if initial is not None or data == "register" else 0
+    if data == "register" and not isinstance(initial, str) and any(op["f"] == "append" for op in ops):
+        ops, start = _empty_as_null(ops), frozen(initial or [])
+    if data != "register" and not resets and unit_schedule(data, ops, start):
         return _ok(key, data, "schedule", n)
     verdict, states, witness = search(ops, data, start, budget)
     if verdict == "ok":

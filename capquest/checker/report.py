@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from capquest.checker.anomaly import ANOMALY_KINDS, Anomaly, KeyVerdict
-from capquest.checker.linear import check_linear, partition_by_key, sort_anomalies
-from capquest.checker.linearizability import DEFAULT_BUDGET, check_key
+from capquest.checker.linearizability import check_key
+from capquest.checker.minimal import shrink_violation
+from capquest.checker.sweeps import check_sweeps, partition_by_key, sort_anomalies
 from capquest.history import History, key_kinds
 
 
@@ -59,18 +60,24 @@ def count_anomalies(anomalies: tuple[Anomaly, ...] | list[Anomaly]) -> dict[str,
     return counts
 
 
-def check(history: History, *, linearizability: bool = True, budget: int = DEFAULT_BUDGET) -> Report:
-    """Check a (valid) history: the linear checks always, and per-key linearizability unless turned off
-    (the play path may skip it to stay inside the run budget). A key whose search gave up is "unknown"
-    in `keys`, never an anomaly."""
+def check(
+    history: History, *, linearizability: bool = True, budget: int | None = None, shrink: bool = True
+) -> Report:
+    """Check a (valid) history: the sweeps always, and per-key linearizability unless turned off (the
+    play path may skip it to stay inside the run budget). `budget`: search states per key before
+    "unknown" (default: grows with the key, `linearizability.budget_for`). A key whose search gave up
+    is "unknown" in `keys`, never an anomaly. A key that is not linearizable is told by a 1-minimal
+    subset of its operations (`shrink`; see `checker.minimal`)."""
     kinds = key_kinds(history)
-    anomalies = check_linear(history, kinds)
+    anomalies = check_sweeps(history, kinds)
     verdicts: list[KeyVerdict] = []
     if linearizability:
         initial = history["initial"]
         for key, ops in sorted(partition_by_key(history["ops"]).items()):
             data = kinds[key]
             result = check_key(key, data, ops, initial.get(key), budget)
+            if result.verdict.verdict == "violation" and shrink:
+                result = shrink_violation(key, data, ops, initial.get(key), result, budget)
             verdicts.append(result.verdict)
             if result.anomaly is not None:
                 anomalies.append(result.anomaly)

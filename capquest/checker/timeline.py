@@ -179,11 +179,21 @@ def lane_text(lane: Lane) -> Text:
     return text
 
 
+def _tick(us: int, span: int, lang: str | None) -> str:
+    """A tick label: seconds, or microseconds for a window under a millisecond (an imported log whose
+    times count events, where every second-label would read 0.000s)."""
+    if span < 1_000:
+        from capquest.i18n import t
+
+        return t("checker.microseconds", lang, us=us)
+    return format_time(us, lang)
+
+
 def axis_text(start: int, end: int, width: int, lang: str | None = None, every: int = 20) -> Text:
     """A time axis: a tick label every `every` columns."""
     line = [" "] * width
     for c in range(0, width, every):
-        label = "|" + format_time(start + (end - start) * c // width, lang)
+        label = "|" + _tick(start + (end - start) * c // width, end - start, lang)
         if c + len(label) > width:
             break
         line[c : c + len(label)] = list(label)
@@ -216,7 +226,12 @@ def timeline_lines(
         lang=lang,
         focus=focus,
     )
-    title = t("checker.timeline_title", lang, start=format_time(start, lang), end=format_time(end, lang))
+    title = t(
+        "checker.timeline_title",
+        lang,
+        start=_tick(start, end - start, lang),
+        end=_tick(end, end - start, lang),
+    )
     lines = [Text(title, style="bold underline"), axis_text(start, end, width, lang)]
     lines.extend(lane_text(lane) for lane in lanes)
     lines.append(Text(t("checker.legend", lang), style="dim"))
@@ -239,22 +254,25 @@ def timeline_picture(
         rank = {kind: n for n, kind in enumerate(ANOMALY_KINDS)}
         anomalies = sorted(anomalies, key=lambda a: (rank[a.kind], a.time))
         first = anomalies[0]
-        a0, a1 = anomaly_window(first)
-        involved = [first.session] if first.session is not None else []
-        involved += [a.session for a in anomalies if a.session is not None and a.start <= a1 and a.end >= a0]
-        parts.append(Text(""))
-        parts.extend(
-            timeline_lines(
-                history,
-                anomalies,
-                start=a0,
-                end=a1,
-                width=width,
-                sessions=list(dict.fromkeys(involved))[:8],
-                lang=lang,
-                focus=first,
+        if first.kind != "not_linearizable":  # that one gets its own close-up with its story, below
+            a0, a1 = anomaly_window(first)
+            involved = [first.session] if first.session is not None else []
+            involved += [
+                a.session for a in anomalies if a.session is not None and a.start <= a1 and a.end >= a0
+            ]
+            parts.append(Text(""))
+            parts.extend(
+                timeline_lines(
+                    history,
+                    anomalies,
+                    start=a0,
+                    end=a1,
+                    width=width,
+                    sessions=list(dict.fromkeys(involved))[:8],
+                    lang=lang,
+                    focus=first,
+                )
             )
-        )
         parts.append(Text(""))
         for n, a in enumerate(anomalies[:listed], 1):
             line = Text()
@@ -268,7 +286,36 @@ def timeline_picture(
             parts.append(
                 Text(t("checker.shown_first", lang, shown=listed, total=len(anomalies)), style="dim")
             )
+        story = next((a for a in anomalies if a.kind == "not_linearizable"), None)
+        if story is not None:
+            parts.extend(_minimal_story(history, story, width, lang))
     return Group(*parts)
+
+
+def _minimal_story(history: History, story: Anomaly, width: int, lang: str | None) -> list[Text]:
+    """The first non-linearizable key's smallest set of operations: a close-up with only their
+    sessions, then in words why no order of them works (capquest.checker.minimal)."""
+    from capquest.checker.minimal import story_lines
+
+    ids = set(story.ops)
+    ops = [op for op in history["ops"] if op["id"] in ids]
+    if not ops:
+        return []
+    # The story's own span, padded by half of it: an imported log counts time in events, not
+    # microseconds, so anomaly_window's minimum of a millisecond would squeeze it into one column.
+    pad = max(1, (story.end - story.start) // 2)
+    a0, a1 = max(0, story.start - pad), story.end + pad
+    sessions = list(dict.fromkeys(op["session"] for op in sorted(ops, key=lambda op: op["invoke"])))
+    parts = [Text("")]
+    parts.extend(
+        timeline_lines(
+            history, [story], start=a0, end=a1, width=width, sessions=sessions[:8], lang=lang, focus=story
+        )
+    )
+    lines = story_lines(history, story, lang)
+    parts.append(Text(f"{story.key}: {lines[0]}", style="bold"))
+    parts.extend(Text(line) for line in lines[1:])
+    return parts
 
 
 def save_timeline_svg(

@@ -1,8 +1,12 @@
-"""`capquest check HISTORY.json [--json] [--svg OUT.svg]`.
+"""`capquest check FILE [--from json|edn|jepsen-log] [--to json] [--budget N] [--json] [--svg OUT.svg]`.
 
-Exit codes: 0 no anomaly, 1 anomalies found, 2 a file that is not valid JSON or not a valid history (one
-line with the reason, never a traceback). A key whose linearizability search gave up is reported as
-unknown, not as an anomaly. Headless: imports rich for the text and the picture, never Textual.
+`--from edn` reads a Jepsen-style EDN history (or Porcupine's kv logs), `--from jepsen-log` the text lines
+older Jepsen tests print (capquest.checker.importers); `--to json` prints the converted history instead
+of checking it. Exit codes: 0 linearizable and no anomaly, 1 anomalies found, 2 a file that cannot be
+read or is not what `--from` says (one line with the reason and, for EDN and logs, the line and column;
+never a traceback), 3 no anomaly but a key the search could not decide within its budget (the budget
+used is printed; `--budget` raises it). Headless: imports rich for the text and the picture, never
+Textual.
 """
 
 from __future__ import annotations
@@ -21,31 +25,59 @@ if TYPE_CHECKING:
     from capquest.checker.report import Report
 
 SHOWN = 50  # anomalies listed in the text output; --json lists all
-SEARCH_BUDGET: int | None = None  # linearizability search states per key before "unknown"; None: the default
+SEARCH_BUDGET: int | None = None  # search states per key before "unknown"; None: grows with the key
+SOURCES = ("json", "edn", "jepsen-log")
+STORIES = 3  # non-linearizable keys whose smallest story the text output tells
 
 
 def register(sub: Subcommands) -> None:
     parser = add_command(sub, "check", "cli.help_check")
-    parser.add_argument("history", metavar="HISTORY.json", help=t("cli.help_history_file"))
+    parser.add_argument("history", metavar="FILE", help=t("cli.help_history_file"))
     parser.add_argument("--json", action="store_true", help=t("cli.help_json"))
     parser.add_argument("--svg", metavar="OUT.svg", help=t("cli.help_svg"))
+    parser.add_argument("--from", dest="source", choices=SOURCES, default="json", help=t("cli.help_from"))
+    parser.add_argument("--to", dest="target", choices=["json"], default=None, help=t("cli.help_to"))
+    parser.add_argument("--budget", type=_budget, default=None, metavar="STATES", help=t("cli.help_budget"))
     parser.set_defaults(run=run)
 
 
+def _budget(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= 10**9:
+        raise argparse.ArgumentTypeError(t("cli.bad_budget", value=text))
+    return value
+
+
 def run(args: argparse.Namespace) -> int:
-    from capquest.checker.linearizability import DEFAULT_BUDGET
     from capquest.checker.report import check as check_history
     from capquest.history import load_history
     from capquest.i18n import language, t
 
     lang = language()
     path = args.history
+    source = getattr(args, "source", "json")
     try:
-        history = load_history(path)
+        if source == "json":
+            history = load_history(path)
+        else:
+            from capquest.checker.importers import import_file
+
+            history = import_file(path, source).history
     except HistoryError as exc:
         print(f"capquest: {t('checker.invalid', lang, path=path, reason=exc.message(lang))}", file=sys.stderr)
         return 2
-    report = check_history(history, budget=SEARCH_BUDGET or DEFAULT_BUDGET)
+    if getattr(args, "target", None) == "json":
+        try:
+            print(json.dumps(history, ensure_ascii=False, indent=1, allow_nan=False))
+            sys.stdout.flush()
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    budget = getattr(args, "budget", None) or SEARCH_BUDGET
+    report = check_history(history, budget=budget)
     if args.svg:
         from capquest.checker.timeline import save_timeline_svg
 
@@ -57,15 +89,69 @@ def run(args: argparse.Namespace) -> int:
             return 2
     try:
         if args.json:
-            print(json.dumps(report.to_json(lang), ensure_ascii=False, indent=2))
+            data = report.to_json(lang)
+            data["linearizability"]["budget"] = budget
+            data["linearizability"]["stories"] = {
+                a.key: story_lines(history, a, lang) for a in report.by_kind("not_linearizable")
+            }
+            print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
         else:
             _print_report(report, lang, len({op["key"] for op in history["ops"]}))
+            _print_stories(report, history, lang)
+            _print_budget(report, budget, lang)
             if args.svg:
                 print(t("checker.svg_written", lang, path=args.svg))
         sys.stdout.flush()
     except BrokenPipeError:  # `capquest check ... | head`: the reader left; that is not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    return 1 if report.anomalies else 0
+    if report.anomalies:
+        return 1
+    return 3 if any(k.verdict == "unknown" for k in report.keys) else 0
+
+
+def story_lines(history: object, anomaly: object, lang: str) -> list[str]:
+    from capquest.checker.minimal import story_lines as lines
+
+    return lines(history, anomaly, lang)
+
+
+def _print_stories(report: Report, history: object, lang: str) -> None:
+    """The smallest non-linearizable story of the first few keys that have one, in words."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(highlight=False)
+    stories = report.by_kind("not_linearizable")
+    for a in stories[:STORIES]:
+        lines = story_lines(history, a, lang)
+        if not lines:
+            continue
+        console.print(Text(""))
+        console.print(Text(f"{a.key}: {lines[0]}", style="bold"))
+        for line in lines[1:]:
+            console.print(Text(line))
+        verdict = next((k for k in report.keys if k.key == a.key), None)
+        if verdict is not None and not verdict.minimal:
+            console.print(Text(t("checker.minimal_not_proven", lang), style="dim"))
+    if len(stories) > STORIES:
+        console.print(Text(t("checker.stories_more", lang, shown=STORIES, total=len(stories)), style="dim"))
+
+
+def _print_budget(report: Report, budget: int | None, lang: str) -> None:
+    """When a key stayed undecided: the budget it was given, and how to give more."""
+    from rich.console import Console
+    from rich.text import Text
+
+    unknown = [k for k in report.keys if k.verdict == "unknown"]
+    if not unknown:
+        return
+    used = max(k.states for k in unknown)
+    text = (
+        t("checker.budget_fixed", lang, budget=used)
+        if budget
+        else t("checker.budget_auto", lang, budget=used)
+    )
+    Console(highlight=False).print(Text(text, style="yellow"))
 
 
 def _print_report(report: Report, lang: str, keys: int) -> None:

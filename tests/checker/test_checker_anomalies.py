@@ -102,12 +102,6 @@ def test_stock_read_after_an_acknowledged_order_is_stale():
     assert stale[0].facts["expected"] == 2 and stale[0].node == "replica-1"
 
 
-def test_stock_staleness_counts_orders_completed_at_the_reads_invoke():
-    # history.py: the sold state at t counts orders with complete <= t.
-    ops = [op(1, "order", "stock/0", 0, 10, qty=1), op(2, "read", "stock/0", 10, 12, session=1, value=3)]
-    assert [a.kind for a in run({"stock/0": 3}, ops, linearizability=False).anomalies] == ["stale_read"]
-
-
 def test_counter_read_below_acknowledged_increments_is_stale():
     ops = [
         op(1, "incr", "views/0", 0, 10, value=1),
@@ -277,3 +271,30 @@ def test_every_anomaly_explains_itself_in_both_languages():
         assert f"#{a.ops[0]}" in en and f"#{a.ops[0]}" in ko
         assert not any(ch in ko for ch in "→★━│─"), ko  # no East-Asian-ambiguous glyphs in Korean
         assert a.to_json("ko")["explanation"] == ko
+
+
+# --------------------------------------------------------------------------- real-time order at a tie
+def test_an_order_completing_at_the_instant_a_read_starts_does_not_precede_it():
+    # order [3,8], read [8,10] sees the old stock: they overlap (precedence needs complete < invoke), so
+    # the read may come first. Linearizable, so no stale read (it was reported as one: issue 11).
+    ops = [
+        op(1, "order", "stock/0", 3, 8, qty=1, seen=None),
+        op(2, "read", "stock/0", 8, 10, value=5),
+        op(3, "order", "stock/0", 8, 12, qty=1, seen=5),  # an order's check at the tie too
+    ]
+    report = run({"stock/0": 5}, ops)
+    assert report.anomalies == ()
+    assert [k.verdict for k in report.keys] == ["ok"]
+    # One microsecond later the order does precede the read: stale.
+    later = [op(1, "order", "stock/0", 3, 7, qty=1, seen=None), op(2, "read", "stock/0", 8, 10, value=5)]
+    assert [a.kind for a in run({"stock/0": 5}, later).anomalies] == ["stale_read", "not_linearizable"]
+
+
+def test_an_oversold_check_is_stale_only_against_orders_completed_before_it_began():
+    # 1 in stock; order 1 completes at 8, order 2 begins at 8 and its check saw 1: not stale (they
+    # overlap), an oversell by a race, and the explanation must not claim "only 0 remained".
+    ops = [op(1, "order", "stock/0", 3, 8, qty=1, seen=1), op(2, "order", "stock/0", 8, 12, qty=1, seen=1)]
+    report = run({"stock/0": 1}, ops)
+    (oversold,) = report.by_kind("oversold")
+    assert oversold.template == "oversold_race" and oversold.ops == (2,)
+    assert report.by_kind("stale_read") == []

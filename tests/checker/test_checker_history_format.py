@@ -45,7 +45,7 @@ BROKEN = [
     (lambda h: h["ops"][4].update(complete=None), "ops[4].outcome: must be 'fail' when complete is null"),
     (lambda h: h["ops"][7].update(value="five"), "ops[7].value: must be an integer (the key is a stock)"),
     (lambda h: h["ops"][7].pop("value"), "ops[7].value: is missing (an ok read must say what it read)"),
-    (lambda h: h.update(version=2), "version: unsupported version 2 (this capquest reads version 1)"),
+    (lambda h: h.update(version=3), "version: unsupported version 3 (this capquest reads versions 1, 2)"),
     (lambda h: h.update(time_unit="ms"), "time_unit: must be 'us'"),
     (lambda h: h["initial"].pop("stock/0"), "initial: has no initial stock for 'stock/0'"),
     (lambda h: h["faults"][0].update(end=0), "faults[0].end: must not be before start"),
@@ -132,12 +132,17 @@ def test_schema_describes_the_format():
     assert set(schema["required"]) == {"format", "version", "time_unit", "initial", "nodes", "faults", "ops"}
     ops_items = schema["properties"]["ops"]["items"]
     variants = {ref.rsplit("/", 1)[-1] for ref in ops_items["discriminator"]["mapping"].values()}
-    assert set(ops_items["discriminator"]["mapping"]) == {"read", "write", "order", "incr", "cancel"}
+    assert set(ops_items["discriminator"]["mapping"]) == {
+        *("read", "write", "order", "incr", "cancel"),
+        *("append", "cas", "set"),  # version 2
+    }
     for name in variants:
         required = set(schema["$defs"][name]["required"])
         assert {"id", "session", "f", "key", "invoke", "complete", "node", "outcome", "error"} <= required
     assert "qty" in schema["$defs"]["OrderOp"]["required"]
     assert "order" in schema["$defs"]["CancelOp"]["required"]
+    assert {"expected", "value"} <= set(schema["$defs"]["CasOp"]["required"])
+    assert schema["$defs"]["SetOp"]["properties"]["value"]["type"] == "integer"
 
 
 def test_schema_agrees_with_validation_on_types():
@@ -157,3 +162,20 @@ def test_committed_schema_file_is_up_to_date():
     assert json.loads(committed.read_text(encoding="utf-8")) == history_schema(), (
         "regenerate docs/history.schema.json from capquest.history.history_schema()"
     )
+
+
+def test_what_is_not_a_regular_file_or_has_a_huge_number_is_one_line(tmp_path):
+    import os
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    with pytest.raises(HistoryError) as err:
+        load_history(fifo)  # refused before reading: no hang
+    assert err.value.problems == ["not a regular file"]
+    big = base()
+    text = json.dumps(big).replace('"ops"', '"x": ' + "9" * 5000 + ', "ops"', 1)
+    path = tmp_path / "h.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(HistoryError) as err:
+        load_history(path)
+    assert err.value.problems == ["not valid JSON: a number with more than 4,300 digits"]

@@ -234,3 +234,18 @@ def test_a_lagging_replica_is_caught():
     report = check(history)
     assert report.counts["stale_read"] > 0 and report.counts["oversold"] > 0
     assert any(k.verdict == "violation" for k in report.keys)
+
+
+def test_times_past_two_to_the_62_do_not_collide_with_the_unanswered_sentinel():
+    # A failed write may land any time after its invocation, so b can take effect after c and before
+    # the read: linearizable, and no read is stale. With the old sentinel (2^62) as b's "completion",
+    # times above it made b look finished before c began (issue 11).
+    for base in (0, 1 << 62, 1 << 70):
+        ops = [
+            op(1, "write", "r", base + 1, None, outcome="fail", error="timeout", value="b"),
+            op(2, "write", "r", base + 5, base + 10, value="c"),
+            op(3, "read", "r", base + 20, base + 25, value="b"),
+        ]
+        report = check(validate_history(history_of({"r": "a"}, ops)))
+        assert report.anomalies == (), base
+        assert [k.verdict for k in report.keys] == ["ok"], base

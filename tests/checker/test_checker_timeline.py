@@ -61,3 +61,32 @@ def test_the_anomaly_explained_is_marked_apart_from_the_others_without_colour():
     replica = next(line.plain for line in lines if line.plain.startswith("node replica-1"))
     bars = replica[19:]
     assert bars[5] == "!" and bars[9] == "x"
+
+
+def test_a_log_timed_in_events_gets_microsecond_ticks_and_its_story_a_close_up(tmp_path):
+    from capquest.checker.timeline import save_timeline_svg
+
+    ops = [
+        op(1, "write", "r", 0, 1, session=1, value="b"),
+        op(2, "read", "r", 3, 4, session=2, value="b"),
+        op(3, "read", "r", 6, 7, session=3, value="a"),
+    ]
+    history = history_of({"r": "a"}, ops)
+    lines = timeline_lines(history, [], width=40, lang="en")
+    assert lines[0].plain == "Timeline 0µs to 7µs" and "|0.000s" not in lines[1].plain
+    assert "마이크로초" in timeline_lines(history, [], width=40, lang="ko")[1].plain
+    # Two cas from 1 both succeeded: not linearizable, and no other anomaly.
+    cas = [
+        op(1, "write", "r", 0, 1, session=1, value="1"),
+        op(2, "cas", "r", 2, 5, session=2, expected="1", value="2"),
+        op(3, "cas", "r", 3, 6, session=3, expected="1", value="3"),
+    ]
+    history = history_of({"r": "a"}, cas)
+    history["version"] = 2
+    anomalies = check(history).anomalies
+    assert [a.kind for a in anomalies] == ["not_linearizable"]
+    out = tmp_path / "story.svg"
+    save_timeline_svg(history, anomalies, str(out), lang="en")
+    text = out.read_text(encoding="utf-8").replace("&#160;", " ")
+    assert "A smallest set that cannot be ordered: 2 operations" in text
+    assert text.count("Timeline ") == 2  # the whole run, and the story's close-up (not a second one)

@@ -1,4 +1,5 @@
-"""The linear-time checks: oversold units, stale reads, read-your-writes, monotonic reads, lost updates.
+"""The sweeps (linear-time after one sort): oversold units, stale reads, read-your-writes, monotonic
+reads, lost updates. Not the linearizability check (that is `checker.linearizability`).
 
 Each is a sweep over one key's operations in time order (per-key partitioning first): the acknowledged
 updates of a key are sorted by completion once, with running totals (sold units, increments) or a running
@@ -13,9 +14,10 @@ never called older than another.
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from itertools import accumulate
 from operator import eq, itemgetter, le, lt
 from typing import Any
@@ -23,7 +25,9 @@ from typing import Any
 from capquest.checker.anomaly import Anomaly
 from capquest.history import History, Op, data_kind
 
-NEVER = 1 << 62  # "completes after everything": the effect time of a write whose success is unknown
+# "Completes after everything": the effect time of an operation whose success is unknown. Infinity, not
+# a big int: times in a valid file have no upper bound, and no int reaches it (it was 2^62).
+NEVER = math.inf
 BEFORE_ALL = -1  # the initial value's write: completed before every operation
 
 _by_complete = itemgetter("complete", "id")
@@ -92,7 +96,7 @@ def _end(op: Op) -> int:
     return op["invoke"] if complete is None else complete
 
 
-def _done(op: Op) -> int:
+def _done(op: Op) -> float:
     """When `op` completed; one never answered may take effect at any time after its invocation: NEVER."""
     complete = op["complete"]
     return NEVER if complete is None else complete
@@ -115,7 +119,7 @@ def _span(a: Op, b: Op | None) -> tuple[int, int]:
 def _session_sweep(
     key: str,
     reads: list[Op],
-    rank: dict[int, tuple[Any, int, int]] | None,
+    rank: Mapping[int, tuple[Any, float, float]] | None,
     template: str,
     out: list[Anomaly],
     sign: int = 1,
@@ -222,7 +226,7 @@ def check_stock(
         if seen is None:
             template = "oversold_blind"
         else:
-            k = bisect_right(completes, o["invoke"])
+            k = bisect_left(completes, o["invoke"])  # completed strictly before it began
             remaining = max(0, initial - sold[k])
             writer = orders[k - 1] if k else None
             facts["seen"] = seen
@@ -239,7 +243,7 @@ def check_stock(
                 "oversold",
                 key,
                 involved,
-                _done(o),
+                _end(o),
                 start,
                 end,
                 o["session"],
@@ -253,7 +257,7 @@ def check_stock(
     # Stale reads: reads, and orders' checks, that saw more stock than the sold state at their invoke.
     for group, field, template in ((reads, "value", "stale_stock"), (checks, "seen", "stale_check")):
         for r in group:
-            k = bisect_right(completes, r["invoke"])
+            k = bisect_left(completes, r["invoke"])  # a.complete < b.invoke: a tie overlaps
             expected = initial - sold[k]
             value = r["value"] if field == "value" else r["seen"]
             assert value is not None  # checks are the orders that saw a stock level
@@ -301,6 +305,11 @@ def _stale_stock(
 
 # ----------------------------------------------------------------------------------------------- counter
 def check_counter(key: str, reads: list[Op], incrs: list[Op], initial: int, out: list[Anomaly]) -> None:
+    """`incrs`: the key's acknowledged updates. A counter that is ever `set` can go down, so "below the
+    increments completed before" and "smaller than already read" prove nothing: only the
+    linearizability check judges it."""
+    if any(op["f"] == "set" for op in incrs):
+        return
     incrs = list(incrs)
     sort_by(incrs, _complete)
     completes = [_done(o) for o in incrs]
@@ -339,7 +348,18 @@ def check_counter(key: str, reads: list[Op], incrs: list[Op], initial: int, out:
 def check_register(
     key: str, reads: list[Op], ok_writes: list[Op], others: list[Op], initial: Any, out: list[Anomaly]
 ) -> None:
-    updates = ok_writes + [op for op in others if op["f"] == "write"]
+    """`ok_writes`: acknowledged writes and successful cas (each sets its `value`); `others`: failed
+    updates. An append register is judged by the linearizability check only: a read of it names no
+    single write."""
+    if any(op["f"] == "append" for op in ok_writes) or any(op["f"] == "append" for op in others):
+        return
+    if isinstance(initial, list) or any(isinstance(r["value"], list) for r in reads):
+        reads = [r for r in reads if not isinstance(r["value"], list)]  # a list names no write
+        initial = None if isinstance(initial, list) else initial
+    # A cas refused by "mismatch" certainly did not happen; any other failed write or cas may have.
+    updates = ok_writes + [
+        op for op in others if op["f"] == "write" or (op["f"] == "cas" and op["error"] != "mismatch")
+    ]
     writes: dict[Any, Op] = {}
     ambiguous: set[Any] = set()  # values written twice: a read of one names no single write
     for op in updates:
@@ -366,13 +386,13 @@ def check_register(
 
     # The real-time bounds of each value: (its write or None, the write's invoke, its completion). The
     # initial value was "written" before everything; a failed write may land any time after invoke.
-    bounds: dict[Any, tuple[Op | None, int, int]] = {initial: (None, BEFORE_ALL, BEFORE_ALL)}
+    bounds: dict[Any, tuple[Op | None, int, float]] = {initial: (None, BEFORE_ALL, BEFORE_ALL)}
     for value, w in writes.items():
         bounds[value] = (w, w["invoke"], _done(w) if w["outcome"] == "ok" else NEVER)
     for value in ambiguous:
         del bounds[value]
     newest_invoke = [w["invoke"] for w in newest]
-    source: dict[int, tuple[Op | None, int, int]] = {}  # read id -> bounds of the value it read
+    source: dict[int, tuple[Op | None, int, float]] = {}  # read id -> bounds of the value it read
     for r in reads:
         value = r["value"]
         b = bounds.get(value)
@@ -444,7 +464,7 @@ def _lost_updates(
     ops: list[Op],
     ok_writes: list[Op],
     reads: list[Op],
-    source: dict[int, tuple[Op | None, int, int]],
+    source: dict[int, tuple[Op | None, int, float]],
     out: list[Anomaly],
 ) -> None:
     """An acknowledged write w is lost when no read ever returned its value, no write of the key was
@@ -474,7 +494,7 @@ def _lost_updates(
     for w in candidates:
         if w["value"] in read_values:
             continue
-        done = _done(w)
+        done = _end(w)  # acknowledged: it has a completion
         later = by_invoke[bisect_right(read_invokes, done) :]
         if not later:
             continue
@@ -517,8 +537,8 @@ def sort_anomalies(anomalies: list[Anomaly]) -> None:
     anomalies.sort(key=lambda a: a.time * 8 + KIND_ORDER[a.kind])
 
 
-def check_linear(history: History, kinds: dict[str, str] | None = None) -> list[Anomaly]:
-    """Every anomaly the linear checks find, sorted by (time, kind, op id)."""
+def check_sweeps(history: History, kinds: dict[str, str] | None = None) -> list[Anomaly]:
+    """Every anomaly the sweeps find, sorted by (time, kind, op id)."""
     initial = history["initial"]
     hints = history.get("kinds") or {}
     out: list[Anomaly] = []
