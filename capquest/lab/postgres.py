@@ -6,8 +6,8 @@ success, on an error and on Ctrl-C (KeyboardInterrupt). Servers run in a session
 order; each server's pid is known, so nothing is found or killed by name.
 
 Run as root, every PostgreSQL program runs as an unprivileged user (PostgreSQL refuses root): the
-`postgres` system user where it exists, or the one given. The binaries come from PATH, `pg_config
---bindir` or Debian's /usr/lib/postgresql/<version>/bin (newest first).
+`postgres` system user where it exists, or the one given. The binaries come from CAPQUEST_PG_BINDIR when set,
+else PATH, `pg_config --bindir` or Debian's /usr/lib/postgresql/<version>/bin (newest first).
 """
 
 from __future__ import annotations
@@ -45,6 +45,9 @@ def _version_key(path: Path) -> tuple[int, ...]:
 
 
 def _candidate_dirs() -> list[Path]:
+    chosen = os.environ.get("CAPQUEST_PG_BINDIR")
+    if chosen:  # one version among several, or a build of one's own: look nowhere else
+        return [Path(chosen)]
     dirs: list[Path] = []
     on_path = shutil.which("initdb")
     if on_path:
