@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from capquest.engine.model import OP_DATA_CLASS, OP_KINDS, Policy, Strategy
 from capquest.engine.workload import draw_arrivals
+from capquest.errors import CapquestError
 from capquest.packs.model import LevelFile
 
 MAX_SECONDS = 20.0  # the longest a lab run plays
@@ -20,7 +21,7 @@ MAX_RATE = 2500.0  # operations per second one laptop's clients and servers keep
 MAX_REPLICAS = 3
 
 
-class LabUnsupported(ValueError):
+class LabUnsupported(CapquestError, ValueError):
     """This level or card cannot be played on PostgreSQL (a quorum store, a cache, a fault...): the
     message says why, in one line."""
 

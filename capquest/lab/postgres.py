@@ -199,7 +199,6 @@ class Cluster:
                 SUPERUSER,
                 "--auth=trust",
                 "--no-sync",
-                "--no-instructions",
                 "-E",
                 "UTF8",
                 "--locale=C",
