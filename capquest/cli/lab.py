@@ -176,59 +176,9 @@ def _print_list(pack: Any, lang: str, as_json: bool) -> int:
 
 def _print_result(data: dict[str, Any], level: Any, lang: str) -> None:
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
 
-    lab_info = data["lab"]
-    engine, real = data["engine"], data["postgres"]
-    title = t(
-        "lab.title",
-        level=level.title.get(lang),
-        card=data["card"],
-        seed=data["seed"],
-        version=lab_info["postgres"],
-    )
-    table = Table(title=Text(title))
-    table.add_column(t("lab.col_metric"))
-    table.add_column(t("lab.col_engine"), justify="right")
-    table.add_column(t("lab.col_real"), justify="right")
+    from capquest.lab.view import result_renderables
 
-    def count(name: str) -> tuple[str, str]:
-        return f"{engine[name]:,}", f"{real[name]:,}"
-
-    rows = [
-        ("m_ops", count("ops")),
-        ("m_orders", count("orders_accepted")),
-        ("m_oversold", count("oversold_units")),
-        ("m_stale", count("stale_reads")),
-        ("m_ryw", count("ryw_violations")),
-        ("m_monotonic", count("monotonic_violations")),
-        ("m_errors", (f"{engine['error_rate'] * 100:.1f} %", f"{real['error_rate'] * 100:.1f} %")),
-        ("m_p50", (f"{engine['p50_ms']:,.1f} ms", f"{real['p50_ms']:,.1f} ms")),
-        ("m_p99", (f"{engine['p99_ms']:,.1f} ms", f"{real['p99_ms']:,.1f} ms")),
-    ]
-    for key, (e, r) in rows:
-        table.add_row(t(f"lab.{key}"), e, r)
     console = Console(file=sys.stdout, highlight=False)
-    console.print(table)
-    delays = lab_info["apply_delay_ms"]
-    lag = ", ".join(f"{d:,.0f} ms" for d in delays) if delays else t("lab.no_lag")
-    console.print(
-        Text(
-            t(
-                "lab.played",
-                ops=f"{lab_info['ops']:,}",
-                seconds=f"{lab_info['seconds']:.1f}",
-                rate=f"{lab_info['ops_per_s']:,.0f}",
-                level_s=f"{level.scenario.workload.duration_s:g}",
-                k=f"{lab_info['compression']:.1f}",
-                lag=lag,
-                nodes=", ".join(lab_info["nodes"]),
-            )
-        )
-    )
-    console.print(Text(t("lab.counts_note"), style="dim"))
-    console.print(Text(t("lab.lessons_title"), style="bold"))
-    for lesson in data["lessons"]:
-        style = "red" if lesson["verdict"] in ("too", "surprise") and lesson["postgres"] else "green"
-        console.print(Text(f"  • {lesson['text']}", style=style))
+    for renderable in result_renderables(data, level.title.get(lang), lang):
+        console.print(renderable)

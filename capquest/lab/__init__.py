@@ -145,6 +145,7 @@ def result_json(result: LabResult, lang: str | None = None) -> dict[str, Any]:
             "ops": len(plan.ops),
             "seconds": round(plan.seconds, 3),
             "ops_per_s": round(plan.rate, 1),
+            "level_seconds": plan.level_seconds,
             "compression": round(plan.compression, 3),
             "apply_delay_ms": [round(d, 1) for d in plan.apply_delay_ms],
             "timeout_ms": round(plan.timeout_ms, 1),

@@ -47,6 +47,7 @@ class Plan:
     policies: dict[str, Policy]  # op kind -> the policy that serves it
     compression: float  # level seconds per lab second (>= 1)
     seconds: float  # lab seconds the schedule spans
+    level_seconds: float  # the level's own duration
     replica_names: tuple[str, ...]
     apply_delay_ms: tuple[float, ...]  # per replica, lab milliseconds
     timeout_ms: float  # lab milliseconds
@@ -147,6 +148,7 @@ def make_plan(
         policies={kind: strategy.policy_for(OP_DATA_CLASS[kind]) for kind in OP_KINDS},
         compression=compression,
         seconds=duration / compression,
+        level_seconds=duration,
         replica_names=tuple(r.name for r in replicas),
         apply_delay_ms=delays,
         timeout_ms=workload.timeout_ms / compression,

@@ -12,6 +12,7 @@ else PATH, `pg_config --bindir` or Debian's /usr/lib/postgresql/<version>/bin (n
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import signal
@@ -183,6 +184,8 @@ class Cluster:
         return [float(self.apply_delay_ms)] * self.replicas
 
     def start(self) -> None:
+        # Last resort for an exit that skips our `finally` (a daemon thread at interpreter exit).
+        atexit.register(self.stop)
         self._run_as = run_as_for(self.pg_user)
         self.folder = Path(tempfile.mkdtemp(prefix="capquest-lab-"))
         if self._run_as is not None:
@@ -265,6 +268,7 @@ class Cluster:
     def stop(self) -> None:
         """Stop every server (fast shutdown, then immediate, then kill) and remove the folder. Safe to
         call twice, and from a second Ctrl-C: each step checks what is left."""
+        atexit.unregister(self.stop)
         try:
             for server in reversed(self.servers):
                 _stop_process(server.process)
