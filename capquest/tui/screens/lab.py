@@ -64,6 +64,7 @@ class LabScreen(Screen):
     CSS_PATH = "lab.tcss"
 
     BINDINGS: ClassVar = [
+        Binding("c", "cancel", "lab.key_cancel", id="lab.cancel"),
         Binding("w", "why", "lab.key_why", id="lab.why"),
         Binding("escape", "close", "lab.key_close", id="lab.close"),
     ]
@@ -75,6 +76,7 @@ class LabScreen(Screen):
         self.cancel = threading.Event()
         self.lab_result: Any = None
         self._last_progress = 0.0
+        self._finished = False
         localize_bindings(self)
 
     def compose(self) -> ComposeResult:
@@ -151,6 +153,8 @@ class LabScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "lab" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
+        self._finished = True
+        self.refresh_bindings()
         self.query_one("#cancel", Button).display = False
         if event.state == WorkerState.SUCCESS:
             from capquest.lab import result_json
@@ -189,8 +193,16 @@ class LabScreen(Screen):
             event.button.id or "close"
         ]()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        running = self.lab_result is None and not self._finished
+        if action == "cancel":
+            return running or None
+        if action == "why":
+            return self.lab_result is not None or None
+        return True
+
     def action_cancel(self) -> None:
-        if not self.cancel.is_set():
+        if not self.cancel.is_set() and not self._finished:
             self.cancel.set()
             self._status(t("lab.cancelling"))
 
