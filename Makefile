@@ -20,7 +20,7 @@ test: $(STAMP)
 	$(BIN)/python -m ruff check capquest tests benchmarks
 	$(BIN)/python -m ruff format --check capquest tests benchmarks
 	$(BIN)/lint-imports --no-cache
-	$(BIN)/python -m pytest -n 2 -q -rs
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -rs
 
 lint: $(STAMP)
 	$(BIN)/python -m ruff check capquest tests benchmarks

@@ -125,7 +125,8 @@ class _Player:
         try:
             for pool in self.pools.values():
                 await pool.open(wait=True, timeout=READY_TIMEOUT_S)
-            poller = asyncio.create_task(self._poll_lsn(psycopg))
+            if any(policy.monotonic_reads for policy in self.plan.policies.values()) and self.replicas:
+                poller = asyncio.create_task(self._poll_lsn(psycopg))
             self.t0 = time.monotonic_ns()
             for op in self.plan.ops:
                 await self._wait_until(op.at_us)

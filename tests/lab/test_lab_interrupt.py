@@ -10,6 +10,10 @@ import tempfile
 import time
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.xdist_group("postgres")  # beside the other lab tests, not two clusters at once
+
 
 def _processes_under(folder: str) -> dict[int, str]:
     found = {}
