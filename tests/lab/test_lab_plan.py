@@ -84,10 +84,11 @@ def test_the_cli_without_postgres_says_what_to_install(tmp_path: Path) -> None:
     assert "Traceback" not in out.stderr
 
 
-def test_lab_list_json_and_usage_errors() -> None:
-    out = run_cli("lab", "--list", "--json")
-    assert out.returncode == 0, out.stderr
-    listed = {row["id"]: row["cards"] for row in json.loads(out.stdout)}
+def test_lab_list_json_and_usage_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    from capquest.cli import main
+
+    assert main(["lab", "--list", "--json"]) == 0
+    listed = {row["id"]: row["cards"] for row in json.loads(capsys.readouterr().out)}
     assert "five-to-six" in listed and "cassandra-quorum" not in listed
     for args, needle in (
         (("lab",), "LEVEL_ID"),
@@ -96,12 +97,21 @@ def test_lab_list_json_and_usage_errors() -> None:
         (("lab", "five-to-six", "--card", "nope"), "nope"),
         (("lab", "cassandra-quorum", "--card", "one-one"), "quorum"),
         (("lab", "five-to-six", "--card", "replica-check", "--seconds", "99"), "--seconds"),
+        (("lab", "five-to-six", "--card", "replica-check", "--lag-ms", "-1"), "--lag-ms"),
     ):
-        out = run_cli(*args)
-        assert out.returncode == 2, (args, out.stderr)
-        assert needle in out.stderr and out.stderr.count("\n") == 1, (args, out.stderr)
-    ko = run_cli("--lang", "ko", "lab", "cassandra-quorum", "--card", "one-one")
-    assert any("\uac00" <= ch <= "\ud7a3" for ch in ko.stderr)
+        assert main(list(args)) == 2, args
+        err = capsys.readouterr().err
+        assert needle in err and err.count("\n") == 1, (args, err)
+    assert main(["--lang", "ko", "lab", "cassandra-quorum", "--card", "one-one"]) == 2
+    assert any("\uac00" <= ch <= "\ud7a3" for ch in capsys.readouterr().err)
+
+
+def test_without_psycopg_the_lab_says_how_to_install_it(monkeypatch) -> None:
+    from capquest.lab import check_ready
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # import psycopg -> ImportError
+    with pytest.raises(LabUnavailable, match=r"capquest\[lab\]"):
+        check_ready()
 
 
 def _figures(**counts: int) -> Figures:
