@@ -19,7 +19,7 @@ from capquest.checker import check
 from capquest.lab.clients import LabCancelled
 from capquest.lab.compare import engine_figures, history_figures, lessons
 from capquest.play import run
-from capquest.tui.screens.level import PlaySession
+from capquest.tui.session import PlaySession
 
 
 class Host(App):

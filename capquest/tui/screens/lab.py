@@ -20,12 +20,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, ProgressBar, Static
 from textual.worker import Worker, WorkerState
 
 from capquest.i18n import language, t
-from capquest.tui.widgets.key_labels import localize_bindings
+from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.session import PlaySession
 
 PROGRESS_EVERY_S = 0.1  # the clients answer thousands of operations a second; the bar needs ten updates
 
@@ -60,8 +60,10 @@ class RealRun:
     outcome: _RealOutcome = field(default_factory=lambda: _RealOutcome({}))
 
 
-class LabScreen(Screen):
+class LabScreen(CapQuestScreen):
     CSS_PATH = "lab.tcss"
+    HELP_KEY = "lab.help_screen"
+    session: PlaySession
 
     BINDINGS: ClassVar = [
         Binding("c", "cancel", "lab.key_cancel", id="lab.cancel"),
@@ -69,7 +71,7 @@ class LabScreen(Screen):
         Binding("escape", "close", "lab.key_close", id="lab.close"),
     ]
 
-    def __init__(self, session: Any, result: Any, *, name: str | None = None) -> None:
+    def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
         super().__init__(name=name)
         self.session = session
         self.result = result
@@ -77,7 +79,6 @@ class LabScreen(Screen):
         self.lab_result: Any = None
         self._last_progress = 0.0
         self._finished = False
-        localize_bindings(self)
 
     def compose(self) -> ComposeResult:
         level = self.session.level
