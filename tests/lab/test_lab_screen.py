@@ -103,6 +103,12 @@ def test_a_lab_levels_results_offer_the_lab_and_show_the_real_outcome(levels, mo
             assert "PostgreSQL (real)" in shown and "engine (prediction)" in shown
             assert "oversold on PostgreSQL too" in shown
             assert calls[0]["card"] == "replica-check" and calls[0]["seed"] == result.seed
+            i18n.set_language("ko")  # a live language switch says the same result again, in Korean
+            await app.screen.retranslate()
+            await pilot.pause()
+            assert "PostgreSQL(실제)" in _text(app, "#lab-result")
+            assert "임시 폴더" in _text(app, "#lab-status")
+            i18n.set_language("en")
             await pilot.press("w")
             await pilot.pause()
             assert type(app.screen).__name__ == "WhyScreen"

@@ -79,6 +79,9 @@ class LabScreen(CapQuestScreen):
         self.lab_result: Any = None
         self._last_progress = 0.0
         self._finished = False
+        self._error: BaseException | None = None
+        self._last_step = ""
+        self._progress_of: tuple[int, int] | None = None
 
     def compose(self) -> ComposeResult:
         level = self.session.level
@@ -99,24 +102,31 @@ class LabScreen(CapQuestScreen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#lab-body").border_title = t("lab.col_real")
+        self._paint()
         self._run()
 
     def on_unmount(self) -> None:
         self.cancel.set()  # leaving mid-run: the worker stops the servers on its way out
 
-    # ------------------------------------------------------------------------------------- the run
-    def _status(self, text: str) -> None:
-        self.query_one("#lab-status", Static).update(Text(text))
+    async def retranslate(self) -> None:
+        await super().retranslate()
+        self._paint()
 
-    def _step(self, step: str) -> None:
-        if step == "initdb":
-            text = t("lab.step_starting")
-        elif step.startswith("replica-"):
-            text = t("lab.step_replica", name=step)
-        else:
+    # ------------------------------------------------------------------------------------- painting
+    def _status_text(self) -> str:
+        """What is happening, from the state alone, so a language switch can say it again."""
+        if self._finished:
+            if self.lab_result is not None:
+                return t("lab.cleaned")
+            return self._failure(self._error)
+        if self.cancel.is_set():
+            return t("lab.cancelling")
+        step = self._last_step
+        if step.startswith("replica-"):
+            return t("lab.step_replica", name=step)
+        if step == "play":
             plan = self.plan
-            text = t(
+            return t(
                 "lab.step_play",
                 ops=f"{len(plan.ops):,}",
                 seconds=f"{plan.seconds:.1f}",
@@ -124,10 +134,36 @@ class LabScreen(CapQuestScreen):
                 level_s=f"{plan.level_seconds:g}",
                 k=f"{plan.compression:.1f}",
             )
-            self.query_one(ProgressBar).update(total=len(plan.ops), progress=0)
-        self._status(text)
+        return t("lab.step_starting")
+
+    def _paint(self) -> None:
+        self.query_one("#lab-body").border_title = t("lab.col_real")
+        self.query_one("#lab-status", Static).update(Text(self._status_text()))
+        bar = self.query_one(ProgressBar)
+        bar.display = not self._finished
+        if self._progress_of is not None:
+            bar.update(total=self._progress_of[1], progress=self._progress_of[0])
+        self.query_one("#cancel", Button).display = not self._finished
+        why = self.query_one("#why", Button)
+        why.disabled = self.lab_result is None
+        if self.lab_result is not None:
+            from capquest.lab import result_json
+            from capquest.lab.view import result_renderables
+
+            lang = language()
+            data = result_json(self.lab_result, lang)
+            parts = result_renderables(data, self.session.level.title.get(lang), lang)
+            self.query_one("#lab-result", Static).update(Group(*parts))
+
+    # ------------------------------------------------------------------------------------- the run
+    def _step(self, step: str) -> None:
+        self._last_step = step
+        if step == "play":
+            self._progress_of = (0, len(self.plan.ops))
+        self._paint()
 
     def _progress(self, done: int, total: int) -> None:
+        self._progress_of = (done, total)
         self.query_one(ProgressBar).update(total=total, progress=done)
 
     @work(thread=True, exclusive=True, group="lab", exit_on_error=False)
@@ -155,25 +191,13 @@ class LabScreen(CapQuestScreen):
         if event.worker.group != "lab" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
         self._finished = True
-        self.refresh_bindings()
-        self.query_one("#cancel", Button).display = False
         if event.state == WorkerState.SUCCESS:
-            from capquest.lab import result_json
-            from capquest.lab.view import result_renderables
-
             self.lab_result = event.worker.result
-            lang = language()
-            data = result_json(self.lab_result, lang)
-            self._status(t("lab.cleaned"))
-            self.query_one(ProgressBar).display = False
-            parts = result_renderables(data, self.session.level.title.get(lang), lang)
-            self.query_one("#lab-result", Static).update(Group(*parts))
-            self.query_one("#why", Button).disabled = False
-            self.query_one("#why", Button).focus()
-            return
-        self._status(self._failure(event.worker.error))
-        self.query_one(ProgressBar).display = False
-        self.query_one("#close", Button).focus()
+        else:
+            self._error = event.worker.error
+        self.refresh_bindings()
+        self._paint()
+        self.query_one("#why" if self.lab_result is not None else "#close", Button).focus()
 
     @staticmethod
     def _failure(error: BaseException | None) -> str:
@@ -205,7 +229,7 @@ class LabScreen(CapQuestScreen):
     def action_cancel(self) -> None:
         if not self.cancel.is_set() and not self._finished:
             self.cancel.set()
-            self._status(t("lab.cancelling"))
+            self._paint()
 
     def action_why(self) -> None:
         if self.lab_result is None:
