@@ -24,7 +24,7 @@ from capquest.cli.parser import CommandParser, add_lang, lang_in, speak
 from capquest.errors import CapquestError, UsageError
 
 # The sub-commands, in the order `--help` lists them; each is capquest/cli/<name>.py.
-COMMANDS = ("play", "tutorial", "levels", "simulate", "check", "pack", "export", "report", "serve")
+COMMANDS = ("play", "tutorial", "levels", "simulate", "check", "lab", "pack", "export", "report", "serve")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,6 +1,7 @@
 """The results of a run: the verdict (score, stars, pass/fail), each metric with what it cost the score,
 the card's explanation and the level's debrief, and the oversell-vs-latency chart of every card tried
-so far. From here: compare two runs, ask "Why?", replay, try another card, or go on."""
+so far. From here: compare two runs, ask "Why?", replay, try it on a real PostgreSQL (a lab level), try
+another card, or go on."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ class ResultsScreen(CapQuestScreen):
         Binding("w", "why", "play.key_results_why", show=False, id="results.why"),
         Binding("t", "chart", "play.key_results_chart", id="results.chart"),
         Binding("a", "replay", "play.key_results_replay", show=False, id="results.replay"),
+        Binding("l", "lab", "lab.key_try", show=False, id="results.lab"),
         Binding("n", "next_level", "play.key_results_next", id="results.next"),
         Binding("escape", "back", "play.key_results_back", id="results.back"),
     ]
@@ -112,6 +114,8 @@ class ResultsScreen(CapQuestScreen):
                     f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim"
                 )
                 yield Static(head, id="verdict")
+                if self._lab_offered():
+                    yield Button(t("lab.try_button"), id="lab", compact=True)
                 yield MetricTable(glyphs=g, id="metrics")
                 yield Static(t("play.results_explanation"), classes="section")
                 explanation = card.explanation.get(lang) if card else t("play.results_custom_explanation")
@@ -132,6 +136,11 @@ class ResultsScreen(CapQuestScreen):
                     yield Button(t("play.results_replay_button"), id="replay", compact=True)
         yield Footer()
 
+    def _lab_offered(self) -> bool:
+        from capquest.tui.screens.lab import lab_offered
+
+        return lab_offered(self.session.level, self.result.card)
+
     async def retranslate(self) -> None:
         await super().retranslate()
         self.on_mount()
@@ -150,9 +159,12 @@ class ResultsScreen(CapQuestScreen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        {"compare": self.action_compare, "why": self.action_why, "replay": self.action_replay}[
-            event.button.id or "compare"
-        ]()
+        {
+            "compare": self.action_compare,
+            "why": self.action_why,
+            "replay": self.action_replay,
+            "lab": self.action_lab,
+        }[event.button.id or "compare"]()
 
     def action_why(self) -> None:
         self.post_message(self.WhyRequested(self.result, self.session))
@@ -167,6 +179,13 @@ class ResultsScreen(CapQuestScreen):
         from capquest.tui.screens.replay import ReplayScreen
 
         self.app.switch_screen(ReplayScreen(self.session, self.result))
+
+    def action_lab(self) -> None:
+        """The same level, card and seed on a real PostgreSQL (capquest.lab), where the lab can play it."""
+        if self._lab_offered():
+            from capquest.tui.screens.lab import LabScreen
+
+            self.app.push_screen(LabScreen(self.session, self.result))
 
     def action_compare(self) -> None:
         from capquest.tui.screens.compare import CompareScreen
