@@ -166,7 +166,10 @@ class ResultsScreen(CapQuestScreen):
     def action_replay(self) -> None:
         from capquest.tui.screens.replay import ReplayScreen
 
-        self.app.switch_screen(ReplayScreen(self.session, self.result))
+        session, result = self.session, self.result
+        self.app.switch_screen(
+            ReplayScreen(session, result, results_screen=lambda: ResultsScreen(session, result))
+        )
 
     def action_compare(self) -> None:
         from capquest.tui.screens.compare import CompareScreen
