@@ -158,8 +158,9 @@ class LevelScreen(CapQuestScreen):
         self.call_after_refresh(self._warm_up)
 
     def _warm_up(self) -> None:
-        """Import the replay screen (and its stylesheet) while the player reads, not after Run."""
+        """Import the replay and results screens while the player reads, not after Run."""
         from capquest.tui.screens.replay import ReplayScreen  # noqa: F401
+        from capquest.tui.screens.results import ResultsScreen  # noqa: F401
 
     def _after_compose(self) -> None:
         for node in self.query("CardHand, ClassAssignment"):
@@ -296,5 +297,9 @@ class LevelScreen(CapQuestScreen):
         self.session.runs.append(result)
         self.post_message(self.RunFinished(result))
         from capquest.tui.screens.replay import ReplayScreen
+        from capquest.tui.screens.results import ResultsScreen
 
-        self.app.push_screen(ReplayScreen(self.session, result))
+        session = self.session
+        self.app.push_screen(
+            ReplayScreen(session, result, results_screen=lambda: ResultsScreen(session, result))
+        )

@@ -4,11 +4,13 @@ deterministic; under reduced motion the last frame shows at once."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
@@ -39,10 +41,20 @@ class ReplayScreen(CapQuestScreen):
         Binding("enter,escape", "results", "play.key_replay_results", id="replay.results"),
     ]
 
-    def __init__(self, session: PlaySession, result: Any, *, name: str | None = None) -> None:
+    def __init__(
+        self,
+        session: PlaySession,
+        result: Any,
+        *,
+        results_screen: Callable[[], Screen],
+        name: str | None = None,
+    ) -> None:
+        """`results_screen`: the screen the replay gives way to (the run's results), made by whoever
+        opened the replay, so this module needs none of the screens after it."""
         super().__init__(name=name)
         self.session = session
         self.result = result
+        self.results_screen = results_screen
         self.frames = result.outcome.trace
         self.position = 0.0  # in trace frames, fractional between ticks
         self.speed = session.speed
@@ -161,6 +173,4 @@ class ReplayScreen(CapQuestScreen):
         self.restart()
 
     def action_results(self) -> None:
-        from capquest.tui.screens.results import ResultsScreen
-
-        self.app.switch_screen(ResultsScreen(self.session, self.result))
+        self.app.switch_screen(self.results_screen())

@@ -178,7 +178,10 @@ class ResultsScreen(CapQuestScreen):
     def action_replay(self) -> None:
         from capquest.tui.screens.replay import ReplayScreen
 
-        self.app.switch_screen(ReplayScreen(self.session, self.result))
+        session, result = self.session, self.result
+        self.app.switch_screen(
+            ReplayScreen(session, result, results_screen=lambda: ResultsScreen(session, result))
+        )
 
     def action_lab(self) -> None:
         """The same level, card and seed on a real PostgreSQL (capquest.lab), where the lab can play it."""

@@ -125,7 +125,8 @@ async def test_a_failing_run_is_reported_and_the_level_stays(make_app):
 
 
 def _replay_start(session):
-    return ReplayScreen(session, fake_run(session.level, "replica-read"))
+    result = fake_run(session.level, "replica-read")
+    return ReplayScreen(session, result, results_screen=lambda: ResultsScreen(session, result))
 
 
 async def test_replay_time_follows_the_clock_speed_pause_and_scrub(make_app):
@@ -336,7 +337,8 @@ async def test_ascii_borders_switched_in_settings_redraw_the_open_play_screens(s
         await run_before(pilot)
         level = app.screen
         assert level.query_one(TopologyDiagram).glyphs is FANCY
-        replay = ReplayScreen(level.session, level.session.runs[-1])
+        run = level.session.runs[-1]
+        replay = ReplayScreen(level.session, run, results_screen=lambda: ResultsScreen(level.session, run))
         await app.push_screen(replay)
         await pilot.press("right", "right", "right")
         app.set_setting("ascii_borders", True)

@@ -17,7 +17,8 @@ TRIED = ("replica-read", "for-update", "conditional")  # the results chart has t
 
 
 def _replay(session):
-    return ReplayScreen(session, fake_run(session.level, "replica-read"))
+    result = fake_run(session.level, "replica-read")
+    return ReplayScreen(session, result, results_screen=lambda: ResultsScreen(session, result))
 
 
 def _results(session):
