@@ -11,9 +11,11 @@ Modelling choices a level designer should know (details in the modules):
   waiting for the row lock. A query on a `cores = None` server takes effect as it starts (a snapshot).
 - `replication`: async replicas apply the log at max(commit + lag (+ spike), previous + 1/apply_rps).
 - `quorum`: N nodes, LWW by timestamp, R/W acks, counters merge as grow-only counters; nodes do not queue.
-- Scale: one simulated request stands for `scale` real ones; servers are divided by `scale` (pool and
-  cores), rates too. Races (row locks, the cache's GET-then-DECR) happen between simulated requests, so a
-  large scale makes them rarer; units of stock are never scaled.
+- Scale: one simulated request stands for `scale` real ones (arrival rates are divided by it), but every
+  server stays its real size: the full-rate traffic drives each server's queue as aggregate load
+  (`aggregate`: Erlang C below saturation, a fluid backlog past it) and the sampled requests wait in that
+  state. Races (row locks, the cache's GET-then-DECR, replica lag) happen between simulated requests;
+  units of stock are never scaled.
 - Metrics: counts are real-world (x scale) except `oversold_units`; `error_rate` counts timeouts and
   "unavailable", not "out of stock" (a correct answer); latency percentiles are over every request that got
   an answer, a timeout counting as its timeout. Anomaly counts follow `capquest.history` (see `anomalies`).

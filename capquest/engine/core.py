@@ -22,6 +22,7 @@ from itertools import count
 from math import ceil
 from math import log as _log
 
+from capquest.engine.aggregate import AggregateQueue
 from capquest.engine.model import OP_DATA_CLASS, OP_KINDS, Cache, Policy, Scenario, Server, Strategy
 from capquest.engine.quorum import QuorumStore, needed
 from capquest.engine.replication import ReplicaLog, ReplicaSpec
@@ -40,7 +41,7 @@ US = 1_000_000
 TRACE_FRAMES = 50
 
 # event kinds
-EV_ARRIVE, EV_DONE, EV_PS, EV_WORKER, EV_FRAME, EV_QREAD, EV_RECONCILE, EV_START = range(8)
+EV_ARRIVE, EV_DONE, EV_PS, EV_WORKER, EV_FRAME, EV_QREAD, EV_RECONCILE, EV_START, EV_LOCK = range(9)
 # what a query does when it finishes
 ST_READ, ST_WRITE, ST_DECR, ST_FORUPD, ST_COND, ST_CGET, ST_CDECR, ST_CATOM, ST_CWRITE = range(9)
 
@@ -49,6 +50,7 @@ PRIMARY = 0
 
 class _Server:
     __slots__ = (
+        "aggregate",
         "busy",
         "cores",
         "crashes",
@@ -71,21 +73,24 @@ class _Server:
         "waitq",
     )
 
-    def __init__(self, idx: int, name: str, region: int, spec: Server, rng, scale: int) -> None:
+    def __init__(
+        self, idx: int, name: str, region: int, spec: Server, rng, queue: AggregateQueue | None = None
+    ) -> None:
         self.idx = idx
         self.name = name
         self.region = region
-        # One simulated request stands for `scale` real ones, so the simulated server is the real one
-        # divided by scale: same service time and utilisation, 1/scale of the connections and cores.
-        self.pool = max(1, round(spec.pool / scale))
-        self.cores = None if spec.cores is None else spec.cores / scale
+        # The real server, at every scale: with a sampled workload (scale > 1) the full-rate traffic
+        # drives `aggregate`, the queue the sampled requests wait in (see `capquest.engine.aggregate`).
+        self.pool = spec.pool
+        self.cores = None if queue is not None else spec.cores
+        self.aggregate = queue
         self.busy = 0
         self.peak = 0
         self.waitq: deque[int] = deque()
         self.crashes: list[tuple[int, int]] = []
         # cores = None and no row locks: each connection serves on its own, so a FIFO pool is a heap of
         # the times its connections come free (Lindley's recursion): no event to start or release one.
-        self.direct = spec.cores is None
+        self.direct = spec.cores is None or queue is not None
         self.free: list[int] = []
         self.started = 0  # queries that got a connection, and their total wait for it (us)
         self.waited = 0
@@ -229,13 +234,21 @@ class Simulation:
 
         # servers: primary, replicas, cache
         service_rng = stream(seed, "service")
+        queue_rng = stream(seed, "queueing")
+        real_rate = sorted((p.at_s, p.rps) for p in w.rate)
+
+        def queue(spec: Server) -> AggregateQueue | None:
+            if w.scale == 1:
+                return None  # every request is simulated: the discrete servers are exact
+            return AggregateQueue(spec, real_rate, self.timeout_us, queue_rng)
+
         self.servers: list[_Server] = [
-            _Server(0, "primary", ridx[topo.primary_region], topo.primary, service_rng, w.scale)
+            _Server(0, "primary", ridx[topo.primary_region], topo.primary, service_rng, queue(topo.primary))
         ]
         self.servers[0].crashes = crashes.get("primary", [])
         specs = []
         for r in topo.replicas:
-            srv = _Server(len(self.servers), r.name, ridx[r.region], r.server, service_rng, w.scale)
+            srv = _Server(len(self.servers), r.name, ridx[r.region], r.server, service_rng, queue(r.server))
             srv.crashes = crashes.get(r.name, [])
             self.servers.append(srv)
             outages = list(srv.crashes)
@@ -245,14 +258,18 @@ class Simulation:
             interval = US * w.scale / r.apply_rps if r.apply_rps > 0 else float(self.duration_us * 10)
             specs.append(ReplicaSpec(int(r.lag_ms * 1000), interval, spikes.get(r.name, []), sorted(outages)))
         self.n_replicas = len(topo.replicas)
-        if any(p.stock_check == "for_update" and p.write_to != "cache_queue" for p in used):
+        if self.servers[0].aggregate is None and any(
+            p.stock_check == "for_update" and p.write_to != "cache_queue" for p in used
+        ):
             self.servers[0].direct = False  # orders hold a connection while they wait for a row lock
         self.log = ReplicaLog(specs)
         self.cache_idx = -1
         self.counter_ttl_us: int | None = None
         if cache is not None:
             self.cache_idx = len(self.servers)
-            srv = _Server(self.cache_idx, "cache", ridx[cache.region], cache.server, service_rng, w.scale)
+            srv = _Server(
+                self.cache_idx, "cache", ridx[cache.region], cache.server, service_rng, queue(cache.server)
+            )
             srv.crashes = crashes.get("cache", [])
             self.servers.append(srv)
             self.cache_ttl_us = max(1, int(cache.ttl_s * US))
@@ -452,6 +469,8 @@ class Simulation:
                 done(t, b, a, servers[o_node[a]])
             elif ev == EV_ARRIVE:
                 arrive(t, a)
+            elif ev == EV_LOCK:
+                self._start(t, a, servers[o_node[a]])
             elif ev == EV_PS:
                 srv = servers[a]
                 if b != srv.gen:
@@ -665,6 +684,27 @@ class Simulation:
             return  # the client has given up: it will be recorded as a timeout
         if srv.crashes and self.down_until(srv.crashes, t) is not None:
             return  # a crashed node answers nothing
+        queue = srv.aggregate
+        if queue is not None:
+            # a real-size server under the full-rate load: this sampled request waits in its queue
+            locking = self.o_step[i] == ST_FORUPD
+            start = t + queue.wait(t, i, 2 if locking else 1)
+            if start > dl:
+                return  # gave up waiting for a connection: a timeout
+            srv.started += 1
+            srv.waited += start - t
+            if locking:  # then waits for the row lock among the sampled orders, holding its connection
+                if start == t:
+                    self._start(t, i, srv)
+                else:
+                    heappush(self.heap, (start, self._seq(), EV_LOCK, i, 0))
+                return
+            demand = srv.draw()
+            if start == t:
+                self._done(t, t + demand, i, srv)
+            else:
+                heappush(self.heap, (start, self._seq(), EV_START, i, start + demand))
+            return
         if srv.direct:
             demand = srv.draw()
             free = srv.free
@@ -759,6 +799,8 @@ class Simulation:
             heappush(self.heap, (t + wait if wait > 0 else t, self._seq(), EV_PS, srv.idx, gen))
 
     def _release(self, t: int, srv: _Server) -> None:
+        if srv.aggregate is not None:
+            return  # connections are the aggregate queue's business
         waitq = srv.waitq
         if not waitq:
             srv.busy -= 1
@@ -800,6 +842,8 @@ class Simulation:
             if step == ST_FORUPD:
                 self._unlock(t, key, srv)
             self._release(t, srv)
+        elif step == ST_FORUPD:
+            self._unlock(t, key, srv)
         if step == ST_READ:
             self._read_done(t, fin, i, op, srv, back)
         elif step == ST_DECR or step == ST_FORUPD or step == ST_COND:
@@ -1163,15 +1207,22 @@ class Simulation:
         values: dict[str, float] = {}
         primary = self.servers[PRIMARY]
         scale = self.scale
-        busy = sum(1 for f in primary.free if f > t) if primary.direct else primary.busy
-        if busy > primary.peak:
-            primary.peak = busy
-        values["primary.pool_busy"] = busy * scale
-        waitq = primary.waitq
-        hist = self.hist
-        while waitq and hist[waitq[0]]["_dl"] < t:  # clients that gave up leave the count
-            primary.queued_at.pop(waitq.popleft(), None)
-        values["primary.pool_waiting"] = len(waitq) * scale
+        if primary.aggregate is not None:
+            busy, waiting = primary.aggregate.occupancy(t, self.lock_waiters * scale)
+            if busy > primary.peak:
+                primary.peak = busy
+            values["primary.pool_busy"] = round(busy, 1)
+            values["primary.pool_waiting"] = round(waiting, 1)
+        else:
+            busy = sum(1 for f in primary.free if f > t) if primary.direct else primary.busy
+            if busy > primary.peak:
+                primary.peak = busy
+            values["primary.pool_busy"] = busy
+            waitq = primary.waitq
+            hist = self.hist
+            while waitq and hist[waitq[0]]["_dl"] < t:  # clients that gave up leave the count
+                primary.queued_at.pop(waitq.popleft(), None)
+            values["primary.pool_waiting"] = len(waitq)
         values["lock_waiters"] = self.lock_waiters * scale
         for r in range(self.n_replicas):
             values[f"{self.servers[1 + r].name}.lag_ms"] = self.log.lag_us(r, t) / 1000.0

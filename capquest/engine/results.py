@@ -188,8 +188,8 @@ def outcome_of(sim: Simulation) -> Outcome:
         timeouts=timeouts * scale,
         extra={
             "scale": float(scale),
-            "primary.pool_peak": float(sim.servers[0].peak * scale),
-            "primary.pool_size": float(sim.servers[0].pool * scale),
+            "primary.pool_peak": round(float(sim.servers[0].peak), 1),
+            "primary.pool_size": float(sim.servers[0].pool),
             "lock_waiters_peak": float(sim.lock_peak * scale),
             "max_replica_lag_ms": max_lag,
             "worker.queue_peak": float(sim.worker_peak * scale),
