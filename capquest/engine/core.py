@@ -281,13 +281,20 @@ class Simulation:
         self.quorum: QuorumStore | None = None
         if topo.quorum is not None:
             q = topo.quorum
+            node_servers = [n.server or q.server for n in q.nodes]
+            quorum_rng = stream(seed, "quorum-queueing")
             self.quorum = QuorumStore(
                 [n.name for n in q.nodes],
                 [ridx[n.region] for n in q.nodes],
                 [int(n.apply_delay_ms * 1000) for n in q.nodes],
-                q.server.service_ms * 1000.0,
+                # a fixed service time is stored negated
+                [spec.service_ms * (-1000.0 if spec.service == "fixed" else 1000.0) for spec in node_servers],
                 one_way,
                 stream(seed, "network"),
+                # every node queues under the store's full-rate load, at every scale
+                [AggregateQueue(spec, real_rate, self.timeout_us, quorum_rng) for spec in node_servers],
+                [n.apply_delay == "exponential" for n in q.nodes],
+                q.read_repair,
             )
             self.q_crashes = [crashes.get(n.name, []) for n in q.nodes]
             self.q_healthy = not self.partitions and not any(self.q_crashes)
@@ -1150,9 +1157,9 @@ class Simulation:
                 return
             need = alive
         if op["f"] == "incr":
-            acks = store.write(tc, coord, op["key"], (tc, i), None, reach, self._q_extra)
+            acks = store.write(tc, coord, op["key"], (tc, i), None, reach, self._q_extra, i)
         else:
-            acks = store.write(tc, coord, op["key"], (tc, i), value, reach, self._q_extra)
+            acks = store.write(tc, coord, op["key"], (tc, i), value, reach, self._q_extra, i)
         self.writes += 1
         at = acks[need - 1] + hop
         if self._answer(op, at, store.names[coord]):
@@ -1168,7 +1175,7 @@ class Simulation:
         creg = store.regions[coord]
         hop = self.one_way[cr][creg]
         tc = t + hop
-        replies = store.read_plan(tc, coord, self._q_reach(creg))
+        replies = store.read_plan(tc, coord, self._q_reach(creg), i)
         need = needed(pol.read_level, store.n)
         if len(replies) < need:
             if pol.refuse or not replies:
@@ -1181,17 +1188,24 @@ class Simulation:
             self.eventual_reads += 1
         chosen = replies[:need]
         evaluate_at = max(at for _, _, at in chosen)
-        self.o_extra[i] = (chosen, chosen[-1][0] + hop, store.names[coord], kind)
+        self.o_extra[i] = (chosen, chosen[-1][0] + hop, coord, kind, replies)
         self._push(evaluate_at, EV_QREAD, i, 0)
 
     def _quorum_read_done(self, t: int, i: int) -> None:
         store = self.quorum
         assert store is not None
-        chosen, at, node, kind = self.o_extra.pop(i)
+        chosen, at, coord, kind, replies = self.o_extra.pop(i)
+        node = store.names[coord]
         op = self.hist[i]
         key = op["key"]
         initial = self.arr.initial[key]
-        value = store.read_value(key, chosen, initial, kind == COUNTER_READ)
+        counter = kind == COUNTER_READ
+        if store.read_repair and not counter:
+            ts, value = store.newest(key, chosen, initial)
+            if ts is not None:
+                store.repair(t, coord, key, replies, ts, value)
+        else:
+            value = store.read_value(key, chosen, initial, counter)
         if kind == STOCK_READ or kind == ORDER:
             value = max(0, value)
         if op["f"] == "order":
