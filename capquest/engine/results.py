@@ -13,6 +13,22 @@ from capquest.engine.outcome import Latency, Metrics, Outcome, TraceFrame, histo
 from capquest.history import FORMAT, VERSION, History
 
 
+def simulated_one_by_one(history: History) -> dict[str, int]:
+    """How many client requests, orders and stock reads the run simulated one by one (before scaling):
+    the work behind the figures, which speed work may never shrink."""
+    requests = orders = stock_reads = 0
+    for op in history["ops"]:
+        f = op["f"]
+        if f == "cancel":
+            continue
+        requests += 1
+        if f == "order":
+            orders += 1
+        elif f == "read" and op["key"].startswith("stock/"):
+            stock_reads += 1
+    return {"requests": requests, "orders": orders, "stock_reads": stock_reads}
+
+
 def _percentile(sorted_values: list[int], q: float) -> float:
     if not sorted_values:
         return 0.0
