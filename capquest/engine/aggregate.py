@@ -60,6 +60,7 @@ class AggregateQueue:
         "backlog",
         "c",
         "cache",
+        "flat_rate",
         "factor",
         "last_i",
         "last_t",
@@ -82,6 +83,7 @@ class AggregateQueue:
         self.mean_s = spec.service_ms / 1000.0
         self.factor = 0.5 if spec.service == "fixed" else 1.0  # Allen-Cunneen: (1 + cv^2) / 2
         self.points = points  # the real-world rate profile, (seconds, requests/s)
+        self.flat_rate = points[0][1] if len(points) == 1 else None  # a constant rate needs no lookup
         self.timeout_us = timeout_us
         self.rnd = rng.random
         self.visits = 0.0
@@ -98,7 +100,10 @@ class AggregateQueue:
             self.last_i = i
         self.visits += draws
         share = self.visits * (1.0 - BETA) / (1.0 - BETA ** (self.last_i + 1))
-        return rate_at(self.points, t / 1_000_000) * share * self.mean_s
+        rate = self.flat_rate
+        if rate is None:
+            rate = rate_at(self.points, t / 1_000_000)
+        return rate * share * self.mean_s
 
     def _advance(self, t: int, load: float) -> None:
         dt = t - self.last_t
