@@ -127,13 +127,28 @@ class AggregateQueue:
 
     def wait(self, t: int, i: int, draws: int) -> int:
         """Microseconds visit `draws` (queries) of request i waits at t before it is served."""
-        load = self._offered(t, i, draws)
-        self._advance(t, load)
+        # _offered and _advance, inlined (this runs once per sampled visit): the same arithmetic
+        gap = i - self.last_i
+        if gap > 0:
+            self.visits *= BETA**gap
+            self.last_i = i
+        self.visits += draws
+        rate = self.flat_rate
+        if rate is None:
+            rate = rate_at(self.points, t / 1_000_000)
+        load = rate * (self.visits * (1.0 - BETA) / (1.0 - BETA ** (self.last_i + 1))) * self.mean_s
+        c = self.c
+        dt = t - self.last_t
+        if dt > 0:
+            backlog = self.backlog + dt * (self.load / c - 1.0)
+            self.backlog = 0.0 if backlog < 0 else min(backlog, float(self.timeout_us))
+            self.last_t = t
+        self.load = load
         wait = self.backlog
-        a = min(load, RHO_CAP * self.c)
+        a = min(load, RHO_CAP * c)
         rnd = self.rnd
         if a > 0 and rnd() < self._p_wait(a):
-            wait += -log(1.0 - rnd()) * self.factor * self.mean_us / (self.c - a)
+            wait += -log(1.0 - rnd()) * self.factor * self.mean_us / (c - a)
         return int(wait)
 
     def occupancy(self, t: int, lock_holders: float) -> tuple[float, float]:
