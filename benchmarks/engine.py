@@ -114,6 +114,9 @@ def levels(repeat: int) -> None:
                     f"{engine_ms:10.1f} {full_ms:10.1f}"
                 )
     print(
+        f"runs simulating fewer orders or stock reads one by one than the baseline: {len(fewer)} {' '.join(fewer)}"
+    )
+    print(
         f"runs over the {BUDGET_MS:.0f} ms budget (engine + check + score, median of {repeat}): {over}; worst {worst:.1f} ms"
     )
 
