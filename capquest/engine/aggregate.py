@@ -65,6 +65,7 @@ class AggregateQueue:
         "last_i",
         "last_t",
         "load",
+        "load_cap",
         "mean_s",
         "mean_us",
         "points",
@@ -79,6 +80,7 @@ class AggregateQueue:
         self.pool = spec.pool
         self.uses_cores = spec.cores is not None
         self.c = spec.pool if spec.cores is None else min(spec.pool, spec.cores)
+        self.load_cap = RHO_CAP * self.c  # the stationary queue's load is held here (see RHO_CAP)
         self.mean_us = spec.service_ms * 1000.0
         self.mean_s = spec.service_ms / 1000.0
         self.factor = 0.5 if spec.service == "fixed" else 1.0  # Allen-Cunneen: (1 + cv^2) / 2
@@ -141,14 +143,21 @@ class AggregateQueue:
         dt = t - self.last_t
         if dt > 0:
             backlog = self.backlog + dt * (self.load / c - 1.0)
-            self.backlog = 0.0 if backlog < 0 else min(backlog, float(self.timeout_us))
+            self.backlog = (
+                0.0 if backlog < 0 else (backlog if backlog < self.timeout_us else float(self.timeout_us))
+            )
             self.last_t = t
         self.load = load
         wait = self.backlog
-        a = min(load, RHO_CAP * c)
-        rnd = self.rnd
-        if a > 0 and rnd() < self._p_wait(a):
-            wait += -log(1.0 - rnd()) * self.factor * self.mean_us / (c - a)
+        a = load if load < self.load_cap else self.load_cap
+        if a > 0:
+            key = round(a * 1024)
+            p = self.cache.get(key)
+            if p is None:
+                p = self.cache[key] = erlang_c(c, key / 1024)
+            rnd = self.rnd
+            if rnd() < p:
+                wait += -log(1.0 - rnd()) * self.factor * self.mean_us / (c - a)
         return int(wait)
 
     def occupancy(self, t: int, lock_holders: float) -> tuple[float, float]:
