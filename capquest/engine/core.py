@@ -248,7 +248,7 @@ class Simulation(
         self.lock_queues: dict[str, deque[int]] = {}
         self.lock_waiters = 0
         self.lock_peak = 0
-        self.order_queue: deque[tuple] = deque()
+        self.order_queue: deque[int] = deque()
         self.worker_busy = False
         self.worker_next = 0.0
         self.worker_peak = 0

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from capquest.engine.events import US
 from capquest.engine.model import Scenario, Topology
+from capquest.engine.state import SimulationState
 
 if TYPE_CHECKING:
     from capquest.engine.servers import ServerState
@@ -71,7 +72,7 @@ def fault_windows(scenario: Scenario, ridx: dict[str, int]):
     return partitions, crashes, spikes
 
 
-class Network:
+class Network(SimulationState):
     """Partition and crash lookups, over the windows `Simulation.__init__` read from the faults."""
 
     @staticmethod

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from capquest.engine.events import EV_QUORUM_READ
 from capquest.engine.quorum import needed
+from capquest.engine.state import SimulationState
 from capquest.engine.workload import COUNTER_READ, ORDER, STOCK_READ
 
 
-class QuorumCoordination:
+class QuorumCoordination(SimulationState):
     """Quorum reads and writes for the simulation."""
 
     @staticmethod

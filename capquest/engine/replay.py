@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from capquest.engine.events import PRIMARY
+from capquest.engine.state import SimulationState
 
 
-class ReplayFrames:
+class ReplayFrames(SimulationState):
     """Samples the pool, locks, replica lag, stock, the worker's queue and partitions into frames."""
 
     def _frame(self, t: int) -> None:
         values: dict[str, float] = {}
+        busy: float
         primary = self.servers[PRIMARY]
         scale = self.scale
         if primary.aggregate is not None:

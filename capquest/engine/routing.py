@@ -18,6 +18,7 @@ from capquest.engine.events import (
     STEP_WRITE,
 )
 from capquest.engine.model import Policy
+from capquest.engine.state import SimulationState
 from capquest.engine.workload import EVENT_WRITE, ORDER, PROFILE_WRITE
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ class CompiledPolicy:
         self.refuse = p.on_partition == "refuse"
 
 
-class Routing:
+class Routing(SimulationState):
     """Sends each request where its policy says, and records what the client sees."""
 
     def _invoke(self, t, i, kind, policy, client_region, op, value) -> None:
@@ -189,6 +190,7 @@ class Routing:
         if primary_cut and policy.refuse:
             self._fail(op, t + self.one_way[client_region][client_region] * 2, "unavailable")
             return
+        srv: ServerState | None
         if src == "cache":
             srv = self.servers[self.cache_idx]
             if self.cut_until(client_region, srv.region, t) is not None:

@@ -14,10 +14,12 @@ from collections import deque
 from heapq import heappop, heappush, heapreplace
 from math import ceil
 from math import log as _log
+from typing import Any
 
 from capquest.engine.aggregate import AggregateQueue
 from capquest.engine.events import EV_DONE, EV_LOCK, EV_PS_DEPARTURE, EV_START, STEP_FOR_UPDATE
 from capquest.engine.model import Server
+from capquest.engine.state import SimulationState
 
 
 class ServerState:
@@ -54,10 +56,11 @@ class ServerState:
         # The real server, at every scale: with a sampled workload (scale > 1) the full-rate traffic
         # drives `aggregate`, the queue the sampled requests wait in (see `capquest.engine.aggregate`).
         self.pool = spec.pool
-        self.cores = None if queue is not None else spec.cores
+        # None: no processor sharing (a FIFO pool, or an aggregate queue); the PS paths run only with a number
+        self.cores: Any = None if queue is not None else spec.cores
         self.aggregate = queue
         self.busy = 0
-        self.peak = 0
+        self.peak: float = 0  # busy connections at most (a fraction with an aggregate queue)
         self.waitq: deque[int] = deque()
         self.crashes: list[tuple[int, int]] = []
         # cores = None and no row locks: each connection serves on its own, so a FIFO pool is a heap of
@@ -84,7 +87,7 @@ class ServerState:
         self.gen = 0
 
 
-class ConnectionPools:
+class ConnectionPools(SimulationState):
     """Queries arriving at servers, waiting for connections, CPU and row locks."""
 
     def _arrive(self, t: int, i: int) -> None:

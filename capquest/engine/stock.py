@@ -18,13 +18,14 @@ from capquest.engine.events import (
     STEP_READ,
     STEP_WRITE,
 )
+from capquest.engine.state import SimulationState
 from capquest.engine.workload import ORDER
 
 if TYPE_CHECKING:
     from capquest.engine.servers import ServerState
 
 
-class StockAndCache:
+class StockAndCache(SimulationState):
     """The effects of queries on the committed data and the cache."""
 
     def _done(self, t: int, fin: int, i: int, srv: ServerState) -> None:
@@ -61,7 +62,7 @@ class StockAndCache:
         elif step == STEP_WRITE:
             if back <= op["_dl"]:
                 cur = self.committed[key]
-                self._commit(key, op["value"] if op["f"] == "write" else cur + 1, t)  # type: ignore[operator]
+                self._commit(key, op["value"] if op["f"] == "write" else cur + 1, t)
                 self.writes += 1
             if self._answer(op, back, srv.name):
                 self._note_write(op, back)
@@ -150,7 +151,7 @@ class StockAndCache:
                 value = log.key_vals[key][j - 1] if j else self.arr.initial[key]
             else:
                 value = self.arr.initial[key]
-        if key[0] == "s" and value < 0:  # type: ignore[operator]
+        if key[0] == "s" and value < 0:
             value = 0  # stock is shown floored at 0
         if self.track_marks:
             s = op["session"]

@@ -7,10 +7,11 @@ from __future__ import annotations
 from math import ceil
 
 from capquest.engine.events import EV_WORKER, PRIMARY
+from capquest.engine.state import SimulationState
 from capquest.engine.workload import ORDER
 
 
-class OrderWorker:
+class OrderWorker(SimulationState):
     """The order queue's worker and partition reconciliation."""
 
     def _enqueue(self, t: int, i: int) -> None:
@@ -73,11 +74,11 @@ class OrderWorker:
             key = op["key"]
             if op["f"] == "order":
                 cur = self.committed[key]
-                self._commit(key, cur - op["qty"], t)  # type: ignore[operator]
+                self._commit(key, cur - op["qty"], t)
             elif op["f"] == "write":
                 self._commit(key, op["value"], t)
             else:
-                self._commit(key, self.committed[key] + 1, t)  # type: ignore[operator]
+                self._commit(key, self.committed[key] + 1, t)
             self.writes += 1
 
     def _pending_reconcile(self, heal: int, i: int) -> None:
