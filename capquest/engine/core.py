@@ -133,7 +133,7 @@ class Simulation(
                 # expiring stock counters: the plain lookup is swapped for one that reloads (hot loop
                 # untouched when the setting is absent)
                 self.counter_ttl_us = max(1, int(cache.counter_ttl_s * US))
-                self._cache_stock = self._cache_stock_expiring  # type: ignore[method-assign]
+                self._cache_stock = self._cache_stock_expiring  # type: ignore[method-assign]  # chosen once per run: no per-call test
         self.quorum: QuorumStore | None = None
         if topo.quorum is not None:
             q = topo.quorum
@@ -234,7 +234,7 @@ class Simulation(
 
     def _reset(self, n: int) -> None:
         """Per-run state: per-op columns for n requests, the data, locks, queues, counters, the heap."""
-        self.hist: list[dict] = [None] * n  # type: ignore[list-item]
+        self.hist: list[dict] = [None] * n  # type: ignore[list-item]  # filled by index before it is read
         self.op_server_index = [0] * n
         self.op_step = [0] * n
         self.owed_us = [0] * n

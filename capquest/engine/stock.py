@@ -107,11 +107,11 @@ class StockAndCache(SimulationState):
         v = self.cache_counters.get(key)
         if v is None:
             v = self.cache_counters[key] = self.cur_initial(key)
-            self.counter_expiry[key] = t + self.counter_ttl_us  # type: ignore[operator]
+            self.counter_expiry[key] = t + self.counter_ttl_us  # type: ignore[operator]  # set whenever counters expire (this path)
         elif t >= self.counter_expiry[key]:
             cur = self.committed[key]
             v = self.cache_counters[key] = cur if isinstance(cur, int) else 0
-            self.counter_expiry[key] = t + self.counter_ttl_us  # type: ignore[operator]
+            self.counter_expiry[key] = t + self.counter_ttl_us  # type: ignore[operator]  # set whenever counters expire (this path)
         return v
 
     def cur_initial(self, key: str) -> int:
