@@ -185,7 +185,6 @@ class Simulation(
         heap = self.heap
         servers = self.servers
         policy_of_kind = self.policy_of_kind
-        timeout = self.timeout_us
         frame_us = max(1, self.duration_us // TRACE_FRAMES)
         for k in range(1, TRACE_FRAMES + 1):
             self._push(k * frame_us, EV_FRAME, k, 0)
@@ -203,9 +202,7 @@ class Simulation(
                 t = self.now = next_arrival
                 kind = kinds[i]
                 client_region = session_region[sessions[i]]
-                op = request_op(
-                    i, kind, sessions[i], keys[i], t, t + timeout, client_region, qtys[i], values[i]
-                )
+                op = request_op(i, kind, sessions[i], keys[i], t, qtys[i], values[i])
                 hist[i] = op
                 invoke(t, i, kind, policy_of_kind[kind], client_region, op, values[i])
                 i += 1

@@ -27,7 +27,9 @@ class ReplayFrames(SimulationState):
             values["primary.pool_busy"] = busy
             waitq = primary.waitq
             hist = self.hist
-            while waitq and hist[waitq[0]]["_dl"] < t:  # clients that gave up leave the count
+            while (
+                waitq and (hist[waitq[0]]["invoke"] + self.timeout_us) < t
+            ):  # clients that gave up leave the count
                 primary.queued_at.pop(waitq.popleft(), None)
             values["primary.pool_waiting"] = len(waitq)
         values["lock_waiters"] = self.lock_waiters * scale

@@ -40,9 +40,8 @@ def _history(sim: Simulation) -> History:
     ops = sim.hist
     for op in ops:
         if op["complete"] is None:  # never answered: the client gave up at its deadline
-            op["complete"] = op["_dl"]
+            op["complete"] = op["invoke"] + sim.timeout_us
             op["error"] = "timeout"
-        del op["_dl"], op["_cr"]
     n = len(ops)
     for k, cancel in enumerate(sim.cancels):
         cancel["id"] = n + k

@@ -25,25 +25,20 @@ if TYPE_CHECKING:
     from capquest.engine.servers import ServerState
 
 
-def request_op(
-    i: int, kind: int, session: int, key: str, t: int, deadline: int, client_region: int, qty: int, value
-) -> dict:
-    """The history op of request i, in its final shape at once ("_dl", the client's deadline, and "_cr",
-    its region, leave when the history is finished)."""
+def request_op(i: int, kind: int, session: int, key: str, t: int, qty: int, value) -> dict:
+    """The history op of request i, in its final shape at once (a read gains its "value" when answered;
+    the client's deadline is its invoke + the timeout, its region its session's)."""
     if kind == ORDER:
         return {"id": i, "session": session, "f": "order", "key": key, "invoke": t, "complete": None,
-                "node": "", "outcome": "fail", "error": "", "qty": qty, "seen": None,
-                "_dl": deadline, "_cr": client_region}  # fmt: skip
+                "node": "", "outcome": "fail", "error": "", "qty": qty, "seen": None}  # fmt: skip
     if kind == PROFILE_WRITE:
         return {"id": i, "session": session, "f": "write", "key": key, "invoke": t, "complete": None,
-                "node": "", "outcome": "fail", "error": "", "value": value,
-                "_dl": deadline, "_cr": client_region}  # fmt: skip
+                "node": "", "outcome": "fail", "error": "", "value": value}  # fmt: skip
     if kind == EVENT_WRITE:
         return {"id": i, "session": session, "f": "incr", "key": key, "invoke": t, "complete": None,
-                "node": "", "outcome": "fail", "error": "", "value": 1,
-                "_dl": deadline, "_cr": client_region}  # fmt: skip
+                "node": "", "outcome": "fail", "error": "", "value": 1}  # fmt: skip
     return {"id": i, "session": session, "f": "read", "key": key, "invoke": t, "complete": None,
-            "node": "", "outcome": "fail", "error": "", "_dl": deadline, "_cr": client_region}  # fmt: skip
+            "node": "", "outcome": "fail", "error": ""}  # fmt: skip
 
 
 class CompiledPolicy:
@@ -115,15 +110,15 @@ class Routing(SimulationState):
             self._send_read(t, i, op, client_region, policy, kind)
 
     def _fail(self, op: dict, at: int, error: str) -> None:
-        if at > op["_dl"]:
-            at, error = op["_dl"], "timeout"
+        if at > (op["invoke"] + self.timeout_us):
+            at, error = (op["invoke"] + self.timeout_us), "timeout"
         op["complete"] = at
         op["error"] = error
 
     def _answer(self, op: dict, at: int, node: str) -> bool:
         """The client gets an ok answer at `at` from `node` (or a timeout if that is past its deadline)."""
-        if at > op["_dl"]:
-            op["complete"] = op["_dl"]
+        if at > (op["invoke"] + self.timeout_us):
+            op["complete"] = op["invoke"] + self.timeout_us
             op["error"] = "timeout"
             return False
         op["complete"] = at

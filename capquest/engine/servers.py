@@ -92,7 +92,7 @@ class ConnectionPools(SimulationState):
 
     def _arrive(self, t: int, i: int) -> None:
         srv = self.servers[self.op_server_index[i]]
-        dl = self.hist[i]["_dl"]
+        dl = self.hist[i]["invoke"] + self.timeout_us
         if t > dl:
             return  # the client has given up: it will be recorded as a timeout
         if srv.crashes and self.down_until(srv.crashes, t) is not None:
@@ -221,7 +221,7 @@ class ConnectionPools(SimulationState):
         while waitq:
             j = waitq.popleft()
             since = srv.queued_at.pop(j)
-            if t > hist[j]["_dl"]:
+            if t > (hist[j]["invoke"] + self.timeout_us):
                 continue  # gave up while waiting for a connection
             srv.started += 1
             srv.waited += t - since
@@ -235,7 +235,7 @@ class ConnectionPools(SimulationState):
         while q:
             j = q.popleft()
             self.lock_waiters -= 1
-            if t > hist[j]["_dl"]:
+            if t > (hist[j]["invoke"] + self.timeout_us):
                 self._release(t, srv)  # cancelled while waiting for the lock: frees its connection
                 continue
             self._execute(t, j, srv, srv.draw() + srv.draw())

@@ -34,7 +34,7 @@ class StockAndCache(SimulationState):
         step = self.op_step[i]
         op = self.hist[i]
         key = op["key"]
-        client_region = op["_cr"]
+        client_region = self.arr.session_region[op["session"]]
         back = fin + self.resp[srv.region][client_region] + self.owed_us[i]
         if not srv.direct:
             if step == STEP_FOR_UPDATE:
@@ -55,12 +55,12 @@ class StockAndCache(SimulationState):
                     if op["error"] == "out_of_stock":
                         op["node"] = srv.name
                     return
-            if back <= op["_dl"]:
+            if back <= (op["invoke"] + self.timeout_us):
                 self._commit(key, stock - op["qty"], t)
                 self.writes += 1
             self._answer(op, back, srv.name)
         elif step == STEP_WRITE:
-            if back <= op["_dl"]:
+            if back <= (op["invoke"] + self.timeout_us):
                 cur = self.committed[key]
                 self._commit(key, op["value"] if op["f"] == "write" else cur + 1, t)
                 self.writes += 1
@@ -74,7 +74,7 @@ class StockAndCache(SimulationState):
                 if op["error"] == "out_of_stock":
                     op["node"] = srv.name
                 return
-            if back > op["_dl"]:
+            if back > (op["invoke"] + self.timeout_us):
                 self._fail(op, back, "timeout")
                 return
             self._chain(fin, i, srv, client_region, STEP_CACHE_DECR, srv)
@@ -166,7 +166,7 @@ class StockAndCache(SimulationState):
         if op["f"] == "order":
             self._order_checked(fin, back, i, op, value, srv)
             return
-        dl = op["_dl"]  # _answer, inlined
+        dl = op["invoke"] + self.timeout_us  # _answer, inlined
         if back > dl:
             op["complete"] = dl
             op["error"] = "timeout"
@@ -180,7 +180,7 @@ class StockAndCache(SimulationState):
         """The check step of a read-then-write order read `seen` at t (its answer reaches the app at
         `at`, owed time included)."""
         op["seen"] = seen
-        if at > op["_dl"]:
+        if at > (op["invoke"] + self.timeout_us):
             self._fail(op, at, "timeout")
             return
         if seen < op["qty"]:
@@ -195,7 +195,7 @@ class StockAndCache(SimulationState):
                 self._pending_reconcile(extra[0], i)
             return
         policy = self.policy_of_kind[ORDER]
-        client_region = op["_cr"]
+        client_region = self.arr.session_region[op["session"]]
         if policy.write_to == "quorum":
             self._quorum_write(at, i, op, client_region, policy, seen - op["qty"])
             return
