@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 from capquest.engine import simulate
 from capquest.engine.model import DATA_CLASSES, ClassPolicy, Strategy
 from capquest.engine.outcome import Outcome
+from capquest.engine.results import simulated_one_by_one
+from capquest.engine.version import ENGINE_VERSION
 from capquest.errors import StrategyError
 from capquest.i18n import t
 from capquest.packs.model import Card, LevelFile
@@ -101,4 +103,6 @@ def result_json(result: RunResult) -> dict:
         "stars": result.score.stars,
         "passed": result.score.passed,
         "digest": result.outcome.digest,
+        "engine_version": ENGINE_VERSION,
+        "simulated_one_by_one": simulated_one_by_one(result.outcome.history),
     }

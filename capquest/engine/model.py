@@ -173,19 +173,29 @@ class Worker:
 
 @dataclass(frozen=True)
 class QuorumNode:
+    """One node of the quorum store. It queues like any server (`server`, else the store's), and applies
+    a write `apply_delay_ms` after it arrives: always that long ("constant"), or a random time of that
+    mean ("exponential", the probabilistic staleness window of PBS, Bailis et al. 2012)."""
+
     __pydantic_config__ = _STRICT
     name: Name
     region: Name
     apply_delay_ms: Millis = 0.0  # extra time before this node applies a write (a slow or lagging node)
+    apply_delay: Literal["constant", "exponential"] = "constant"
+    server: Server | None = None  # this node's own server; None: the store's `server`
 
 
 @dataclass(frozen=True)
 class Quorum:
-    """A Dynamo/Cassandra-style store: every key on all N nodes, last-write-wins by timestamp."""
+    """A Dynamo/Cassandra-style store: every key on all N nodes, last-write-wins by timestamp. Each node
+    is a server of its own with this model (pool, cores, service time), so a busy store is a slow one."""
 
     __pydantic_config__ = _STRICT
     nodes: Annotated[tuple[QuorumNode, ...], MinLen(1), MaxLen(15)]
     server: Server = field(default_factory=lambda: Server(pool=1000, cores=8, service_ms=0.5))
+    # After a read, the coordinator writes the newest value it returned back to the nodes it contacted
+    # that answered with an older one (asynchronously: the client does not wait).
+    read_repair: bool = False
 
 
 @dataclass(frozen=True)
@@ -247,6 +257,8 @@ class Scenario:
 
 # ----------------------------------------------------------------------------------------------- strategy
 Level = Literal["ONE", "QUORUM", "ALL"]
+# A consistency level: Cassandra's names, or how many of the N nodes must answer (R) or acknowledge (W).
+Acks = Level | Annotated[int, Ge(1), Le(15)]
 
 
 @dataclass(frozen=True)
@@ -268,9 +280,10 @@ class Policy:
     # "atomic" decrements and checks the result in one step (a Lua script).
     cache_decrement: Literal["get_then_decr", "atomic"] = "get_then_decr"
     compensate: bool = True  # the worker cancels orders it finds oversold (else they ship nothing, silently)
-    # Quorum store consistency levels (Cassandra's names; QUORUM = floor(N/2)+1).
-    read_level: Level = "QUORUM"
-    write_level: Level = "QUORUM"
+    # Quorum store consistency levels: R and W as numbers of nodes, or Cassandra's names (ONE = 1,
+    # QUORUM = floor(N/2)+1, ALL = N).
+    read_level: Acks = "QUORUM"
+    write_level: Acks = "QUORUM"
     # Read from the primary for this long after the session's own write (the seed's 10 s). 0 = off.
     ryw_window_ms: Millis = 0.0
     # Read only a replica at least as fresh as the one the session last read; else fall back to the primary.

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
+
 from capquest.history import History
 
 
@@ -55,7 +57,19 @@ class Outcome:
     digest: str
 
 
+def canonical_json(history: History | dict[str, Any]) -> bytes:
+    """The history as canonical JSON: sorted keys, compact separators, UTF-8, non-ASCII unescaped.
+
+    orjson writes exactly the bytes `json.dumps(sort_keys=True, separators=(",", ":"),
+    ensure_ascii=False)` does for what a history holds (strings, integers, lists, string keys; a test
+    holds the two equal), about 40x faster: this runs on every run. What orjson refuses (an integer
+    beyond 64 bits) goes the slow way."""
+    try:
+        return orjson.dumps(history, option=orjson.OPT_SORT_KEYS)
+    except TypeError:
+        return json.dumps(history, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+
+
 def history_digest(history: History | dict[str, Any]) -> str:
     """sha256 of the history as canonical JSON (sorted keys, compact separators, UTF-8)."""
-    data = json.dumps(history, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return hashlib.sha256(data).hexdigest()
+    return hashlib.sha256(canonical_json(history)).hexdigest()

@@ -2,12 +2,18 @@
 
 The coordinator (a node in the client's region, else the nearest) sends each request to every node it can
 reach; a write is acknowledged after W nodes applied it, a read answers after R nodes replied, with the
-value of the highest timestamp among them. One-way delay = RTT/2 + a small seeded jitter; a node applies
-a write `apply_delay_ms` (+ any lag spike) after it arrives. Nodes do not queue (each request costs its
-service time only): the lessons here are about round trips and intersections, not about CPU.
+value of the highest timestamp among them. One-way delay = RTT/2 + a small seeded jitter. Each node is a
+server with the store's model: a request waits in the node's queue (`AggregateQueue`, driven by the
+full-rate load of every request the store sees, at every scale), then takes its service time; a write is
+applied `apply_delay_ms` (+ any lag spike) after that, a fixed time or an exponential one of that mean,
+and acknowledged once applied. With exponential delays this is the WARS model of Probabilistically
+Bounded Staleness (Bailis et al., VLDB 2012): W (write to a node, applied), A (ack back), R (read request)
+and S (read response) legs, so R + W <= N reads stale with a probability that falls with the time since the
+write. Read repair (optional) writes the newest value a read returned back to the contacted nodes that
+answered with an older one, one hop after the coordinator learns it.
 
 Counters (view counts) merge like a grow-only counter: a read counts the distinct increments its R
-replies have seen, so R + W > N reads every acknowledged increment."""
+replies have seen, so R + W > N reads every acknowledged increment. Read repair leaves counters alone."""
 
 from __future__ import annotations
 
@@ -16,10 +22,15 @@ from bisect import bisect_right, insort
 from math import log as _log
 from operator import itemgetter
 
+from capquest.engine.aggregate import AggregateQueue
+
 LEVELS = ("ONE", "QUORUM", "ALL")
 
 
-def needed(level: str, n: int) -> int:
+def needed(level: str | int, n: int) -> int:
+    """How many of n nodes a consistency level waits for (a number above n waits for all n)."""
+    if isinstance(level, int):
+        return min(level, n)
     if level == "ONE":
         return 1
     if level == "ALL":
@@ -33,9 +44,12 @@ class QuorumStore:
         names: list[str],
         regions: list[int],
         apply_delay_us: list[int],
-        service_us: float,
+        service_us: list[float],
         one_way: list[list[int]],
         rng: random.Random,
+        queues: list[AggregateQueue],
+        exponential: list[bool],
+        read_repair: bool = False,
     ) -> None:
         self.names = names
         self.regions = regions
@@ -43,6 +57,10 @@ class QuorumStore:
         self.service_us = service_us
         self.one_way = one_way
         self.rng = rng
+        self.queues = queues
+        self.exponential = exponential
+        self.read_repair = read_repair
+        self.repairs = 0
         self.n = len(names)
         # per node: key -> sorted list of (apply_time, ts, value); counters: (apply_time, incr_id)
         self.entries: list[dict[str, list[tuple]]] = [{} for _ in names]
@@ -55,64 +73,72 @@ class QuorumStore:
                 best, best_d = i, d
         return best
 
-    def _hop(self, a: int, b: int) -> int:
-        d = self.one_way[a][b]
-        return d + int(self.rng.random() * (d * 0.1 + 50))
+    def _service(self, node: int) -> int:
+        mean = self.service_us[node]
+        if mean < 0:  # a fixed service time (stored negated)
+            return int(-mean)
+        return int(-_log(1.0 - self.rng.random()) * mean) if mean > 0 else 0
 
-    def _service(self) -> int:
-        return int(self.rng.expovariate(1.0 / self.service_us)) if self.service_us > 0 else 0
+    def _apply_delay(self, node: int) -> int:
+        mean = self.apply_delay_us[node]
+        if self.exponential[node] and mean > 0:
+            return int(-_log(1.0 - self.rng.random()) * mean)
+        return mean
 
     def write(
-        self, t: int, coord: int, key: str, ts: tuple[int, int], value: int | str | None, reach, extra_delay
+        self,
+        t: int,
+        coord: int,
+        key: str,
+        ts: tuple[int, int],
+        value: int | str | None,
+        reach,
+        extra_delay,
+        op: int = 0,
     ) -> list[int]:
         """Send a write from coordinator node `coord` at t. `reach(node, t)` -> None if the node gets it,
         else the time it gets it after repair (end of the fault). Returns the ack times (at the
         coordinator) of the nodes reached now, sorted. `value` None = a counter increment (id in ts)."""
         creg = self.regions[coord]
-        # _hop and _service, inlined: the same draws from the same stream in the same order
         rnd = self.rng.random
         one_way = self.one_way
         out = one_way[creg]
-        service_us = self.service_us
-        lambd = 1.0 / service_us if service_us > 0 else 0.0
         acks = []
         for i, reg in enumerate(self.regions):
             d = out[reg]
             hop = d + int(rnd() * (d * 0.1 + 50))
             arrive = t + hop
             late = reach(i, t)
-            applied = arrive + self.apply_delay_us[i] + extra_delay(i, arrive)
-            if late is not None:
-                applied = max(applied, late + hop)
+            if late is None:
+                # the node queues, serves, then applies; it acknowledges once the write is applied
+                applied = arrive + self.queues[i].wait(arrive, op, 1) + self._service(i)
+                applied += self._apply_delay(i) + extra_delay(i, arrive)
+            else:  # cut off: the write reaches it when the fault ends (hinted handoff), unacknowledged
+                applied = max(arrive + self.apply_delay_us[i] + extra_delay(i, arrive), late + hop)
             entry = (applied, ts) if value is None else (applied, ts, value)
             lst = self.entries[i].get(key)
             if lst is None:
                 lst = self.entries[i][key] = []
             insort(lst, entry)
             if late is None:
-                service = int(-_log(1.0 - rnd()) / lambd) if service_us > 0 else 0
                 d = one_way[reg][creg]
-                acks.append(applied + service + (d + int(rnd() * (d * 0.1 + 50))))
+                acks.append(applied + (d + int(rnd() * (d * 0.1 + 50))))
         acks.sort()
         return acks
 
-    def read_plan(self, t: int, coord: int, reach) -> list[tuple[int, int, int]]:
+    def read_plan(self, t: int, coord: int, reach, op: int = 0) -> list[tuple[int, int, int]]:
         """Replies a read sent at t would get: sorted (reply_time, node, read_time)."""
         creg = self.regions[coord]
-        # _hop and _service, inlined: the same draws from the same stream in the same order
         rnd = self.rng.random
         one_way = self.one_way
         out = one_way[creg]
-        service_us = self.service_us
-        lambd = 1.0 / service_us if service_us > 0 else 0.0
         replies = []
         for i, reg in enumerate(self.regions):
             if reach(i, t) is not None:
                 continue
             d = out[reg]
             at = t + (d + int(rnd() * (d * 0.1 + 50)))
-            if service_us > 0:
-                at += int(-_log(1.0 - rnd()) / lambd)
+            at += self.queues[i].wait(at, op, 1) + self._service(i)
             d = one_way[reg][creg]
             replies.append((at + (d + int(rnd() * (d * 0.1 + 50))), i, at))
         replies.sort()
@@ -136,19 +162,45 @@ class QuorumStore:
             for prefix in prefixes:
                 seen.update(map(itemgetter(1), prefix))
             return initial + len(seen)
+        return self.newest(key, chosen, initial)[1]
+
+    def _newest_at(self, node: int, key: str, at: int) -> tuple | None:
+        """The (applied, ts, value) entry of the highest timestamp node holds for key at `at`."""
+        lst = self.entries[node].get(key)
+        if not lst:
+            return None
+        j = bisect_right(lst, (at, (1 << 62, 0)))
+        best = None
+        # Entries are sorted by apply time and a write's timestamp never exceeds its apply time, so
+        # scanning back from the read time can stop below the best timestamp found so far.
+        while j > 0:
+            j -= 1
+            entry = lst[j]
+            if best is not None and entry[0] < best[1][0]:
+                break
+            if best is None or entry[1] > best[1]:
+                best = entry
+        return best
+
+    def newest(self, key: str, chosen, initial) -> tuple[tuple[int, int] | None, int | str]:
+        """(timestamp, value) of the newest write among the chosen replies (None, initial: none)."""
         best_ts, best = None, initial
         for _, i, at in chosen:
-            lst = self.entries[i].get(key)
-            if not lst:
+            entry = self._newest_at(i, key, at)
+            if entry is not None and (best_ts is None or entry[1] > best_ts):
+                best_ts, best = entry[1], entry[2]
+        return best_ts, best
+
+    def repair(self, t: int, coord: int, key: str, replies, ts: tuple[int, int], value) -> None:
+        """Read repair: every contacted node that answered older than (ts, value) gets it, one hop after
+        the coordinator has both the answer (t) and that node's reply."""
+        creg = self.regions[coord]
+        for reply_at, i, at in replies:
+            entry = self._newest_at(i, key, at)
+            if entry is not None and entry[1] >= ts:
                 continue
-            j = bisect_right(lst, (at, (1 << 62, 0)))
-            # Entries are sorted by apply time and a write's timestamp never exceeds its apply time, so
-            # scanning back from the read time can stop below the best timestamp found so far.
-            while j > 0:
-                j -= 1
-                applied, ts, value = lst[j]
-                if best_ts is not None and applied < best_ts[0]:
-                    break
-                if best_ts is None or ts > best_ts:
-                    best_ts, best = ts, value
-        return best
+            self.repairs += 1
+            insort(
+                self.entries[i].setdefault(key, []),
+                (max(t, reply_at) + self.one_way[creg][self.regions[i]], ts, value),
+            )

@@ -13,6 +13,22 @@ from capquest.engine.outcome import Latency, Metrics, Outcome, TraceFrame, histo
 from capquest.history import FORMAT, VERSION, History
 
 
+def simulated_one_by_one(history: History) -> dict[str, int]:
+    """How many client requests, orders and stock reads the run simulated one by one (before scaling):
+    the work behind the figures, which speed work may never shrink."""
+    requests = orders = stock_reads = 0
+    for op in history["ops"]:
+        f = op["f"]
+        if f == "cancel":
+            continue
+        requests += 1
+        if f == "order":
+            orders += 1
+        elif f == "read" and op["key"].startswith("stock/"):
+            stock_reads += 1
+    return {"requests": requests, "orders": orders, "stock_reads": stock_reads}
+
+
 def _percentile(sorted_values: list[int], q: float) -> float:
     if not sorted_values:
         return 0.0
@@ -24,9 +40,8 @@ def _history(sim: Simulation) -> History:
     ops = sim.hist
     for op in ops:
         if op["complete"] is None:  # never answered: the client gave up at its deadline
-            op["complete"] = op["_dl"]
+            op["complete"] = op["invoke"] + sim.timeout_us
             op["error"] = "timeout"
-        del op["_dl"], op["_cr"]
     n = len(ops)
     for k, cancel in enumerate(sim.cancels):
         cancel["id"] = n + k
@@ -188,8 +203,8 @@ def outcome_of(sim: Simulation) -> Outcome:
         timeouts=timeouts * scale,
         extra={
             "scale": float(scale),
-            "primary.pool_peak": float(sim.servers[0].peak * scale),
-            "primary.pool_size": float(sim.servers[0].pool * scale),
+            "primary.pool_peak": round(float(sim.servers[0].peak), 1),
+            "primary.pool_size": float(sim.servers[0].pool),
             "lock_waiters_peak": float(sim.lock_peak * scale),
             "max_replica_lag_ms": max_lag,
             "worker.queue_peak": float(sim.worker_peak * scale),

@@ -283,6 +283,11 @@ def _check_policy(report: Reporter, file: str, loc: Loc, policy: Policy, scenari
         needs.append(("write_to", "quorum", "part_quorum"))
     for field, value, part in needs:
         report.add(file, (*loc, field), say("needs_part", field=field, value=value, part=say(part)))
+    if topology.quorum is not None:
+        n = len(topology.quorum.nodes)
+        for field, acks in (("read_level", policy.read_level), ("write_level", policy.write_level)):
+            if isinstance(acks, int) and acks > n:
+                report.add(file, (*loc, field), say("acks_above_n", field=field, value=acks, n=n))
     if topology.cache is None:
         for field, value in (("read_from", policy.read_from), ("write_to", policy.write_to)):
             if value in ("cache", "cache_queue"):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import re
 import types
 import typing
 from collections.abc import Iterable, Sequence
@@ -196,15 +197,29 @@ def translate(
 ) -> list[Problem]:
     """Every error of `exc` as a Problem."""
     problems = []
+    seen_levels: set[tuple[str | int, ...]] = set()
     for error in real_errors(exc):
         loc = tuple(part for part in error["loc"] if part != "[key]")
+        reason = None
+        # A quorum consistency level is a name or a number of nodes: pydantic reports a bad value once per
+        # branch of that union (under tags like "literal['ONE',...]" and "constrained-int"); say it once.
+        tags = [k for k, part in enumerate(loc) if isinstance(part, str) and _LEVEL_TAG.match(part)]
+        if tags:
+            loc = loc[: tags[0]]
+            if loc in seen_levels:
+                continue
+            seen_levels.add(loc)
+            reason = say("acks_value", got=_show(error.get("input")))
         full = (*prefix, *loc)
         problems.append(
             Problem(
                 file=file,
                 field=field_path(full),
                 line=lines.line_of(full) if lines else None,
-                reason=_reason(error, root),
+                reason=reason or _reason(error, root),
             )
         )
     return problems
+
+
+_LEVEL_TAG = re.compile(r"^(literal\['ONE','QUORUM','ALL'\]|constrained-int)$")
