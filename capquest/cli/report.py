@@ -165,7 +165,8 @@ def _packs_to_replay(args: argparse.Namespace) -> list[Pack]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from capquest.saves.report import PackReplay, build_report, collect_files
+    from capquest.classreport import PackReplay, build_report
+    from capquest.saves.export import collect_files
 
     files = collect_files(Path(item) for item in args.files)
     if not files:

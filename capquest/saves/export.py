@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from capquest import __version__
 from capquest.errors import SaveFormatError
 from capquest.saves import paths
-from capquest.saves.envelope import decode, describe_validation_error, encode
+from capquest.saves.envelope import decode, describe_validation_error, encode, read_save_bytes
 from capquest.saves.model import Export, ExportedLevel, Progress
 from capquest.saves.store import write_atomic
 
@@ -46,7 +46,7 @@ def encode_export(export: Export) -> bytes:
 
 def read_export(path: Path) -> Export:
     """Raises OSError or SaveFormatError (with reason and detail) for a file that is not a good export."""
-    decoded = decode(path.read_bytes(), "export")
+    decoded = decode(read_save_bytes(path), "export")
     try:
         return Export.model_validate(decoded.payload)
     except ValidationError as exc:
@@ -69,3 +69,29 @@ def default_export_path(student: str, folder: Path | None = None) -> Path:
         candidate = folder / f"{stem}-{n}{paths.EXPORT_SUFFIX}"
         n += 1
     return candidate
+
+
+def collect_files(items: Iterable[Path]) -> list[Path]:
+    """The report's input, found in one place: the files named, and in each folder named, its export files
+    (`*.capquest`, `*.msgpack`, not hidden ones, sorted by name) and, in a class folder `capquest serve`
+    keeps, each student's progress file (read as their export). Without repeats. Only names are listed
+    here: each file is looked at (regular file, size) when it is read, and a missing one is reported with
+    the others still read."""
+    from capquest.saves.classroom import is_student_folder, served_progress_files
+
+    found: list[Path] = []
+    for item in items:
+        if item.is_dir():
+            found.extend(served_progress_files(item))
+            if is_student_folder(item):
+                continue  # the rest is that student's store: backups, files set aside
+            found.extend(
+                sorted(
+                    p
+                    for p in item.iterdir()
+                    if p.suffix in (paths.EXPORT_SUFFIX, ".msgpack") and not p.name.startswith(".")
+                )
+            )
+        else:
+            found.append(item)
+    return list(dict.fromkeys(found))
