@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from capquest.packs.messages import say
 from capquest.packs.positions import KeyLines
+from capquest.untrusted import printable
 
 Severity = Literal["error", "warning"]
 
@@ -43,14 +44,6 @@ class Problem:
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
-
-
-def printable(text: str) -> str:
-    """`text` with control characters written out (\\x1b, \\n): a hostile pack's names reach the
-    terminal as text, never as escape codes."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def field_path(loc: Iterable[str | int]) -> str:

