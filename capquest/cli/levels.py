@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=pack.manifest.title.get(lang))
+    table = Table(title=Text(pack.manifest.title.get(lang)))  # literal: never markup
     for column in ("id", "chapter", "title", "cards"):
         table.add_column(t(f"cli.col_{column}"))
     for row in data:

@@ -148,4 +148,6 @@ class Manifest(_Strict):
     min_capquest: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")] = "0.1"
     description: Text | None = None
     chapters: Annotated[tuple[Chapter, ...], Field(min_length=1, max_length=20)]
-    levels: Annotated[tuple[Ident, ...], Field(min_length=1, max_length=60)]  # unlock order
+    levels: Annotated[
+        tuple[Ident, ...], Field(min_length=1, max_length=60)
+    ]  # unlock order (loader.MAX_LEVELS)
