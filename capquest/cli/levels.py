@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     lang = language()
     data = levels_json(pack, lang)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, allow_nan=False, indent=2))
         return 0
     from rich.console import Console
     from rich.table import Table

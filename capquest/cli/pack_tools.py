@@ -113,6 +113,7 @@ def validate(args: argparse.Namespace) -> int:
                     "warnings": [p.to_json() for p in warnings],
                 },
                 ensure_ascii=False,
+                allow_nan=False,
                 indent=2,
             )
         )
@@ -156,7 +157,7 @@ def write_schemas(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for which, name in FILE_NAMES.items():
         (folder / name).write_text(
-            json.dumps(schema(which), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+            json.dumps(schema(which), indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
         )
 
 
@@ -169,7 +170,7 @@ def print_schema(args: argparse.Namespace) -> int:
         doc = schema(which)
     else:
         raise UsageError(say("unknown_schema", name=which))
-    print(json.dumps(doc, indent=2, ensure_ascii=False))
+    print(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
     return 0
 
 
@@ -196,6 +197,7 @@ def solve(args: argparse.Namespace) -> int:
             json.dumps(
                 {"pack": report.pack.id, "levels": [s.to_json() for s in solutions]},
                 ensure_ascii=False,
+                allow_nan=False,
                 indent=2,
             )
         )
@@ -314,7 +316,12 @@ def list_packs(args: argparse.Namespace) -> int:
         rows.append(row)
     if getattr(args, "json", False):
         print(
-            json.dumps({"packs_dir": str(installed.packs_dir()), "packs": rows}, ensure_ascii=False, indent=2)
+            json.dumps(
+                {"packs_dir": str(installed.packs_dir()), "packs": rows},
+                ensure_ascii=False,
+                allow_nan=False,
+                indent=2,
+            )
         )
         return 0
     if not rows:

@@ -69,12 +69,12 @@ def run(args: argparse.Namespace) -> int:
     if args.history:
         try:
             Path(args.history).write_text(
-                json.dumps(result.outcome.history, ensure_ascii=False), encoding="utf-8"
+                json.dumps(result.outcome.history, ensure_ascii=False, allow_nan=False), encoding="utf-8"
             )
         except OSError as exc:
             raise UsageError(t("cli.cannot_write", path=args.history, reason=exc.strerror)) from None
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json.dumps(data, ensure_ascii=False, allow_nan=False, indent=2))
         return 0
     _print_result(data, level, language())
     return 0

@@ -108,6 +108,7 @@ class _Files:
         self.shown = shown  # the folder as the user named it, for messages
         self.lines: dict[str, KeyLines] = {}
         self.problems: list[Problem] = []
+        self.flagged: dict[str, set[str]] = {}  # per file, fields already refused by the checks on values
 
     def name(self, filename: str) -> str:
         return f"{self.shown.rstrip('/')}/{filename}" if self.shown else filename
@@ -176,6 +177,7 @@ class _Files:
             if reason is not None:
                 line = lines.line_of(loc) if lines else None
                 self.problems.append(Problem(shown, printable(field_path(loc)), line, reason))
+                self.flagged.setdefault(shown, set()).add(field_path(loc))
 
     def validate(self, filename: str, model: type[BaseModel], data: dict[str, Any]) -> Any:
         """The validated model, or None. When the only errors are unknown keys (typos), they are reported
@@ -192,10 +194,13 @@ class _Files:
                 line = lines.line_of(loc) if lines else None
                 reason = say("whole_number" if expected is int else "number", got=shown_value(value))
                 self.problems.append(Problem(shown, printable(field_path(loc)), line, reason))
+                self.flagged.setdefault(shown, set()).add(field_path(loc))
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            self.problems.extend(translate(exc, model, shown, self.lines.get(shown)))
+            said = self.flagged.get(shown, set())  # inf is also "over the limit": say it once
+            translated = translate(exc, model, shown, self.lines.get(shown))
+            self.problems.extend(p for p in translated if p.field not in said)
             errors = real_errors(exc)
             if not all(e["type"] in _UNKNOWN_KEY for e in errors):
                 return None
