@@ -27,3 +27,16 @@ def control_character(text: str) -> str | None:
     """The first control character in `text` other than newline and tab (what a pack may not hold)."""
     found = _CONTROL_BUT_LINES.search(text)
     return found.group() if found else None
+
+
+_JSON_RAW_CONTROL = re.compile("[\x7f-\x9f\u2028\u2029]")  # json.dumps escapes C0 itself
+
+
+def json_text(data: object, *, indent: int | None = 2) -> str:
+    """`data` as JSON for a terminal or a file: UTF-8 text kept readable (Korean as is), no NaN or
+    infinity (not JSON), and every control character written as a `\\u` escape (json.dumps leaves DEL
+    and C1 characters raw when it keeps non-ASCII text)."""
+    import json
+
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, indent=indent)
+    return _JSON_RAW_CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

@@ -5,12 +5,12 @@ Headless: never imports Textual. Its JSON is a public contract (README, "Headles
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from capquest.cli.pack_option import add_pack_option, pack_from
 from capquest.cli.parser import Subcommands, add_command
 from capquest.i18n import language, t
+from capquest.untrusted import json_text
 
 
 def register(sub: Subcommands) -> None:
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     lang = language()
     data = levels_json(pack, lang)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, allow_nan=False, indent=2))
+        print(json_text(data))
         return 0
     from rich.console import Console
     from rich.table import Table

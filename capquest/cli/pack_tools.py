@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import re
 import tomllib
 from importlib.resources import files
@@ -26,6 +25,7 @@ from capquest.packs.loader import MANIFEST, PackReport, check_pack
 from capquest.packs.messages import say
 from capquest.packs.schema import FILE_NAMES, combined_schema, schema
 from capquest.scoring import score_text
+from capquest.untrusted import json_text
 
 
 def _existing(path: str) -> Path:
@@ -102,7 +102,7 @@ def validate(args: argparse.Namespace) -> int:
     errors, warnings = report.errors, report.warnings
     if getattr(args, "json", False):
         print(
-            json.dumps(
+            json_text(
                 {
                     "path": str(args.path),
                     "valid": report.ok,
@@ -111,10 +111,7 @@ def validate(args: argparse.Namespace) -> int:
                     "design_checks": design_state,
                     "errors": [p.to_json() for p in errors],
                     "warnings": [p.to_json() for p in warnings],
-                },
-                ensure_ascii=False,
-                allow_nan=False,
-                indent=2,
+                }
             )
         )
         return 0 if report.ok else 1
@@ -156,9 +153,7 @@ def write_schemas(folder: Path) -> None:
     """The three JSON Schemas, as files an editor can point at (the template's `#:schema` lines do)."""
     folder.mkdir(parents=True, exist_ok=True)
     for which, name in FILE_NAMES.items():
-        (folder / name).write_text(
-            json.dumps(schema(which), indent=2, ensure_ascii=False, allow_nan=False) + "\n", encoding="utf-8"
-        )
+        (folder / name).write_text(json_text(schema(which)) + "\n", encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------------------------ schema
@@ -170,7 +165,7 @@ def print_schema(args: argparse.Namespace) -> int:
         doc = schema(which)
     else:
         raise UsageError(say("unknown_schema", name=which))
-    print(json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False))
+    print(json_text(doc))
     return 0
 
 
@@ -193,14 +188,7 @@ def solve(args: argparse.Namespace) -> int:
     with progress:
         solutions = design.solve_levels(levels, seed=args.seed, tick=tick, workers=_workers())
     if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {"pack": report.pack.id, "levels": [s.to_json() for s in solutions]},
-                ensure_ascii=False,
-                allow_nan=False,
-                indent=2,
-            )
-        )
+        print(json_text({"pack": report.pack.id, "levels": [s.to_json() for s in solutions]}))
         return 0
     for solution in solutions:
         _print_solution(solution)
@@ -315,14 +303,7 @@ def list_packs(args: argparse.Namespace) -> int:
             row.update(title=None, version=None, levels=None, errors=len(report.errors))
         rows.append(row)
     if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {"packs_dir": str(installed.packs_dir()), "packs": rows},
-                ensure_ascii=False,
-                allow_nan=False,
-                indent=2,
-            )
-        )
+        print(json_text({"packs_dir": str(installed.packs_dir()), "packs": rows}))
         return 0
     if not rows:
         print(say("none_installed", path=installed.packs_dir()))
