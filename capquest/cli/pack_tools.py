@@ -25,7 +25,7 @@ from capquest.packs.loader import MANIFEST, PackReport, check_pack
 from capquest.packs.messages import say
 from capquest.packs.schema import FILE_NAMES, combined_schema, schema
 from capquest.scoring import score_text
-from capquest.untrusted import json_text
+from capquest.untrusted import json_text, printable
 
 
 def _existing(path: str) -> Path:
@@ -136,16 +136,20 @@ def new(args: argparse.Namespace) -> int:
         raise UsageError(say("not_empty", path=args.path))
     pack_id = _slug(target.resolve().name)
     template = files("capquest.packs") / "template"
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(template.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        text = entry.read_text(encoding="utf-8")
-        if entry.name == MANIFEST:
-            text = re.sub(r'^id = "my-pack"', f'id = "{pack_id}"', text, count=1, flags=re.MULTILINE)
-        (target / entry.name).write_text(text, encoding="utf-8")
-    write_schemas(target / "schema")
-    print(say("created", id=pack_id, path=args.path))
+    try:  # a read-only place, a dangling link, a full disk: one line, never a traceback
+        target.mkdir(parents=True, exist_ok=True)
+        for entry in sorted(template.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".toml"):
+                continue
+            text = entry.read_text(encoding="utf-8")
+            if entry.name == MANIFEST:
+                text = re.sub(r'^id = "my-pack"', f'id = "{pack_id}"', text, count=1, flags=re.MULTILINE)
+            (target / entry.name).write_text(text, encoding="utf-8")
+        write_schemas(target / "schema")
+    except OSError as exc:
+        detail = exc.strerror or str(exc)
+        raise UsageError(say("cannot_create", path=printable(args.path), detail=detail)) from None
+    print(say("created", id=pack_id, path=printable(args.path)))
     return 0
 
 
