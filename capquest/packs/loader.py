@@ -12,6 +12,7 @@ import difflib
 import math
 import os
 import re
+import sys
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -154,6 +155,11 @@ class _Files:
             found = _TOML_POSITION.search(str(exc))
             line = int(found.group(1)) if found else max(1, len(text.splitlines()))  # "at end of document"
             refuse(say("toml_syntax", detail=printable(str(exc))), line)
+            return None
+        except ValueError:  # an integer of more than 4,300 digits (Python's guard on slow conversions)
+            long_number = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1}}}", text)
+            line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+            refuse(say("number_too_long", digits=f"{sys.get_int_max_str_digits():,}"), line)
             return None
         except RecursionError:  # not reached within the limits above; a file must never be a traceback
             refuse(say("too_deep", limit=MAX_NESTING))

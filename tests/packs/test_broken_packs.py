@@ -26,7 +26,7 @@ def test_there_is_a_broken_pack_for_every_class_of_problem():
         "toml-syntax", "encoding", "no-manifest", "unknown-field", "out-of-range", "wrong-types",
         "missing-fields", "manifest-files", "references", "cards", "scoring", "topology", "tutorial",
         "languages", "limits", "control-characters", "deep-nesting", "dotted-key", "unrunnable-values",
-        "reserved-id", "link-outside", "many-levels",
+        "reserved-id", "link-outside", "many-levels", "long-number",
     }  # fmt: skip
 
 
