@@ -333,7 +333,7 @@ def check_pack(path: str | Path, *, builtin: bool = False) -> PackReport:
     # Checks across files, on whatever loaded.
     if manifest is not None:
         checks.check_manifest(report, files.name(MANIFEST), manifest)
-        if not builtin and manifest.id in RESERVED_IDS:  # it would validate, then never install
+        if manifest.id in RESERVED_IDS and not _is_builtin_folder(folder):  # it would never install
             report.add(files.name(MANIFEST), ("id",), say("reserved_id", id=manifest.id))
         checks.check_texts(report, files.name(MANIFEST), manifest, manifest.languages, strict=builtin)
     languages = manifest.languages if manifest is not None else ()
@@ -402,6 +402,13 @@ def load_pack(path: str | Path, *, builtin: bool = False) -> Pack:
         raise PackError(report.problems)
     _CACHE[key] = (signature, report.pack)
     return report.pack
+
+
+def _is_builtin_folder(folder: Path) -> bool:
+    try:
+        return folder.resolve() == (builtin_levels_dir() / "campaign").resolve()
+    except OSError:
+        return False
 
 
 def builtin_levels_dir() -> Path:

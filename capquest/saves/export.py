@@ -6,7 +6,7 @@ Same envelope as the progress file, with kind "export"."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
