@@ -321,7 +321,7 @@ def list_packs(args: argparse.Namespace) -> int:
     for row in rows:
         title = row["title"] if row["valid"] else say("broken_installed", errors=row["errors"])
         cells = (row["id"], title, row["version"] or "", str(row["levels"] or ""), row["path"])
-        table.add_row(*(Text(str(cell)) for cell in cells))
+        table.add_row(*(Text(printable(str(cell))) for cell in cells))  # folder names are anyone's
     _stdout_console().print(table)
     return 0
 

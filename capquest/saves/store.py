@@ -56,6 +56,7 @@ from capquest.saves.model import (
     Settings,
     TutorialPosition,
 )
+from capquest.untrusted import printable
 
 NoticeKind = Literal["damaged", "restored", "upgraded", "save_failed", "read_failed", "limit"]
 Recovery = Literal["backup", "fresh", "memory", ""]
@@ -84,7 +85,10 @@ class Notice:
     limit: int = 0
 
     def message(self, lang: str | None = None) -> str:
-        """The sentence to show the player, in the current (or given) language."""
+        """The sentence to show the player, in the current (or given) language (escaped: it names paths)."""
+        return printable(self._message(lang))
+
+    def _message(self, lang: str | None) -> str:
         from capquest.i18n import t
 
         kept = str(self.kept_as) if self.kept_as else ""
