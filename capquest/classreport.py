@@ -246,17 +246,17 @@ def check_level(
     except CannotReplay as exc:
         return RunCheck("unverified", (exc.problem,))
     the_run, by_pack, itself = _figures(level, got)
-    problems = (*the_run, *by_pack, *itself)
-    if not problems:
+    claims = (*the_run, *by_pack, *itself)
+    if not claims:
         return RunCheck("reproduced", (), got)
     if itself:
-        return RunCheck("mismatch", problems, got)
+        return RunCheck("mismatch", claims, got)
     pack = _other_pack(pack_version_theirs, pack_version_ours)
     elsewhere = (_other_engine(run) or pack) if the_run else pack
     if elsewhere is not None:
         # Another engine or pack version may give another run: not called forged, not counted either.
-        return RunCheck("unverified", (elsewhere, *problems), got)
-    return RunCheck("mismatch", problems, got)
+        return RunCheck("unverified", (elsewhere, *claims), got)
+    return RunCheck("mismatch", claims, got)
 
 
 def _memoized(replay: Replay) -> Replay:

@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if getattr(args, "target", None) == "json":
         try:
-            print(json.dumps(history, ensure_ascii=False, indent=1, allow_nan=False))
+            print(json_text(history, indent=1))
             sys.stdout.flush()
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

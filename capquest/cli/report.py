@@ -204,7 +204,7 @@ def _refuse_overwriting_an_input(out: Path, files: list[Path]) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from capquest.classreport import PackReplay, build_report
-    from capquest.saves.export import collect_files
+    from capquest.saves.classroom import collect_files
 
     files = collect_files(Path(item) for item in args.files)
     if not files:

@@ -158,8 +158,8 @@ class _Files:
             return None
         except ValueError:  # an integer of more than 4,300 digits (Python's guard on slow conversions)
             long_number = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1}}}", text)
-            line = text.count("\n", 0, long_number.start()) + 1 if long_number else None
-            refuse(say("number_too_long", digits=f"{sys.get_int_max_str_digits():,}"), line)
+            at = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+            refuse(say("number_too_long", digits=f"{sys.get_int_max_str_digits():,}"), at)
             return None
         except RecursionError:  # not reached within the limits above; a file must never be a traceback
             refuse(say("too_deep", limit=MAX_NESTING))

@@ -43,7 +43,7 @@ def read_save_bytes(path: Path) -> bytes:
     try:
         return read_input(path, MAX_FILE_BYTES)
     except InputFileRefused as exc:
-        raise SaveFormatError(exc.refusal, exc.strerror) from None
+        raise SaveFormatError(exc.refusal, exc.strerror or str(exc)) from None
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ Same envelope as the progress file, with kind "export"."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -69,29 +69,3 @@ def default_export_path(student: str, folder: Path | None = None) -> Path:
         candidate = folder / f"{stem}-{n}{paths.EXPORT_SUFFIX}"
         n += 1
     return candidate
-
-
-def collect_files(items: Iterable[Path]) -> list[Path]:
-    """The report's input, found in one place: the files named, and in each folder named, its export files
-    (`*.capquest`, `*.msgpack`, not hidden ones, sorted by name) and, in a class folder `capquest serve`
-    keeps, each student's progress file (read as their export). Without repeats. Only names are listed
-    here: each file is looked at (regular file, size) when it is read, and a missing one is reported with
-    the others still read."""
-    from capquest.saves.classroom import is_student_folder, served_progress_files
-
-    found: list[Path] = []
-    for item in items:
-        if item.is_dir():
-            found.extend(served_progress_files(item))
-            if is_student_folder(item):
-                continue  # the rest is that student's store: backups, files set aside
-            found.extend(
-                sorted(
-                    p
-                    for p in item.iterdir()
-                    if p.suffix in (paths.EXPORT_SUFFIX, ".msgpack") and not p.name.startswith(".")
-                )
-            )
-        else:
-            found.append(item)
-    return list(dict.fromkeys(found))
