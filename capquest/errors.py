@@ -78,7 +78,15 @@ class HistoryError(CapquestError, ValueError):
 
 
 SaveReason = Literal[
-    "unreadable", "bad_magic", "bad_checksum", "newer_version", "older_version", "wrong_kind", "bad_content"
+    "unreadable",
+    "bad_magic",
+    "bad_checksum",
+    "newer_version",
+    "older_version",
+    "wrong_kind",
+    "bad_content",
+    "too_big",  # over the size cap: refused before a byte is read
+    "not_a_file",  # a folder, a device or a pipe
 ]
 
 

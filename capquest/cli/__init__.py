@@ -22,6 +22,7 @@ from capquest import __version__
 from capquest.cli.pack_option import add_pack_option
 from capquest.cli.parser import CommandParser, add_lang, lang_in, speak
 from capquest.errors import CapquestError, UsageError
+from capquest.untrusted import printable
 
 # The sub-commands, in the order `--help` lists them; each is capquest/cli/<name>.py.
 COMMANDS = ("play", "tutorial", "levels", "simulate", "check", "lab", "pack", "export", "report", "serve")
@@ -58,11 +59,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = int(args.run(args) or 0)
         sys.stdout.flush()  # inside the try: a closed pipe surfaces here, not at interpreter exit
         return code
-    except UsageError as exc:
-        print(f"capquest: {exc}", file=sys.stderr)
+    except UsageError as exc:  # printable: a message may quote a path or a value from a file
+        print(printable(f"capquest: {exc}", keep_lines=True), file=sys.stderr)
         return 2
     except CapquestError as exc:  # bad input a command did not word itself: still one line
-        print(f"capquest: {exc}".splitlines()[0], file=sys.stderr)
+        print(printable(f"capquest: {exc}".splitlines()[0]), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -12,7 +12,6 @@ Textual.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING
 from capquest.cli.parser import Subcommands, add_command
 from capquest.errors import HistoryError
 from capquest.i18n import t
+from capquest.untrusted import json_text, printable
 
 if TYPE_CHECKING:
     from capquest.checker.report import Report
@@ -67,11 +67,12 @@ def run(args: argparse.Namespace) -> int:
 
             history = import_file(path, source).history
     except HistoryError as exc:
-        print(f"capquest: {t('checker.invalid', lang, path=path, reason=exc.message(lang))}", file=sys.stderr)
+        line = t("checker.invalid", lang, path=path, reason=exc.message(lang))
+        print(printable(f"capquest: {line}"), file=sys.stderr)  # the path and the reason quote the file
         return 2
     if getattr(args, "target", None) == "json":
         try:
-            print(json.dumps(history, ensure_ascii=False, indent=1, allow_nan=False))
+            print(json_text(history, indent=1))
             sys.stdout.flush()
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -94,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             data["linearizability"]["stories"] = {
                 a.key: story_lines(history, a, lang) for a in report.by_kind("not_linearizable")
             }
-            print(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False))
+            print(json_text(data))
         else:
             _print_report(report, lang, len({op["key"] for op in history["ops"]}))
             _print_stories(report, history, lang)
@@ -185,7 +186,10 @@ def _print_report(report: Report, lang: str, keys: int) -> None:
         for a in report.anomalies[:SHOWN]:
             # Text objects, never markup: keys and values come from the file.
             listing.add_row(
-                Text(format_time(a.time, lang)), Text(a.title(lang)), Text(a.key), Text(a.explain(lang))
+                Text(format_time(a.time, lang)),
+                Text(a.title(lang)),
+                Text(printable(a.key)),
+                Text(printable(a.explain(lang), keep_lines=True)),
             )
         console.print(listing)
         if total > SHOWN:
@@ -198,8 +202,10 @@ def _print_report(report: Report, lang: str, keys: int) -> None:
         console.print(Text(f"{t('checker.keys_title', lang)}: {summary}", style="bold"))
         for k in report.keys:
             if k.verdict != "ok":
-                line = Text(f"  {k.key}: ", style="bold")
-                line.append(k.describe(lang), style="red" if k.verdict == "violation" else "yellow")
+                line = Text(f"  {printable(k.key)}: ", style="bold")
+                line.append(
+                    printable(k.describe(lang)), style="red" if k.verdict == "violation" else "yellow"
+                )
                 line.append(f" ({k.method})", style="dim")
                 if k.witness:
                     line.append(" #" + ", #".join(str(i) for i in k.witness[:10]))

@@ -5,12 +5,12 @@ Headless: never imports Textual. Its JSON is a public contract (README, "Headles
 from __future__ import annotations
 
 import argparse
-import json
 from typing import Any
 
 from capquest.cli.pack_option import add_pack_option, pack_from
 from capquest.cli.parser import Subcommands, add_command
 from capquest.i18n import language, t
+from capquest.untrusted import json_text
 
 
 def register(sub: Subcommands) -> None:
@@ -39,13 +39,13 @@ def run(args: argparse.Namespace) -> int:
     lang = language()
     data = levels_json(pack, lang)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(data))
         return 0
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
-    table = Table(title=pack.manifest.title.get(lang))
+    table = Table(title=Text(pack.manifest.title.get(lang)))  # literal: never markup
     for column in ("id", "chapter", "title", "cards"):
         table.add_column(t(f"cli.col_{column}"))
     for row in data:

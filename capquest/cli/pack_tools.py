@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import re
 import tomllib
 from importlib.resources import files
@@ -26,6 +25,7 @@ from capquest.packs.loader import MANIFEST, PackReport, check_pack
 from capquest.packs.messages import say
 from capquest.packs.schema import FILE_NAMES, combined_schema, schema
 from capquest.scoring import score_text
+from capquest.untrusted import json_text, printable
 
 
 def _existing(path: str) -> Path:
@@ -102,7 +102,7 @@ def validate(args: argparse.Namespace) -> int:
     errors, warnings = report.errors, report.warnings
     if getattr(args, "json", False):
         print(
-            json.dumps(
+            json_text(
                 {
                     "path": str(args.path),
                     "valid": report.ok,
@@ -111,9 +111,7 @@ def validate(args: argparse.Namespace) -> int:
                     "design_checks": design_state,
                     "errors": [p.to_json() for p in errors],
                     "warnings": [p.to_json() for p in warnings],
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
         return 0 if report.ok else 1
@@ -138,16 +136,20 @@ def new(args: argparse.Namespace) -> int:
         raise UsageError(say("not_empty", path=args.path))
     pack_id = _slug(target.resolve().name)
     template = files("capquest.packs") / "template"
-    target.mkdir(parents=True, exist_ok=True)
-    for entry in sorted(template.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        text = entry.read_text(encoding="utf-8")
-        if entry.name == MANIFEST:
-            text = re.sub(r'^id = "my-pack"', f'id = "{pack_id}"', text, count=1, flags=re.MULTILINE)
-        (target / entry.name).write_text(text, encoding="utf-8")
-    write_schemas(target / "schema")
-    print(say("created", id=pack_id, path=args.path))
+    try:  # a read-only place, a dangling link, a full disk: one line, never a traceback
+        target.mkdir(parents=True, exist_ok=True)
+        for entry in sorted(template.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".toml"):
+                continue
+            text = entry.read_text(encoding="utf-8")
+            if entry.name == MANIFEST:
+                text = re.sub(r'^id = "my-pack"', f'id = "{pack_id}"', text, count=1, flags=re.MULTILINE)
+            (target / entry.name).write_text(text, encoding="utf-8")
+        write_schemas(target / "schema")
+    except OSError as exc:
+        detail = exc.strerror or str(exc)
+        raise UsageError(say("cannot_create", path=printable(args.path), detail=detail)) from None
+    print(say("created", id=pack_id, path=printable(args.path)))
     return 0
 
 
@@ -155,9 +157,7 @@ def write_schemas(folder: Path) -> None:
     """The three JSON Schemas, as files an editor can point at (the template's `#:schema` lines do)."""
     folder.mkdir(parents=True, exist_ok=True)
     for which, name in FILE_NAMES.items():
-        (folder / name).write_text(
-            json.dumps(schema(which), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        (folder / name).write_text(json_text(schema(which)) + "\n", encoding="utf-8")
 
 
 # ------------------------------------------------------------------------------------------------ schema
@@ -169,7 +169,7 @@ def print_schema(args: argparse.Namespace) -> int:
         doc = schema(which)
     else:
         raise UsageError(say("unknown_schema", name=which))
-    print(json.dumps(doc, indent=2, ensure_ascii=False))
+    print(json_text(doc))
     return 0
 
 
@@ -192,13 +192,7 @@ def solve(args: argparse.Namespace) -> int:
     with progress:
         solutions = design.solve_levels(levels, seed=args.seed, tick=tick, workers=_workers())
     if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {"pack": report.pack.id, "levels": [s.to_json() for s in solutions]},
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        print(json_text({"pack": report.pack.id, "levels": [s.to_json() for s in solutions]}))
         return 0
     for solution in solutions:
         _print_solution(solution)
@@ -313,9 +307,7 @@ def list_packs(args: argparse.Namespace) -> int:
             row.update(title=None, version=None, levels=None, errors=len(report.errors))
         rows.append(row)
     if getattr(args, "json", False):
-        print(
-            json.dumps({"packs_dir": str(installed.packs_dir()), "packs": rows}, ensure_ascii=False, indent=2)
-        )
+        print(json_text({"packs_dir": str(installed.packs_dir()), "packs": rows}))
         return 0
     if not rows:
         print(say("none_installed", path=installed.packs_dir()))
@@ -329,7 +321,7 @@ def list_packs(args: argparse.Namespace) -> int:
     for row in rows:
         title = row["title"] if row["valid"] else say("broken_installed", errors=row["errors"])
         cells = (row["id"], title, row["version"] or "", str(row["levels"] or ""), row["path"])
-        table.add_row(*(Text(str(cell)) for cell in cells))
+        table.add_row(*(Text(printable(str(cell))) for cell in cells))  # folder names are anyone's
     _stdout_console().print(table)
     return 0
 

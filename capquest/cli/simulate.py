@@ -6,7 +6,6 @@ Headless: never imports Textual. Its JSON is a public contract (README, "Headles
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from capquest.cli.parser import Subcommands, add_command
 from capquest.errors import StrategyError, UsageError
 from capquest.i18n import language, t
 from capquest.scoring import score_text
+from capquest.untrusted import json_text
 
 
 def register(sub: Subcommands) -> None:
@@ -68,13 +68,11 @@ def run(args: argparse.Namespace) -> int:
     data = result_json(result)
     if args.history:
         try:
-            Path(args.history).write_text(
-                json.dumps(result.outcome.history, ensure_ascii=False), encoding="utf-8"
-            )
+            Path(args.history).write_text(json_text(result.outcome.history, indent=None), encoding="utf-8")
         except OSError as exc:
             raise UsageError(t("cli.cannot_write", path=args.history, reason=exc.strerror)) from None
     if args.json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print(json_text(data))
         return 0
     _print_result(data, level, language())
     return 0

@@ -58,6 +58,8 @@ Name = Annotated[str, MinLen(1), MaxLen(40)]
 Seconds = Annotated[float, Ge(0), Le(600)]
 Millis = Annotated[float, Ge(0), Le(600_000)]
 Rate = Annotated[float, Ge(0), Le(1_000_000)]
+# A weight or a price: bounded, so that no sum or product of them overflows to infinity (a NaN score).
+Weight = Annotated[float, Ge(0), Le(1_000_000)]
 
 
 # ----------------------------------------------------------------------------------------------- scenario
@@ -76,20 +78,20 @@ class OpMix:
     engine never depends on mapping order."""
 
     __pydantic_config__ = _STRICT
-    order: Annotated[float, Ge(0)] = 1.0
-    stock_read: Annotated[float, Ge(0)] = 0.0
-    catalog_read: Annotated[float, Ge(0)] = 0.0
-    profile_write: Annotated[float, Ge(0)] = 0.0
-    profile_read: Annotated[float, Ge(0)] = 0.0
-    event_write: Annotated[float, Ge(0)] = 0.0
-    counter_read: Annotated[float, Ge(0)] = 0.0
+    order: Weight = 1.0
+    stock_read: Weight = 0.0
+    catalog_read: Weight = 0.0
+    profile_write: Weight = 0.0
+    profile_read: Weight = 0.0
+    event_write: Weight = 0.0
+    counter_read: Weight = 0.0
 
 
 @dataclass(frozen=True)
 class RegionShare:
     __pydantic_config__ = _STRICT
     region: Name
-    weight: Annotated[float, Gt(0)] = 1.0
+    weight: Annotated[float, Gt(0), Le(1_000_000)] = 1.0
 
 
 @dataclass(frozen=True)
@@ -235,15 +237,15 @@ class Prices:
     """What infrastructure costs, for the cost axis (abstract "cost units")."""
 
     __pydantic_config__ = _STRICT
-    primary_per_s: Annotated[float, Ge(0)] = 1.0
-    replica_per_s: Annotated[float, Ge(0)] = 0.5
-    cache_per_s: Annotated[float, Ge(0)] = 0.3
-    quorum_node_per_s: Annotated[float, Ge(0)] = 0.5
-    worker_per_s: Annotated[float, Ge(0)] = 0.1
+    primary_per_s: Weight = 1.0
+    replica_per_s: Weight = 0.5
+    cache_per_s: Weight = 0.3
+    quorum_node_per_s: Weight = 0.5
+    worker_per_s: Weight = 0.1
     # Per million real-world reads: a strongly consistent read costs twice an eventual one (DynamoDB's RCU).
-    strong_read_per_m: Annotated[float, Ge(0)] = 2.0
-    eventual_read_per_m: Annotated[float, Ge(0)] = 1.0
-    write_per_m: Annotated[float, Ge(0)] = 2.0
+    strong_read_per_m: Weight = 2.0
+    eventual_read_per_m: Weight = 1.0
+    write_per_m: Weight = 2.0
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ that keeps a hostile pack from asking for an hour of work.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -23,6 +24,12 @@ from capquest.packs.problems import Problem, Severity, did_you_mean, field_path
 from capquest.packs.tutorial import tutorial_problems
 
 MAX_SIMULATED_OPS = 200_000  # operations one level may simulate (duration × rate ÷ scale)
+# A service rate the engine turns into an interval (1 / rate): 0 means "never"; a positive one below this
+# would be an interval past any clock (apply_rps = 1e-300 overflowed the engine).
+MIN_SERVICE_RATE = 0.001
+# The smallest positive number a level may hold: below it, 1 / x or x / 1,000,000 leaves the range of a
+# float (a rate of 5e-324 divided by zero in the arrival process).
+MIN_POSITIVE = 0.000001
 
 Loc = tuple[str | int, ...]
 
@@ -151,6 +158,10 @@ def check_level(
         if concept not in concepts:
             report.add(file, ("concepts", i), _unknown("concept", concept, concepts))
     _check_scenario(report, file, level.scenario)
+    _check_service_rates(report, file, level.scenario)
+    for loc, value in _numbers(level.scenario, ("scenario",)):
+        if 0 < abs(value) < MIN_POSITIVE:
+            report.add(file, loc, say("number_too_small", limit=f"{MIN_POSITIVE:f}", got=value))
     _check_counter_ttl(report, file, level)
     _check_cards(report, file, level)
     _check_scoring(report, file, level)
@@ -244,6 +255,28 @@ def _check_scenario(report: Reporter, file: str, scenario: Scenario) -> None:
                 report.add(file, (*loc, "node"), say("fault_node_missing", kind=fault.kind))
             elif fault.node not in known:
                 report.add(file, (*loc, "node"), _unknown("node", fault.node, known))
+
+
+def _numbers(value: Any, loc: Loc) -> Iterator[tuple[Loc, float]]:
+    """Every float in a scenario (frozen dataclasses, tuples), with its location as written."""
+    if isinstance(value, float):
+        yield loc, value
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for f in dataclasses.fields(value):
+            yield from _numbers(getattr(value, f.name), (*loc, f.name))
+    elif isinstance(value, tuple):
+        for i, item in enumerate(value):
+            yield from _numbers(item, (*loc, i))
+
+
+def _check_service_rates(report: Reporter, file: str, scenario: Scenario) -> None:
+    topology = scenario.topology
+    rates: list[tuple[Loc, float]] = [(("scenario", "topology", "worker", "rps"), topology.worker.rps)]
+    for i, replica in enumerate(topology.replicas):
+        rates.append((("scenario", "topology", "replicas", i, "apply_rps"), replica.apply_rps))
+    for loc, rate in rates:
+        if 0 < rate < MIN_SERVICE_RATE:
+            report.add(file, loc, say("rate_too_small", limit=MIN_SERVICE_RATE, got=rate))
 
 
 def _check_counter_ttl(report: Reporter, file: str, level: LevelFile) -> None:

@@ -9,8 +9,12 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
+import os
 import re
+import sys
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,15 +22,20 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from capquest.errors import PackError, UnknownLevelError
+from capquest.inputfiles import InputFileRefused, read_input
 from capquest.packs import checks
 from capquest.packs.messages import say
 from capquest.packs.model import Chapter, Concept, ConceptsFile, LevelFile, Manifest
 from capquest.packs.positions import KeyLines
-from capquest.packs.problems import Problem, real_errors, translate
+from capquest.packs.problems import Problem, field_path, real_errors, shown_value, translate, type_at
+from capquest.packs.shape import MAX_NESTING, too_deep
+from capquest.untrusted import control_character, printable
 
 MANIFEST = "pack.toml"
 CONCEPTS = "concepts.toml"
 MAX_FILE_BYTES = 256 * 1024  # per TOML file: far above any honest level, far below a memory problem
+MAX_LEVELS = 60  # levels per pack (the manifest's `levels`)
+RESERVED_IDS = frozenset({"campaign"})  # the built-in campaign's id: progress is kept per pack id
 
 
 @dataclass(frozen=True)
@@ -100,6 +109,7 @@ class _Files:
         self.shown = shown  # the folder as the user named it, for messages
         self.lines: dict[str, KeyLines] = {}
         self.problems: list[Problem] = []
+        self.flagged: dict[str, set[str]] = {}  # per file, fields already refused by the checks on values
 
     def name(self, filename: str) -> str:
         return f"{self.shown.rstrip('/')}/{filename}" if self.shown else filename
@@ -107,48 +117,96 @@ class _Files:
     def read(self, filename: str) -> dict[str, Any] | None:
         shown = self.name(filename)
         path = self.folder / filename
+
+        def refuse(reason: str, line: int | None = None) -> None:
+            self.problems.append(Problem(shown, "", line, reason))
+
         try:
-            if not path.is_file():  # a device or a folder named *.toml: never read it
-                raise IsADirectoryError(21, "not a regular file")
-            with path.open("rb") as handle:
-                raw = handle.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                size = max(path.stat().st_size, len(raw))
-                self.problems.append(
-                    Problem(
-                        shown, "", None, say("too_big", size=-(-size // 1024), limit=MAX_FILE_BYTES // 1024)
-                    )
-                )
-                return None
+            if path.is_symlink():  # a link may lead anywhere; install would copy what it leads to
+                if not path.resolve().is_relative_to(self.folder.resolve()):
+                    refuse(say("link_outside", target=printable(os.readlink(path))))
+                    return None
+            # looked at before it is read: a pipe or /dev/zero never ends, a sparse file is huge
+            raw = read_input(path, MAX_FILE_BYTES)
+        except InputFileRefused as exc:
+            if exc.refusal == "too_big":
+                refuse(say("too_big", size=-(-exc.size // 1024), limit=MAX_FILE_BYTES // 1024))
+            else:
+                refuse(say("not_a_file"))
+            return None
         except OSError as exc:
-            self.problems.append(Problem(shown, "", None, say("unreadable", detail=exc.strerror or exc)))
+            refuse(say("unreadable", detail=exc.strerror or exc))
             return None
         try:
             # utf-8-sig: Windows Notepad may start a UTF-8 file with a byte-order mark; TOML forbids it,
             # but it is invisible in the editor, so it is dropped rather than reported as a syntax error.
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
-            self.problems.append(Problem(shown, "", None, say("not_utf8")))
+            refuse(say("not_utf8"))
+            return None
+        deep = too_deep(text)  # before the parser recurses into it
+        if deep is not None:
+            key = "too_deep" if deep.what == "nesting" else "key_too_long"
+            refuse(say(key, limit=deep.limit), deep.line)
             return None
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             found = _TOML_POSITION.search(str(exc))
             line = int(found.group(1)) if found else max(1, len(text.splitlines()))  # "at end of document"
-            self.problems.append(Problem(shown, "", line, say("toml_syntax", detail=str(exc))))
+            refuse(say("toml_syntax", detail=printable(str(exc))), line)
+            return None
+        except ValueError:  # an integer of more than 4,300 digits (Python's guard on slow conversions)
+            long_number = re.search(rf"\d{{{sys.get_int_max_str_digits() + 1}}}", text)
+            at = text.count("\n", 0, long_number.start()) + 1 if long_number else None
+            refuse(say("number_too_long", digits=f"{sys.get_int_max_str_digits():,}"), at)
+            return None
+        except RecursionError:  # not reached within the limits above; a file must never be a traceback
+            refuse(say("too_deep", limit=MAX_NESTING))
             return None
         self.lines[shown] = KeyLines(text)
+        self._check_values(shown, data)
         return data
+
+    def _check_values(self, shown: str, data: dict[str, Any]) -> None:
+        """What no field may hold, whatever its type: a control character (a terminal obeys it) in a
+        key or a text, and a number that is not finite (`inf`, `nan`)."""
+        lines = self.lines.get(shown)
+        for loc, value in _leaves(data, keys=True):
+            reason = None
+            if isinstance(value, str):
+                char = control_character(value)
+                if char is not None:
+                    reason = say("control_character", char=ascii(char)[1:-1])
+            elif isinstance(value, float) and not math.isfinite(value):
+                reason = say("not_finite", got=str(value))
+            if reason is not None:
+                line = lines.line_of(loc) if lines else None
+                self.problems.append(Problem(shown, printable(field_path(loc)), line, reason))
+                self.flagged.setdefault(shown, set()).add(field_path(loc))
 
     def validate(self, filename: str, model: type[BaseModel], data: dict[str, Any]) -> Any:
         """The validated model, or None. When the only errors are unknown keys (typos), they are reported
         and the file is validated again without them, so the checks across fields still run on it: the
         pack stays invalid, but the author sees every problem in one pass."""
         shown = self.name(filename)
+        for loc, value in _leaves(data):
+            # pydantic's lax mode reads true as 1.0 and "5" as 5: in a pack, a number is written as one
+            if isinstance(value, bool) or (isinstance(value, str) and _numeric(value)):
+                expected = type_at(model, loc)
+                if expected not in (int, float):
+                    continue
+                lines = self.lines.get(shown)
+                line = lines.line_of(loc) if lines else None
+                reason = say("whole_number" if expected is int else "number", got=shown_value(value))
+                self.problems.append(Problem(shown, printable(field_path(loc)), line, reason))
+                self.flagged.setdefault(shown, set()).add(field_path(loc))
         try:
             return model.model_validate(data)
         except ValidationError as exc:
-            self.problems.extend(translate(exc, model, shown, self.lines.get(shown)))
+            said = self.flagged.get(shown, set())  # inf is also "over the limit": say it once
+            translated = translate(exc, model, shown, self.lines.get(shown))
+            self.problems.extend(p for p in translated if p.field not in said)
             errors = real_errors(exc)
             if not all(e["type"] in _UNKNOWN_KEY for e in errors):
                 return None
@@ -162,6 +220,32 @@ class _Files:
 
 
 _UNKNOWN_KEY = ("extra_forbidden", "unexpected_keyword_argument")
+
+
+Loc = tuple[str | int, ...]
+
+
+def _numeric(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _leaves(data: Any, loc: Loc = (), *, keys: bool = False) -> Iterator[tuple[Loc, Any]]:
+    """Every value that is not a table or an array, with its location; with `keys`, every key too (at
+    its own location). The nesting was bounded before parsing, so the recursion is too."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if keys:
+                yield (*loc, key), key
+            yield from _leaves(value, (*loc, key), keys=keys)
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _leaves(value, (*loc, i), keys=keys)
+    else:
+        yield loc, data
 
 
 def _delete(data: Any, loc: tuple[str | int, ...]) -> None:
@@ -216,6 +300,10 @@ def check_pack(path: str | Path, *, builtin: bool = False) -> PackReport:
     elif not (isinstance(listed, list) and all(isinstance(x, str) for x in listed)):
         listed = [name.removesuffix(".toml") for name in present]
     wanted = list(dict.fromkeys(listed))
+    if len(wanted) > MAX_LEVELS:
+        # 10,000 listed: the manifest's own error says how many; reading (and hinting at) every missing
+        # file took 20 s, so only the first ones that exist are read.
+        wanted = [i for i in wanted[:MAX_LEVELS] if f"{i}.toml" in present]
 
     report = checks.Reporter(files.lines)
     levels: dict[str, LevelFile] = {}
@@ -245,6 +333,8 @@ def check_pack(path: str | Path, *, builtin: bool = False) -> PackReport:
     # Checks across files, on whatever loaded.
     if manifest is not None:
         checks.check_manifest(report, files.name(MANIFEST), manifest)
+        if manifest.id in RESERVED_IDS and not _is_builtin_folder(folder):  # it would never install
+            report.add(files.name(MANIFEST), ("id",), say("reserved_id", id=manifest.id))
         checks.check_texts(report, files.name(MANIFEST), manifest, manifest.languages, strict=builtin)
     languages = manifest.languages if manifest is not None else ()
     chapter_ids = [c.id for c in manifest.chapters] if manifest is not None else []
@@ -312,6 +402,13 @@ def load_pack(path: str | Path, *, builtin: bool = False) -> Pack:
         raise PackError(report.problems)
     _CACHE[key] = (signature, report.pack)
     return report.pack
+
+
+def _is_builtin_folder(folder: Path) -> bool:
+    try:
+        return folder.resolve() == (builtin_levels_dir() / "campaign").resolve()
+    except OSError:
+        return False
 
 
 def builtin_levels_dir() -> Path:

@@ -54,18 +54,23 @@ class Card(_Strict):
     assign: dict[DataClass, Ident] = {}
 
 
+StarThreshold = Annotated[float, Field(ge=-1_000_000_000, le=1_000_000)]
+# A penalty weight: bounded, so that weight x count stays finite (a NaN or infinite score cannot be saved).
+Cost = Annotated[float, Field(ge=0, le=1_000_000)]
+
+
 class Scoring(_Strict):
     """Score = budget − penalties; higher is better. Stars: [par, two, three] (par passes the level)."""
 
     budget: Annotated[float, Field(ge=0, le=1_000_000)] = 1000.0
-    oversell_cost: Annotated[float, Field(ge=0)] = 10.0  # per oversold unit
-    latency_cost: Annotated[float, Field(ge=0)] = 10.0  # per 100 ms of p99 latency
-    error_cost: Annotated[float, Field(ge=0)] = 10.0  # per percentage point of failed requests
-    cost_cost: Annotated[float, Field(ge=0)] = 1.0  # per unit of infrastructure cost
+    oversell_cost: Cost = 10.0  # per oversold unit
+    latency_cost: Cost = 10.0  # per 100 ms of p99 latency
+    error_cost: Cost = 10.0  # per percentage point of failed requests
+    cost_cost: Cost = 1.0  # per unit of infrastructure cost
     # Anomalous reads, for levels about consistency models (both 0 by default: the axis is then left out).
-    stale_cost: Annotated[float, Field(ge=0)] = 0.0  # per stale read
-    session_cost: Annotated[float, Field(ge=0)] = 0.0  # per read-your-writes or monotonic-read violation
-    stars: Annotated[tuple[float, float, float], Field()] = (500.0, 700.0, 900.0)
+    stale_cost: Cost = 0.0  # per stale read
+    session_cost: Cost = 0.0  # per read-your-writes or monotonic-read violation
+    stars: tuple[StarThreshold, StarThreshold, StarThreshold] = (500.0, 700.0, 900.0)
 
 
 class Hybrid(_Strict):
@@ -148,4 +153,6 @@ class Manifest(_Strict):
     min_capquest: Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")] = "0.1"
     description: Text | None = None
     chapters: Annotated[tuple[Chapter, ...], Field(min_length=1, max_length=20)]
-    levels: Annotated[tuple[Ident, ...], Field(min_length=1, max_length=60)]  # unlock order
+    levels: Annotated[
+        tuple[Ident, ...], Field(min_length=1, max_length=60)
+    ]  # unlock order (loader.MAX_LEVELS)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import re
 import types
 import typing
@@ -21,6 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from capquest.packs.messages import say
 from capquest.packs.positions import KeyLines
+from capquest.untrusted import printable
 
 Severity = Literal["error", "warning"]
 
@@ -44,14 +46,6 @@ class Problem:
 
     def to_json(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
-
-
-def printable(text: str) -> str:
-    """`text` with control characters written out (\\x1b, \\n): a hostile pack's names reach the
-    terminal as text, never as escape codes."""
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
 
 
 def field_path(loc: Iterable[str | int]) -> str:
@@ -87,6 +81,7 @@ def _unwrap(tp: Any) -> Any:
             return tp
 
 
+@functools.lru_cache(maxsize=256)
 def _fields(tp: Any) -> dict[str, Any]:
     """Field name (as written in a file: aliases) -> type, for a pydantic model or a dataclass."""
     if isinstance(tp, type) and issubclass(tp, BaseModel):
@@ -97,7 +92,7 @@ def _fields(tp: Any) -> dict[str, Any]:
     return {}
 
 
-def _type_at(root: Any, loc: Sequence[str | int]) -> Any:
+def type_at(root: Any, loc: Sequence[str | int]) -> Any:
     tp: Any = root
     for part in loc:
         tp = _unwrap(tp)
@@ -114,7 +109,7 @@ def _type_at(root: Any, loc: Sequence[str | int]) -> Any:
     return _unwrap(tp)
 
 
-def _show(value: Any) -> str:
+def shown_value(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
     if isinstance(value, bool):
@@ -138,17 +133,17 @@ def _reason(error: dict[str, Any], root: Any) -> str:
     kind = error["type"]
     loc = error["loc"]
     ctx = error.get("ctx") or {}
-    got = _show(error.get("input"))
+    got = shown_value(error.get("input"))
     if kind in ("extra_forbidden", "unexpected_keyword_argument"):
         name = str(loc[-1])
-        return say("unknown_field", name=name) + did_you_mean(name, _fields(_type_at(root, loc[:-1])))
+        return say("unknown_field", name=name) + did_you_mean(name, _fields(type_at(root, loc[:-1])))
     if kind in ("missing", "missing_argument", "missing_keyword_only_argument"):
         if loc and isinstance(loc[-1], int):
             return say("missing_item", n=loc[-1] + 1)
         return say("missing", name=loc[-1] if loc else "?")
     for key in ("ge", "gt", "le", "lt"):
         if key in ctx and kind.startswith(("greater", "less")):
-            return say(key, limit=_show(ctx[key]), got=got)
+            return say(key, limit=shown_value(ctx[key]), got=got)
     if kind == "string_too_long":
         return say("text_too_long", got=len(error.get("input") or ""), limit=ctx.get("max_length"))
     if kind == "string_too_short":

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -157,3 +157,27 @@ def class_students(folder: Path) -> Iterator[tuple[Path, Export]]:
     reached (SaveFormatError or OSError), so a caller that lists broken files reads them one by one."""
     for path in served_progress_files(folder):
         yield path, read_served_progress(path)
+
+
+def collect_files(items: Iterable[Path]) -> list[Path]:
+    """The report's input, found in one place: the files named, and in each folder named, its export files
+    (`*.capquest`, `*.msgpack`, not hidden ones, sorted by name) and, in a class folder `capquest serve`
+    keeps, each student's progress file (read as their export). Without repeats. Only names are listed
+    here: each file is looked at (regular file, size) when it is read, and a missing one is reported with
+    the others still read."""
+    found: list[Path] = []
+    for item in items:
+        if item.is_dir():
+            found.extend(served_progress_files(item))
+            if is_student_folder(item):
+                continue  # the rest is that student's store: backups, files set aside
+            found.extend(
+                sorted(
+                    p
+                    for p in item.iterdir()
+                    if p.suffix in (paths.EXPORT_SUFFIX, ".msgpack") and not p.name.startswith(".")
+                )
+            )
+        else:
+            found.append(item)
+    return list(dict.fromkeys(found))

@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import msgpack
 
 from capquest import __version__
 from capquest.errors import SaveFormatError, SaveReason
+from capquest.inputfiles import InputFileRefused, read_input
 
 MAGIC = "CAPQUEST"
 FORMAT_VERSION = 1
@@ -32,6 +34,16 @@ Reason = SaveReason
 # Format 1 is the first released format, so there is no step yet; the first one will be MIGRATIONS[1].
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 MIGRATIONS: dict[int, Migration] = {}
+
+
+def read_save_bytes(path: Path) -> bytes:
+    """The bytes of a save or export file, looked at before it is read (`capquest.inputfiles`): a pipe, a
+    device or a file over MAX_FILE_BYTES is a SaveFormatError ("not_a_file", "too_big") without a byte
+    read. FileNotFoundError and other OSErrors pass through."""
+    try:
+        return read_input(path, MAX_FILE_BYTES)
+    except InputFileRefused as exc:
+        raise SaveFormatError(exc.refusal, exc.strerror or str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -76,7 +88,7 @@ def decode(data: bytes, expected: Kind) -> Decoded:
     """Check and open an envelope; raise SaveFormatError if anything is off. The payload is upgraded to
     the current format version but not yet validated against the models."""
     if len(data) > MAX_FILE_BYTES:
-        raise SaveFormatError("unreadable", f"the file is larger than {MAX_FILE_BYTES} bytes")
+        raise SaveFormatError("too_big", f"the file is larger than {MAX_FILE_BYTES} bytes")
     # The envelope's first key is "magic", so its value sits in the first bytes: a file without it is not
     # ours at all (rather than a truncated one of ours).
     if _MAGIC_BYTES not in data[:32]:

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from capquest import __version__
 from capquest.errors import SaveFormatError
 from capquest.saves import paths
-from capquest.saves.envelope import decode, describe_validation_error, encode
+from capquest.saves.envelope import decode, describe_validation_error, encode, read_save_bytes
 from capquest.saves.model import Export, ExportedLevel, Progress
 from capquest.saves.store import write_atomic
 
@@ -46,7 +46,7 @@ def encode_export(export: Export) -> bytes:
 
 def read_export(path: Path) -> Export:
     """Raises OSError or SaveFormatError (with reason and detail) for a file that is not a good export."""
-    decoded = decode(path.read_bytes(), "export")
+    decoded = decode(read_save_bytes(path), "export")
     try:
         return Export.model_validate(decoded.payload)
     except ValidationError as exc:

@@ -21,6 +21,14 @@ Score = Annotated[float, Field(allow_inf_nan=False)]
 Digest = Annotated[str, Field(pattern=r"^[!-~]{0,128}$")]  # printable ASCII: a sha256 in hex
 
 
+# Limits of a progress file; the store refuses a change past one (and says so) rather than write a file it
+# would then refuse to read.
+MAX_PACKS = 100  # packs with progress
+MAX_LEVELS = 500  # levels with progress, and levels unlocked, per pack
+MAX_CONCEPTS = 1000  # glossary cards seen
+MAX_ASSIGN = 10  # data classes assigned in one run
+
+
 class _Model(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid", validate_assignment=True)
 
@@ -29,10 +37,16 @@ class BestRun(_Model):
     """The run behind a level's best score: enough to re-simulate it (runs are deterministic)."""
 
     card: Ident | None  # None: an explicit assignment with no card
-    assign: Annotated[dict[Ident, Ident], Field(max_length=10)] = {}  # data class -> card id (hybrids)
+    assign: Annotated[
+        dict[Ident, Ident], Field(max_length=MAX_ASSIGN)
+    ] = {}  # data class -> card id (hybrids)
     seed: Annotated[int, Field(ge=0, le=2**32 - 1)]
     score: Score
     digest: Digest
+    # The engine version (capquest.engine.version) that made the run; None in files written before it
+    # was recorded. `capquest report` re-simulates on its own engine: a run that does not reproduce there
+    # but was made on another version is "unverified", not forged.
+    engine: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
 
 
 class LevelProgress(_Model):
@@ -44,8 +58,8 @@ class LevelProgress(_Model):
 
 
 class PackProgress(_Model):
-    levels: Annotated[dict[Ident, LevelProgress], Field(max_length=500)] = {}
-    unlocked: Annotated[list[Ident], Field(max_length=500)] = []  # level ids, in the order unlocked
+    levels: Annotated[dict[Ident, LevelProgress], Field(max_length=MAX_LEVELS)] = {}
+    unlocked: Annotated[list[Ident], Field(max_length=MAX_LEVELS)] = []  # level ids, in the order unlocked
 
 
 class Settings(_Model):
@@ -75,10 +89,12 @@ class TutorialPosition(_Model):
 class Progress(_Model):
     """The payload of `progress.msgpack` (format version 1)."""
 
-    packs: Annotated[dict[Ident, PackProgress], Field(max_length=100)] = {}
+    packs: Annotated[dict[Ident, PackProgress], Field(max_length=MAX_PACKS)] = {}
     settings: Settings = Settings()
     tutorial: TutorialPosition | None = None
-    concepts_seen: Annotated[list[Ident], Field(max_length=1000)] = []  # glossary card ids, in order met
+    concepts_seen: Annotated[
+        list[Ident], Field(max_length=MAX_CONCEPTS)
+    ] = []  # glossary card ids, in order met
 
 
 class ExportedLevel(_Model):
@@ -95,12 +111,13 @@ class Export(_Model):
     student: Name
     app_version: Annotated[str, Field(max_length=40)]
     packs: Annotated[
-        dict[Ident, Annotated[dict[Ident, ExportedLevel], Field(max_length=500)]], Field(max_length=100)
+        dict[Ident, Annotated[dict[Ident, ExportedLevel], Field(max_length=MAX_LEVELS)]],
+        Field(max_length=MAX_PACKS),
     ]
     # The version of each pack on the student's machine, when known: a run replayed on another version
     # of its pack may differ without anyone cheating.
     pack_versions: Annotated[
-        dict[Ident, Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]], Field(max_length=100)
+        dict[Ident, Annotated[str, Field(pattern=r"^\d+\.\d+(\.\d+)?$")]], Field(max_length=MAX_PACKS)
     ] = {}
 
     @field_validator("student")

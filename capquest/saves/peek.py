@@ -9,14 +9,14 @@ from pathlib import Path
 
 from capquest.errors import SaveFormatError
 from capquest.saves import paths
-from capquest.saves.envelope import decode
+from capquest.saves.envelope import decode, read_save_bytes
 
 
 def saved_language(home: Path | None = None) -> str | None:
     """The language saved in Settings ("en" / "ko"), or None (not set, no file, any problem at all)."""
     folder = home if home is not None else paths.data_dir()
     try:
-        payload = decode((folder / paths.PROGRESS).read_bytes(), "progress").payload
+        payload = decode(read_save_bytes(folder / paths.PROGRESS), "progress").payload
     except (OSError, SaveFormatError):
         return None
     settings = payload.get("settings")

@@ -34,11 +34,21 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from capquest.engine.version import ENGINE_VERSION
 from capquest.errors import SaveFormatError
 from capquest.saves import paths
-from capquest.saves.envelope import FORMAT_VERSION, decode, describe_validation_error, encode
+from capquest.saves.envelope import (
+    FORMAT_VERSION,
+    decode,
+    describe_validation_error,
+    encode,
+    read_save_bytes,
+)
 from capquest.saves.model import (
     IDENT_PATTERN,
+    MAX_CONCEPTS,
+    MAX_LEVELS,
+    MAX_PACKS,
     BestRun,
     LevelProgress,
     PackProgress,
@@ -46,8 +56,9 @@ from capquest.saves.model import (
     Settings,
     TutorialPosition,
 )
+from capquest.untrusted import printable
 
-NoticeKind = Literal["damaged", "upgraded", "save_failed", "read_failed"]
+NoticeKind = Literal["damaged", "restored", "upgraded", "save_failed", "read_failed", "limit"]
 Recovery = Literal["backup", "fresh", "memory", ""]
 
 
@@ -55,9 +66,10 @@ Recovery = Literal["backup", "fresh", "memory", ""]
 class Notice:
     """Something the player must be told about their progress file.
 
-    kind "damaged": `path` failed to read (`reason`, `detail`), it was kept as `kept_as`, and progress was
-    recovered from `recovered` ("backup": the .bak; "fresh": nothing usable, a fresh start; "memory": the
-    game's current progress was saved in its place). "upgraded": an older format was upgraded, the old
+    kind "damaged": `path` failed to read (`reason`, `detail`), it was kept as `kept_as` (or, `not_moved`,
+    left where it was: a read-only folder), and progress was recovered from `recovered` ("backup": the
+    .bak; "fresh": nothing usable, a fresh start; "memory": the game's current progress was saved in its
+    place). "restored": `path` was missing and its backup `kept_as` was restored. "upgraded": an older format was upgraded, the old
     file kept as `kept_as`. "save_failed" / "read_failed": the disk refused (`detail`); nothing was lost
     yet, the next change tries again."""
 
@@ -68,20 +80,27 @@ class Notice:
     detail: str = ""  # technical, in English: for the curious and for bug reports
     recovered: Recovery = ""
     backup_kept_as: Path | None = None  # the .bak, if it was damaged too
+    not_moved: bool = False  # "damaged": the folder refused to set the file aside; it is where it was
+    what: str = ""  # "limit": packs, levels or concepts
+    limit: int = 0
 
     def message(self, lang: str | None = None) -> str:
-        """The sentence to show the player, in the current (or given) language."""
+        """The sentence to show the player, in the current (or given) language (escaped: it names paths)."""
+        return printable(self._message(lang))
+
+    def _message(self, lang: str | None) -> str:
         from capquest.i18n import t
 
         kept = str(self.kept_as) if self.kept_as else ""
         if self.kind == "damaged":
             reason = t(f"saves.reason_{self.reason}", lang)
-            text = t(
-                f"saves.damaged_{self.recovered}", lang, path=str(self.path), kept_as=kept, reason=reason
-            )
+            key = f"saves.damaged_{self.recovered}" + ("_not_moved" if self.not_moved else "")
+            text = t(key, lang, path=str(self.path), kept_as=kept, reason=reason)
             if self.backup_kept_as:
                 text += " " + t("saves.backup_damaged_too", lang, kept_as=str(self.backup_kept_as))
             return text
+        if self.kind == "limit":
+            return t(f"saves.limit_{self.what}", lang, path=str(self.path), limit=self.limit)
         return t(f"saves.{self.kind}", lang, path=str(self.path), kept_as=kept, detail=self.detail)
 
 
@@ -101,6 +120,32 @@ class RunRecorded:
 # A change is kept as an operation until it is saved, then replayed on whatever is on disk at that moment.
 
 
+class LimitReached(ValueError):
+    """A change that would take the progress file past one of its limits (`capquest.saves.model`): it
+    is refused, so the store never writes a file it would then refuse to read."""
+
+    def __init__(self, what: Literal["packs", "levels", "concepts"], limit: int) -> None:
+        super().__init__(f"a progress file keeps at most {limit} {what}")
+        self.what = what
+        self.limit = limit
+
+
+def _room_for_pack(progress: Progress, pack_id: str) -> None:
+    if pack_id not in progress.packs and len(progress.packs) >= MAX_PACKS:
+        raise LimitReached("packs", MAX_PACKS)
+
+
+def _room_for_level(progress: Progress, pack_id: str, level_id: str) -> None:
+    _room_for_pack(progress, pack_id)
+    pack = progress.packs.get(pack_id)
+    if pack is None:
+        return
+    if (level_id not in pack.levels and len(pack.levels) >= MAX_LEVELS) or (
+        level_id not in pack.unlocked and len(pack.unlocked) >= MAX_LEVELS
+    ):
+        raise LimitReached("levels", MAX_LEVELS)
+
+
 @dataclass(frozen=True)
 class _RecordRun:
     pack_id: str
@@ -110,6 +155,7 @@ class _RecordRun:
     passed: bool
 
     def apply(self, progress: Progress) -> None:
+        _room_for_level(progress, self.pack_id, self.level_id)  # before anything changes
         pack = progress.packs.setdefault(self.pack_id, PackProgress())
         level = pack.levels.setdefault(self.level_id, LevelProgress())
         level.attempts += 1
@@ -128,6 +174,7 @@ class _Unlock:
     level_id: str
 
     def apply(self, progress: Progress) -> None:
+        _room_for_level(progress, self.pack_id, self.level_id)
         pack = progress.packs.setdefault(self.pack_id, PackProgress())
         if self.level_id not in pack.unlocked:
             pack.unlocked.append(self.level_id)
@@ -156,6 +203,8 @@ class _SeeConcept:
 
     def apply(self, progress: Progress) -> None:
         if self.concept_id not in progress.concepts_seen:
+            if len(progress.concepts_seen) >= MAX_CONCEPTS:
+                raise LimitReached("concepts", MAX_CONCEPTS)
             progress.concepts_seen.append(self.concept_id)
 
 
@@ -256,6 +305,14 @@ def move_aside(path: Path, pattern: str, **fields: object) -> Path:
         return target
 
 
+def _try_move_aside(path: Path) -> Path | None:
+    """`move_aside` to the corrupt-file pattern, or None when the folder refuses (read-only)."""
+    try:
+        return move_aside(path, paths.CORRUPT_PATTERN)
+    except OSError:
+        return None
+
+
 def copy_aside(path: Path, pattern: str, **fields: object) -> Path:
     """Copy `path` to the first free `pattern` name in its folder; never overwrites a file."""
     while True:
@@ -273,7 +330,7 @@ def copy_aside(path: Path, pattern: str, **fields: object) -> Path:
 def read_progress(path: Path) -> tuple[Progress, int]:
     """The progress in `path` and the format version it was written in. Raises FileNotFoundError,
     OSError, or SaveFormatError (bad magic, checksum, truncation, types, newer version...)."""
-    return progress_from_bytes(path.read_bytes())
+    return progress_from_bytes(read_save_bytes(path))
 
 
 def progress_from_bytes(data: bytes) -> tuple[Progress, int]:
@@ -345,24 +402,9 @@ class ProgressStore:
         try:
             progress, version = read_progress(self.path)
         except FileNotFoundError:
-            return Progress()
+            return self._restore_missing(notices)
         except SaveFormatError as exc:
-            kept = move_aside(self.path, paths.CORRUPT_PATTERN)
-            recovered: Recovery = "fresh"
-            backup_kept: Path | None = None
-            progress = Progress()
-            try:
-                progress, _ = read_progress(self.backup_path)
-                recovered = "backup"
-            except FileNotFoundError:
-                pass
-            except SaveFormatError:
-                backup_kept = move_aside(self.backup_path, paths.CORRUPT_PATTERN)
-            notices.append(Notice("damaged", self.path, kept, exc.reason, exc.detail, recovered, backup_kept))
-            if recovered == "backup":
-                with contextlib.suppress(OSError):  # if the disk refuses, the next save writes it
-                    write_atomic(self.path, encode_progress(progress))
-            return progress
+            return self._recover_damaged(exc, notices)
         if version < FORMAT_VERSION:
             kept = copy_aside(self.path, paths.OLD_FORMAT_PATTERN, version=version)
             with contextlib.suppress(OSError):  # the old file still loads (and upgrades) next time
@@ -370,6 +412,60 @@ class ProgressStore:
             notices.append(
                 Notice("upgraded", self.path, kept, detail=f"format {version} -> {FORMAT_VERSION}")
             )
+        return progress
+
+    def _restore_missing(self, notices: list[Notice]) -> Progress:
+        """No progress file. With a good backup beside it, this is what a crash leaves between setting a
+        damaged file aside and restoring the backup (or a file deleted by hand): restore the backup, and
+        say so. Starting fresh instead would overwrite that backup two saves later."""
+        try:
+            progress, _ = read_progress(self.backup_path)
+        except FileNotFoundError:
+            return Progress()
+        except SaveFormatError as exc:  # no file and a damaged backup: set the backup aside, start fresh
+            kept = _try_move_aside(self.backup_path)
+            notices.append(
+                Notice(
+                    "damaged", self.backup_path, kept, exc.reason, exc.detail, "fresh", not_moved=kept is None
+                )
+            )
+            return Progress()
+        except OSError:
+            return Progress()
+        notices.append(Notice("restored", self.path, self.backup_path))
+        with contextlib.suppress(OSError):  # a read-only folder: the backup's progress is still shown
+            write_atomic(self.path, encode_progress(progress))
+        return progress
+
+    def _recover_damaged(self, exc: SaveFormatError, notices: list[Notice]) -> Progress:
+        """A progress file that fails to read: set it aside (when the folder lets us), then the backup,
+        then a fresh start. A read-only folder still shows the backup's progress."""
+        kept = _try_move_aside(self.path)
+        recovered: Recovery = "fresh"
+        backup_kept: Path | None = None
+        progress = Progress()
+        try:
+            progress, _ = read_progress(self.backup_path)
+            recovered = "backup"
+        except SaveFormatError:
+            backup_kept = _try_move_aside(self.backup_path)
+        except OSError:  # no backup, or one the disk refuses: a fresh start
+            pass
+        notices.append(
+            Notice(
+                "damaged",
+                self.path,
+                kept,
+                exc.reason,
+                exc.detail,
+                recovered,
+                backup_kept,
+                not_moved=kept is None,
+            )
+        )
+        if recovered == "backup" and kept is not None:
+            with contextlib.suppress(OSError):  # if the disk refuses, the next save writes it
+                write_atomic(self.path, encode_progress(progress))
         return progress
 
     def _ensure_loaded(self) -> None:
@@ -414,19 +510,25 @@ class ProgressStore:
         stars: int,
         passed: bool,
         digest: str,
+        engine: int | None = None,
     ) -> RunRecorded:
         """Count an attempt; keep the run if it beats the best score; raise stars and passed; save.
 
         `card`, `assign` and `seed` must be what was passed to `capquest.play.run` (not `RunResult.card`,
         which says "custom" for an assignment; the seed may be `RunResult.seed`), and `digest` is
-        `RunResult.outcome.digest`: `capquest report` re-simulates the best run from them."""
-        run = BestRun(card=card, assign=dict(assign or {}), seed=seed, score=float(score), digest=digest)
+        `RunResult.outcome.digest`: `capquest report` re-simulates the best run from them. `engine` is the
+        engine version that made the run (default: this one's)."""
+        if engine is None:
+            engine = ENGINE_VERSION
+        run = BestRun(
+            card=card, assign=dict(assign or {}), seed=seed, score=float(score), digest=digest, engine=engine
+        )
         LevelProgress(stars=stars, passed=passed)  # validates them before anything is changed
         self._check_ids(pack_id, level_id)
         with self._mutex:
             before = self.level(pack_id, level_id)
-            self._change(_RecordRun(pack_id, level_id, run, stars, passed))
-            new_best = before.best_score is None or run.score > before.best_score
+            kept = self._change(_RecordRun(pack_id, level_id, run, stars, passed))
+            new_best = kept and (before.best_score is None or run.score > before.best_score)
             return RunRecorded(level=self.level(pack_id, level_id), new_best=new_best)
 
     def unlock(self, pack_id: str, level_id: str) -> None:
@@ -479,12 +581,18 @@ class ProgressStore:
             if not isinstance(ident, str) or not re.fullmatch(IDENT_PATTERN, ident):
                 raise ValueError(f"{ident!r} is not an id (lower-case letters, digits and '-', at most 48)")
 
-    def _change(self, op: _Op) -> None:
+    def _change(self, op: _Op) -> bool:
+        """Apply and save `op`; False (with a "limit" notice) when it would pass a limit of the file."""
         with self._mutex:
             self._ensure_loaded()
+            try:
+                op.apply(self._state.view)  # refuses before changing anything when past a limit
+            except LimitReached as exc:
+                self._notices.append(Notice("limit", self.path, what=exc.what, limit=exc.limit))
+                return False
             self._state.pending.append(op)
-            op.apply(self._state.view)
             self._save()
+            return True
 
     def _save(self) -> None:
         state = self._state
@@ -493,7 +601,10 @@ class ProgressStore:
             with _file_lock(self._lock_path):
                 merged = self._read_for_merge()
                 for op in state.pending:
-                    op.apply(merged)
+                    try:
+                        op.apply(merged)
+                    except LimitReached as exc:  # another copy filled the file meanwhile
+                        self._notices.append(Notice("limit", self.path, what=exc.what, limit=exc.limit))
                 write_atomic(self.path, encode_progress(merged), backup=self.backup_path)
         except OSError as exc:
             # Keep the changes pending: the game goes on, and the next change tries again.

@@ -25,7 +25,8 @@ def test_there_is_a_broken_pack_for_every_class_of_problem():
     assert set(CASES) >= {
         "toml-syntax", "encoding", "no-manifest", "unknown-field", "out-of-range", "wrong-types",
         "missing-fields", "manifest-files", "references", "cards", "scoring", "topology", "tutorial",
-        "languages", "limits",
+        "languages", "limits", "control-characters", "deep-nesting", "dotted-key", "unrunnable-values",
+        "reserved-id", "link-outside", "many-levels", "long-number",
     }  # fmt: skip
 
 
@@ -132,7 +133,12 @@ def test_a_level_file_that_is_not_a_regular_file_is_never_read(tmp_path):
     (pack / "one.toml").unlink()
     (pack / "one.toml").symlink_to("/dev/zero")
     [problem] = check_pack(pack).problems
-    assert problem.reason.startswith("cannot read the file")
+    assert problem.reason.startswith("a link to a file outside the pack")
+    if hasattr(os, "mkfifo"):  # a pipe inside the pack: reading it waited forever for a writer
+        (pack / "one.toml").unlink()
+        os.mkfifo(pack / "one.toml")
+        [problem] = check_pack(pack).problems
+        assert problem.reason.startswith("not a regular file")
 
 
 def test_a_manifest_that_fails_still_lets_the_levels_be_checked(tmp_path):
@@ -196,3 +202,27 @@ def test_stars_above_the_budget_are_a_warning(tmp_path, stars, field, reason):
     [problem] = report.problems
     assert (problem.severity, problem.field, problem.reason) == ("warning", field, reason)
     assert report.pack is not None  # the level can still be passed
+
+
+def test_markup_in_a_pack_title_is_shown_literally(capsys):
+    """Issue 11: `levels --pack` crashed with MarkupError on a pack title holding `[/]`."""
+    assert main(["levels", "--pack", str(Path(__file__).parent / "fixtures" / "markup-title")]) == 0
+    assert "[bold red]Markup[/] [/] in a pack title" in capsys.readouterr().out
+
+
+def test_a_deep_or_long_keyed_file_is_refused_fast_in_every_command(tmp_path, capsys):
+    """Issue 11: 600-deep arrays or a 500-part dotted key were a RecursionError traceback in validate,
+    levels, simulate and solve; 20,000 parts kept validate busy past a minute."""
+    pack = _copy_pack(FIXTURE, tmp_path / "deep")
+    level = (pack / "one.toml").read_text(encoding="utf-8")
+    (pack / "one.toml").write_text("a" + ".a" * 20_000 + " = 1\n" + level, encoding="utf-8")
+    for args in (
+        ["pack", "validate", str(pack)],
+        ["levels", "--pack", str(pack)],
+        ["simulate", "one", "--card", "primary", "--pack", str(pack)],
+        ["pack", "solve", str(pack)],
+    ):
+        assert main(args) in (1, 2)
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err and "RecursionError" not in out + err
+        assert "more than 16 parts" in out + err

@@ -185,3 +185,15 @@ def test_validate_holds_the_builtin_campaign_to_both_languages(tmp_path, capsys,
     monkeypatch.setattr(loader, "builtin_levels_dir", lambda: tmp_path / "levels")
     code, out, _ = run(capsys, "pack", "validate", str(campaign), "--no-design")
     assert code == 1 and "no 'ko' text" in out
+
+
+def test_pack_new_where_nothing_can_be_written_is_one_line(tmp_path, capsys, monkeypatch):
+    """Issue 11: `pack new` on a dangling link or an unwritable place gave a traceback."""
+    dangling = tmp_path / "dangling"
+    dangling.symlink_to(tmp_path / "nowhere" / "at-all")
+    (tmp_path / "file").write_text("not a folder")
+    for target in (dangling, tmp_path / "file" / "under-a-file"):
+        assert main(["pack", "new", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert "cannot create the pack at" in err and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1

