@@ -204,7 +204,7 @@ def translate(
             if loc in seen_levels:
                 continue
             seen_levels.add(loc)
-            reason = say("acks_value", got=_show(error.get("input")))
+            reason = say("acks_value", got=shown_value(error.get("input")))
         full = (*prefix, *loc)
         problems.append(
             Problem(
