@@ -8,7 +8,7 @@ requests are real-world (times the level's scale); oversold units are never scal
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from math import ceil
 
@@ -35,16 +35,16 @@ class Series:
     def values(self, name: str) -> tuple[float, ...]:
         return getattr(self, name)
 
-    def bucket_at(self, t_us: int) -> int:
-        """The bucket holding moment `t_us` (the last one past the end)."""
-        return min(len(self.ends_us) - 1, bisect_left(self.ends_us, t_us + 1)) if self.ends_us else 0
+    def done_by(self, t_us: int) -> int:
+        """How many buckets have ended by moment `t_us` (what the screen can show at that moment)."""
+        return bisect_right(self.ends_us, t_us)
 
     def until(self, t_us: int) -> dict[str, float]:
-        """Totals up to `t_us` (inclusive of its bucket): oversold units, stale reads, errors; the
-        latest p50/p99 and lag."""
-        if not self.ends_us:
+        """Totals of the buckets ended by `t_us`: oversold units, stale reads, errors; the latest
+        p50/p99 and lag."""
+        k = self.done_by(t_us) - 1
+        if k < 0:
             return dict.fromkeys(SERIES, 0.0)
-        k = self.bucket_at(t_us)
         return {
             "oversold": float(self.oversold[k]),
             "stale": float(sum(self.stale[: k + 1])),

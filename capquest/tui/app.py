@@ -40,6 +40,7 @@ from capquest.tui.shell import (
     ChangeSetting,
     OpenCampaign,
     OpenLevel,
+    OpenSandbox,
     OpenSettings,
     OpenTutorial,
     ResetProgress,
@@ -48,7 +49,7 @@ from capquest.tui.shell import (
 from capquest.tui.theme import THEME_NAMES, THEMES, border_kind
 from capquest.tui.tutorial.host import TUTORIAL_BINDINGS, TutorialKeys
 
-Start = Literal["title", "campaign", "tutorial"]
+Start = Literal["title", "campaign", "tutorial", "sandbox"]
 PackSource = Pack | Callable[[], Pack] | None
 
 
@@ -132,6 +133,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         self.start = start
         self.sign_in = sign_in
         self.student: str | None = None  # the signed-in student of a served session
+        self.sandbox_start: tuple[Any, str | None] | None = None  # (level, pack folder) for start="sandbox"
         self.pack: Pack | None = None
         self.pack_error: str | None = None
         self._pack_source: PackSource = pack
@@ -442,12 +444,23 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         elif self.start == "tutorial":
             self.start = "title"
             self.open_tutorial()
+        elif self.start == "sandbox":
+            self.start = "title"
+            level, folder = self.sandbox_start or (None, None)
+            self.open_sandbox(level, pack_folder=folder)
 
     # ------------------------------------------------------------------------------ navigation
     def open_campaign(self, focus_level: str | None = None) -> None:
         from capquest.tui.screens.campaign_map import CampaignMapScreen
 
         self.push_screen(CampaignMapScreen(focus_level=focus_level))
+
+    def open_sandbox(self, level: Any = None, *, pack_folder: str | None = None) -> None:
+        """The sandbox, blank or with `level`'s scenario pre-filled. It writes no progress."""
+        from capquest.tui.screens.sandbox import SandboxScreen, sandbox_for
+
+        origin = f"{self.pack_id}/{level.id}" if level is not None else ""
+        self.push_screen(SandboxScreen(sandbox_for(level, origin), pack_folder=pack_folder))
 
     def open_level(self, level_id: str) -> None:
         """Open the level screen (the play screens' entry point) for an unlocked level."""
@@ -595,6 +608,9 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
 
     def on_open_tutorial(self, event: OpenTutorial) -> None:
         self.open_tutorial()
+
+    def on_open_sandbox(self, event: OpenSandbox) -> None:
+        self.open_sandbox(event.level)
 
     def on_open_settings(self, event: OpenSettings) -> None:
         self.open_settings()

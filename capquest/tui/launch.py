@@ -34,7 +34,7 @@ def _pack_loader(args: argparse.Namespace) -> Any:
     return load
 
 
-def _run(args: argparse.Namespace, start: str) -> int:
+def _run(args: argparse.Namespace, start: str, sandbox: Any = None) -> int:
     from capquest.i18n import language
     from capquest.tui.app import CapQuestApp
 
@@ -47,6 +47,7 @@ def _run(args: argparse.Namespace, start: str) -> int:
         language=language(),
         start=start,
     )  # type: ignore[arg-type]
+    app.sandbox_start = sandbox
     result = app.run()
     return int(result or 0) if app.return_code in (None, 0) else int(app.return_code or 1)
 
@@ -60,3 +61,9 @@ def run_tutorial(args: argparse.Namespace) -> int:
     """`capquest tutorial`: the game opened straight into the guided course (leaving it lands on the
     title screen)."""
     return _run(args, "tutorial")
+
+
+def run_sandbox(args: argparse.Namespace, level: Any = None, pack_folder: str | None = None) -> int:
+    """`capquest sandbox`: the game opened in the sandbox (blank, or `level`'s scenario pre-filled);
+    leaving it lands on the title screen. `pack_folder`: where "save as level" proposes to write."""
+    return _run(args, "sandbox", (level, pack_folder))

@@ -39,6 +39,14 @@ class OpenTutorial(Message):
     """Start (or resume) the guided course."""
 
 
+class OpenSandbox(Message):
+    """Open the sandbox: blank, or with `level`'s scenario pre-filled (a `LevelFile`)."""
+
+    def __init__(self, level: Any = None) -> None:
+        super().__init__()
+        self.level = level
+
+
 class OpenSettings(Message):
     """Show the settings screen."""
 

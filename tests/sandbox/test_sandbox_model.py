@@ -272,3 +272,9 @@ def test_star_thresholds_go_up_and_stay_within_the_budget() -> None:
     for best, budget in ((950.4, 1000), (1200, 1000), (-40, 1000), (3, 5)):
         par, two, three = star_thresholds(best, budget)
         assert par < two < three <= budget
+
+
+def test_capquest_sandbox_with_an_unknown_level_is_one_line_and_exit_2(capsys) -> None:
+    assert main(["sandbox", "--level", "no-such-level"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("capquest: ") and len(err.strip().splitlines()) == 1

@@ -13,10 +13,17 @@ from textual.widgets.option_list import Option
 
 from capquest.i18n import t
 from capquest.tui.screens.base import CapQuestScreen
-from capquest.tui.shell import OpenCampaign, OpenSettings, OpenTutorial, ResetProgress, SwitchPack
+from capquest.tui.shell import (
+    OpenCampaign,
+    OpenSandbox,
+    OpenSettings,
+    OpenTutorial,
+    ResetProgress,
+    SwitchPack,
+)
 from capquest.tui.widgets.banner import Banner
 
-MENU = ("new", "continue", "tutorial", "packs", "settings", "quit")
+MENU = ("new", "continue", "tutorial", "packs", "settings", "sandbox", "quit")
 
 
 class TitleScreen(CapQuestScreen):
@@ -125,6 +132,8 @@ class TitleScreen(CapQuestScreen):
             self.post_message(OpenCampaign(focus_level=target.id if target else None))
         elif item == "tutorial":
             self.post_message(OpenTutorial())
+        elif item == "sandbox":
+            self.post_message(OpenSandbox())
         elif item == "packs":
             from capquest.tui.screens.pack_picker import PackPickerScreen, available_packs
 

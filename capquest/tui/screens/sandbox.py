@@ -1,0 +1,476 @@
+"""The sandbox: build a system, play its night, break it live, keep it as a level.
+
+Three tabs: Build (the system and its traffic, each bad field explained beside it), Strategy (a card, the
+policy knobs set by hand, or a card per data class) and Night (the timeline and sparklines). The state is
+a `capquest.sandbox.Sandbox` (floor 2): every change re-simulates the night from the start in a worker
+thread, so the screen stays responsive and a key press shows its effect as soon as the run is done.
+The moment shown moves while the night plays; a fault key acts at that moment. Nothing is saved except by
+"save as level".
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Click
+from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent, TabPane
+
+from capquest.i18n import language, t
+from capquest.packs.model import Concept, LevelFile, Text
+from capquest.sandbox import Action, Sandbox
+from capquest.sandbox.knobs import knobs_of, policy_of
+from capquest.sandbox.night import Night
+from capquest.sandbox.schedule import ActionProblem, crashable_nodes, lagging_nodes
+from capquest.tui.screens.base import CapQuestScreen
+from capquest.tui.widgets.glyphs import glyphs_for
+from capquest.tui.widgets.night_chart import NightChart
+from capquest.tui.widgets.sandbox_build import BuildForm
+from capquest.tui.widgets.sandbox_strategy import StrategyPanel
+
+TICK_S = 0.1  # the night's clock ticks ten times a second of wall time
+STEP_MS = 500  # left / right move the moment shown by half a simulated second
+FAULT_CONCEPTS = ("partition", "crash", "lag_spike", "surge", "heal")
+CAMPAIGN_CONCEPTS = ("cap", "pacelc", "partition", "replication-lag", "quorum", "queueing")
+
+
+class SandboxScreen(CapQuestScreen):
+    CSS_PATH = "sandbox.tcss"
+    HELP_KEY = "sandbox.help"
+
+    BINDINGS: ClassVar = [
+        Binding("f5", "tab('build')", "sandbox.bind_build", id="sandbox.build", show=False, key_display="F5"),
+        Binding(
+            "f6",
+            "tab('strategy')",
+            "sandbox.bind_strategy",
+            id="sandbox.strategy",
+            show=False,
+            key_display="F6",
+        ),
+        Binding("f7", "tab('night')", "sandbox.bind_night", id="sandbox.night", show=False, key_display="F7"),
+        Binding("r", "start", "sandbox.bind_start", id="sandbox.start", show=False),
+        Binding("space", "pause", "sandbox.bind_pause", id="sandbox.pause"),
+        Binding("left", "step(-1)", "sandbox.bind_back", id="sandbox.step_back", show=False),
+        Binding("right", "step(1)", "sandbox.bind_forward", id="sandbox.step_forward", show=False),
+        Binding("home", "moment(0)", "sandbox.bind_first", id="sandbox.first", show=False),
+        Binding("end", "moment(-1)", "sandbox.bind_last", id="sandbox.last", show=False),
+        Binding("p", "fault('partition')", "sandbox.bind_partition", id="sandbox.partition"),
+        Binding("c", "fault('crash')", "sandbox.bind_crash", id="sandbox.crash", show=False),
+        Binding("l", "fault('lag_spike')", "sandbox.bind_lag", id="sandbox.lag", show=False),
+        Binding("s", "fault('surge')", "sandbox.bind_surge", id="sandbox.surge", show=False),
+        Binding("h", "fault('heal')", "sandbox.bind_heal", id="sandbox.heal"),
+        Binding("u", "undo", "sandbox.bind_undo", id="sandbox.undo"),
+        Binding("v", "compare", "sandbox.bind_compare", id="sandbox.compare", show=False),
+        Binding("w", "why", "sandbox.bind_why", id="sandbox.why", show=False),
+        Binding("ctrl+s", "save", "sandbox.bind_save", id="sandbox.save", key_display="^s"),
+        Binding("escape", "back", "sandbox.bind_leave", id="sandbox.leave"),
+    ]
+
+    def __init__(self, sandbox: Sandbox, *, pack_folder: str | None = None, name: str | None = None) -> None:
+        super().__init__(name=name)
+        self.sandbox = sandbox
+        self.pack_folder = pack_folder  # where "save as level" proposes to write
+        self.night: Night | None = None
+        self.cursor_ms = 0
+        self.playing = False
+        self.started = False
+        self.busy = False
+        self.message = ""
+
+    # ------------------------------------------------------------------------------------- compose
+    def compose(self) -> ComposeResult:
+        sandbox = self.sandbox
+        yield Static("", id="sandbox-head", markup=False)
+        with TabbedContent(id="sandbox-tabs", initial="night"):
+            with TabPane(t("sandbox.tab_build"), id="build"):
+                yield BuildForm(_form(sandbox), id="build-form")
+            with TabPane(t("sandbox.tab_strategy"), id="strategy"):
+                yield StrategyPanel(
+                    sandbox.cards,
+                    sandbox.chosen.id,
+                    knobs_of(sandbox.chosen.policy, sandbox.scenario),
+                    id="strategy-panel",
+                )
+            with TabPane(t("sandbox.tab_night"), id="night"):
+                with Vertical(id="night-body"):
+                    yield NightChart(glyphs_for(language(), bool(self.shell.ascii_borders)), id="chart")
+                    with Horizontal(id="night-controls"):
+                        yield Static(t("sandbox.cut_off"), classes="control-label", markup=False)
+                        for region in sandbox.scenario.topology.regions:
+                            yield Checkbox(
+                                region,
+                                region != sandbox.scenario.topology.primary_region,
+                                compact=True,
+                                classes="cut-region",
+                                name=region,
+                            )
+                    with Horizontal(id="night-controls-2"):
+                        yield Select(
+                            [(n, n) for n in crashable_nodes(sandbox.scenario)],
+                            prompt=t("sandbox.node"),
+                            id="fault-node",
+                            compact=True,
+                        )
+                        yield Input(placeholder=t("sandbox.lag_ms"), id="fault-lag", compact=True)
+                        yield Input(placeholder=t("sandbox.surge_rps"), id="fault-surge", compact=True)
+                    yield Static("", id="night-message", markup=False)
+                    yield Static("", id="night-figures", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._tick = self.set_interval(TICK_S, self._advance, pause=True)
+        self._paint()
+        self.query_one("#chart", NightChart).focus()
+
+    async def retranslate(self) -> None:
+        await super().retranslate()
+        self._paint()
+
+    # -------------------------------------------------------------------------------------- painting
+    def _paint(self) -> None:
+        if not self.is_mounted:
+            return
+        s = self.sandbox
+        lang = language()
+        state = (
+            t("sandbox.simulating")
+            if self.busy
+            else t("sandbox.playing" if self.playing else "sandbox.paused")
+        )
+        self.query_one("#sandbox-head", Static).update(
+            t(
+                "sandbox.head",
+                level=s.start.title.get(lang),
+                card=s.chosen.title.get(lang),
+                state=state if self.started else t("sandbox.not_started"),
+            )
+        )
+        chart = self.query_one("#chart", NightChart)
+        chart.show(self.night if self.started else None, s.actions, self.cursor_ms)
+        message = self.query_one("#night-message", Static)
+        message.update(self.message)
+        message.set_class(bool(self.message), "-problem")
+        figures = ""
+        if self.night is not None and self.started:
+            score = self.night.score
+            figures = t(
+                "sandbox.figures",
+                score=f"{score.score:,.0f}",
+                stars=score.stars,
+                digest=self.night.digest[:16],
+                faults=len(s.actions),
+            )
+        self.query_one("#night-figures", Static).update(figures)
+
+    # ---------------------------------------------------------------------------------------- running
+    def _resimulate(self) -> None:
+        self.busy = True
+        self._paint()
+        self._simulate(self.sandbox)
+
+    @work(thread=True, exclusive=True, group="sandbox-run")
+    def _simulate(self, sandbox: Sandbox) -> None:
+        try:
+            night = sandbox.run()
+        except Exception as exc:  # a run that fails is told, never a crash of the screen
+            self.app.call_from_thread(self._failed, sandbox, str(exc))
+            return
+        self.app.call_from_thread(self._ran, sandbox, night)
+
+    def _ran(self, sandbox: Sandbox, night: Night) -> None:
+        if sandbox is not self.sandbox:
+            return  # a later change is being simulated: its run will show
+        self.busy = False
+        self.night = night
+        self.sandbox = sandbox.remember(night)
+        self._paint()
+
+    def _failed(self, sandbox: Sandbox, reason: str) -> None:
+        if sandbox is self.sandbox:
+            self.busy = False
+            self.message = t("sandbox.run_failed", reason=reason)
+            self._paint()
+
+    def _advance(self) -> None:
+        if not self.playing or self.night is None:
+            return
+        end = self.night.duration_us // 1000
+        self.cursor_ms = min(end, self.cursor_ms + int(TICK_S * 1000))
+        if self.cursor_ms >= end:
+            self.playing = False
+            self._tick.pause()
+        self._paint()
+
+    # ---------------------------------------------------------------------------------------- actions
+    def action_tab(self, tab: str) -> None:
+        self.query_one("#sandbox-tabs", TabbedContent).active = tab
+        if tab == "night":
+            self.query_one("#chart", NightChart).focus()
+
+    def action_start(self) -> None:
+        """Start the night from its beginning (after building), playing."""
+        if not self._take_build():
+            return
+        self.started = True
+        self.cursor_ms = 0
+        self.playing = True
+        self.message = ""
+        self._tick.resume()
+        self.action_tab("night")
+        self._resimulate()
+
+    def action_pause(self) -> None:
+        if not self.started:
+            self.action_start()
+            return
+        self.playing = not self.playing
+        if self.playing:
+            if self.night is not None and self.cursor_ms >= self.night.duration_us // 1000:
+                self.cursor_ms = 0
+            self._tick.resume()
+        else:
+            self._tick.pause()
+        self._paint()
+
+    def action_step(self, direction: int) -> None:
+        if self.night is None:
+            return
+        self.playing = False
+        self._tick.pause()
+        end = self.night.duration_us // 1000
+        self.cursor_ms = max(0, min(end - 1, self.cursor_ms + direction * STEP_MS))
+        self._paint()
+
+    def action_moment(self, where: int) -> None:
+        """Go to the night's first moment (0) or its last (-1), paused."""
+        if self.night is None:
+            return
+        self.playing = False
+        self._tick.pause()
+        self.cursor_ms = 0 if where == 0 else self.night.duration_us // 1000 - 1
+        self._paint()
+
+    def on_click(self, event: Click) -> None:
+        chart = self.query_one("#chart", NightChart)
+        if event.widget is chart:
+            at = chart.column_ms(event.x)
+            if at is not None:
+                self.playing = False
+                self._tick.pause()
+                self.cursor_ms = at
+                self._paint()
+
+    def _fault(self, kind: str) -> Action | ActionProblem:
+        at = self.cursor_ms
+        if kind == "partition":
+            regions = tuple(str(box.name) for box in self.query(".cut-region").results(Checkbox) if box.value)
+            return Action("partition", at, regions=regions)
+        if kind in ("crash", "lag_spike"):
+            node = self.query_one("#fault-node", Select).value
+            node_name = "" if node is Select.BLANK else str(node)
+            if kind == "lag_spike" and not node_name:
+                lagging = lagging_nodes(self.sandbox.scenario)
+                node_name = lagging[0] if lagging else ""
+            if kind == "crash":
+                return Action("crash", at, node=node_name or "primary")
+            text = self.query_one("#fault-lag", Input).value.strip() or "2000"
+            try:
+                return Action("lag_spike", at, node=node_name, extra_lag_ms=float(text))
+            except ValueError:
+                return ActionProblem("bad_lag", (("got", text),))
+        if kind == "surge":
+            text = self.query_one("#fault-surge", Input).value.strip()
+            if not text:
+                rate = self.sandbox.level().scenario.workload.rate
+                return Action("surge", at, rps=2 * max(p.rps for p in rate))
+            try:
+                return Action("surge", at, rps=float(text))
+            except ValueError:
+                return ActionProblem("bad_rate", (("got", text),))
+        return Action("heal", at)
+
+    def action_fault(self, kind: str) -> None:
+        """Break the night at the moment shown (or heal it), then re-simulate."""
+        if not self.started:
+            self.message = t("sandbox.start_first")
+            self._paint()
+            return
+        action = self._fault(kind)
+        problem = action if isinstance(action, ActionProblem) else self.sandbox.check(action)
+        if problem is not None:
+            self.message = problem.text()
+            self._paint()
+            return
+        assert isinstance(action, Action)
+        self.sandbox = self.sandbox.act(action)
+        self.message = t(f"sandbox.did_{kind}", at=f"{action.at_ms / 1000:.1f}")
+        self._resimulate()
+
+    def action_undo(self) -> None:
+        if not self.sandbox.actions:
+            self.message = t("sandbox.nothing_to_undo")
+            self._paint()
+            return
+        self.sandbox = self.sandbox.undo()
+        self.message = t("sandbox.undone")
+        if self.started:
+            self._resimulate()
+        else:
+            self._paint()
+
+    # ------------------------------------------------------------------------------- build & strategy
+    def _take_build(self) -> bool:
+        form = self.query_one("#build-form", BuildForm)
+        scenario = form.read(self.sandbox.scenario)
+        if scenario is None:
+            self.message = t("sandbox.build_problems")
+            self.action_tab("build")
+            self._paint()
+            return False
+        if scenario != self.sandbox.scenario:
+            self.sandbox = self.sandbox.rebuilt(scenario)
+            self._refresh_controls()
+        return True
+
+    def _refresh_controls(self) -> None:
+        """The night's controls follow the system: a checkbox per region, the nodes a fault can hit."""
+        topology = self.sandbox.scenario.topology
+        row = self.query_one("#night-controls", Horizontal)
+        for box in list(self.query(".cut-region").results(Checkbox)):
+            box.remove()
+        row.mount_all(
+            Checkbox(r, r != topology.primary_region, compact=True, classes="cut-region", name=r)
+            for r in topology.regions
+        )
+        self.query_one("#fault-node", Select).set_options(
+            [(n, n) for n in crashable_nodes(self.sandbox.scenario)]
+        )
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id and event.input.id.startswith("build-"):
+            event.stop()
+            if self._take_build():
+                self.message = ""
+                if self.started:
+                    self._resimulate()
+                else:
+                    self._paint()
+
+    async def on_strategy_panel_chosen(self, event: StrategyPanel.Chosen) -> None:
+        panel = self.query_one("#strategy-panel", StrategyPanel)
+        if not self._take_build():
+            return
+        if event.kind == "card":
+            self.sandbox = self.sandbox.choose(str(event.value))
+        elif event.kind == "knobs":
+            policy, problems = policy_of(event.value, self.sandbox.scenario, self.sandbox.chosen.policy)  # type: ignore[arg-type]
+            panel.show(problems)
+            if policy is None:
+                return
+            self.sandbox = self.sandbox.choose_knobs(policy)
+        else:
+            if not event.value:
+                return
+            self.sandbox = self.sandbox.choose_assignment(event.value)  # type: ignore[arg-type]
+        self.message = t("sandbox.chosen", card=self.sandbox.chosen.title.get(language()))
+        await self._replace_strategy_panel()
+        if self.started:
+            self._resimulate()
+        else:
+            self._paint()
+
+    async def _replace_strategy_panel(self) -> None:
+        old = self.query_one("#strategy-panel", StrategyPanel)
+        pane = self.query_one("#strategy", TabPane)
+        await old.remove()
+        s = self.sandbox
+        await pane.mount(
+            StrategyPanel(s.cards, s.chosen.id, knobs_of(s.chosen.policy, s.scenario), id="strategy-panel")
+        )
+
+    # ------------------------------------------------------------------------------ other screens
+    def _session(self, runs: list[Any]) -> Any:
+        from capquest.tui.session import PlaySession
+
+        session = PlaySession(level=self.night.level if self.night else self.sandbox.level(), runs=runs)
+        session.adopt_app_settings(self.app)
+        return session
+
+    def action_why(self) -> None:
+        if self.night is None:
+            self.message = t("sandbox.start_first")
+            self._paint()
+            return
+        from capquest.tui.screens.why import WhyScreen
+
+        self.app.push_screen(WhyScreen(self.night.result, session=self._session([self.night.result])))
+
+    def action_compare(self) -> None:
+        """The same schedule with every other card of the night, side by side (the compare view)."""
+        if self.night is None:
+            self.message = t("sandbox.start_first")
+            self._paint()
+            return
+        self.message = t("sandbox.comparing")
+        self._paint()
+        self._compare(self.sandbox, self.night)
+
+    @work(thread=True, exclusive=True, group="sandbox-compare")
+    def _compare(self, sandbox: Sandbox, night: Night) -> None:
+        runs = [sandbox.run(card.id).result for card in sandbox.cards if card.id != night.result.card]
+        self.app.call_from_thread(self._open_compare, [*runs, night.result], night)
+
+    def _open_compare(self, runs: list[Any], night: Night) -> None:
+        from capquest.tui.screens.compare import CompareScreen
+
+        self.message = ""
+        self._paint()
+        self.app.push_screen(CompareScreen(self._session(runs), night.result))
+
+    def action_save(self) -> None:
+        from capquest.tui.screens.sandbox_save import SaveLevelScreen
+
+        if not self._take_build():
+            return
+        self.app.push_screen(SaveLevelScreen(self.sandbox, folder=self.pack_folder or "my-sandbox-pack"))
+
+    def action_back(self) -> None:
+        self.playing = False
+        self.dismiss()
+
+    # ------------------------------------------------------------------------------------------ help
+    def help_concepts(self) -> list[Any]:
+        own = [
+            Concept(
+                id=f"sandbox-{kind.replace('_', '-')}",
+                term=Text(
+                    en=t(f"sandbox.concept_{kind}_term", "en"), ko=t(f"sandbox.concept_{kind}_term", "ko")
+                ),
+                body=Text(
+                    en=t(f"sandbox.concept_{kind}_body", "en"), ko=t(f"sandbox.concept_{kind}_body", "ko")
+                ),
+            )
+            for kind in FAULT_CONCEPTS
+        ]
+        pack = self.shell.pack
+        campaign = [c for c in pack.concepts if c.id in CAMPAIGN_CONCEPTS] if pack is not None else []
+        return [*own, *campaign]
+
+
+def _form(sandbox: Sandbox) -> dict[str, str]:
+    from capquest.sandbox import form_of
+
+    return form_of(sandbox.scenario)
+
+
+def sandbox_for(level: LevelFile | None, origin: str = "") -> Sandbox:
+    """A sandbox started from `level` (its scenario pre-filled), or blank."""
+    from capquest.sandbox import blank_level
+
+    return (
+        Sandbox.from_level(level, origin=origin) if level is not None else Sandbox.from_level(blank_level())
+    )

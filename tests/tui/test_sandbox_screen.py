@@ -1,0 +1,160 @@
+"""The sandbox screen, driven like a player: build a two-region system through the sandbox's own widgets,
+start the night, cut Busan off by key press after it started, and watch a CP card refuse and an AP card
+answer stale during the partition. Also: bad input gets a message beside its field, the saved level
+reproduces the digest shown, and the sandbox writes no progress."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, OptionList
+
+from capquest.packs.loader import load_pack
+from capquest.play import run
+from capquest.tui.screens.sandbox import SandboxScreen
+
+TWO_REGIONS = {
+    "regions": "seoul, busan",
+    "links": "seoul-busan=10",
+    "replicas": "replica-busan@busan",
+    "clients": "seoul=1, busan=1",
+}
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_into(pilot, field: str, text: str) -> None:
+    """Click the build field, clear it with backspaces and type `text`, key by key."""
+    widget = pilot.app.screen.query_one(f"#build-{field}", Input)
+    widget.scroll_visible(animate=False)
+    await pilot.pause()
+    await pilot.click(f"#build-{field}")
+    await pilot.press("end", *["backspace"] * len(widget.value), *text)
+
+
+async def open_sandbox(pilot) -> SandboxScreen:
+    await settle(pilot)
+    await pilot.press("6")  # the title's Sandbox entry
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SandboxScreen)
+    return screen
+
+
+async def build_two_regions(pilot) -> None:
+    await pilot.press("f5")
+    await pilot.pause()
+    for field, text in TWO_REGIONS.items():
+        await type_into(pilot, field, text)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def choose_card(pilot, index: int) -> None:
+    await pilot.press("f6")
+    await pilot.pause()
+    cards = pilot.app.screen.query_one("#strategy-cards", OptionList)
+    cards.focus()
+    await pilot.pause()
+    await pilot.press("home", *["down"] * index, "enter")
+    await settle(pilot)
+
+
+async def night_with_partition(pilot, card_index: int) -> SandboxScreen:
+    screen = await open_sandbox(pilot)
+    await build_two_regions(pilot)
+    await choose_card(pilot, card_index)
+    await pilot.press("f7", "r")  # start the night: it plays
+    await settle(pilot)
+    assert screen.started and screen.night is not None
+    await pilot.press("space", "home", *["right"] * 6)  # paused, then the moment shown: 3.0 s
+    assert screen.cursor_ms == 3000
+    await pilot.press("p")  # cut off the checked regions (Busan, the side without the primary)
+    await settle(pilot)
+    await pilot.press(*["right"] * 4)  # 5.0 s: in the middle of the partition
+    await settle(pilot)
+    return screen
+
+
+def during(screen: SandboxScreen, name: str, start_us: int, end_us: int) -> float:
+    series = screen.night.series  # type: ignore[union-attr]
+    values = series.values(name)
+    return sum(v for v, end in zip(values, series.ends_us, strict=True) if start_us < end <= end_us)
+
+
+@pytest.mark.parametrize(("card_index", "card_id"), [(0, "consistent"), (1, "available")])
+async def test_a_partition_pressed_live_makes_cp_refuse_and_ap_answer_stale(
+    build_app, card_index: int, card_id: str
+) -> None:
+    app = build_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await night_with_partition(pilot, card_index)
+        sandbox = screen.sandbox
+        assert sandbox.scenario.topology.regions == ("seoul", "busan")
+        assert sandbox.chosen.id == card_id
+        assert [(a.kind, a.at_ms, a.regions) for a in sandbox.actions] == [("partition", 3000, ("busan",))]
+        fault = screen.night.level.scenario.faults[-1]  # type: ignore[union-attr]
+        assert (fault.kind, fault.at_s, fault.groups) == ("partition", 3.0, (("busan",), ("seoul",)))
+        errors = during(screen, "errors", 3_000_000, 10_000_000)
+        stale = during(screen, "stale", 3_000_000, 10_000_000)
+        if card_id == "consistent":
+            assert errors > 0 and stale == 0  # refuses on the Busan side: errors, never a wrong answer
+            assert during(screen, "errors", 0, 3_000_000) == 0
+        else:
+            assert errors == 0 and stale > 0  # answers from the Busan replica: stale, never an error
+        # what the screen shows at the moment is the series' total up to it
+        assert screen.night.series.until(5_000_000)["errors"] == during(screen, "errors", 0, 5_000_000)  # type: ignore[union-attr]
+        # undo takes the partition back and the night runs again without it
+        await pilot.press("u")
+        await settle(pilot)
+        assert screen.sandbox.actions == ()
+        assert during(screen, "errors", 3_000_000, 10_000_000) == 0
+
+
+async def test_bad_build_input_is_explained_beside_the_field(build_app) -> None:
+    app = build_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_sandbox(pilot)
+        await pilot.press("f5")
+        await type_into(pilot, "quorum_n", "0")
+        await type_into(pilot, "rate", "0")
+        await pilot.press("enter")
+        await settle(pilot)
+        quorum = str(screen.query_one("#build-problem-quorum_n").render())
+        rate = str(screen.query_one("#build-problem-rate").render())
+        assert "0 nodes" in quorum and "above 0" in rate
+        await pilot.press("f7", "r")  # the night does not start on a broken build
+        await settle(pilot)
+        assert not screen.started
+        await pilot.press("f7", "p")  # a fault before the night started: told, not crashed
+        await settle(pilot)
+        assert screen.sandbox.actions == ()
+
+
+async def test_a_level_saved_from_the_screen_reproduces_the_digest_shown(build_app, tmp_path: Path) -> None:
+    app = build_app(lang="en")
+    home = os.environ["CAPQUEST_HOME"]
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await night_with_partition(pilot, 1)
+        shown = screen.night.digest  # type: ignore[union-attr]
+        assert shown[:16] in str(screen.query_one("#night-figures").render())
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        folder = pilot.app.screen.query_one("#save-folder", Input)
+        folder.value = str(tmp_path / "class-pack")
+        level = pilot.app.screen.query_one("#save-level", Input)
+        level.value = "busan-goes-dark"
+        await pilot.click("#save-go")
+        await settle(pilot)
+        result = str(pilot.app.screen.query_one("#save-result").render())
+        assert "validate accepts" in result and shown[:16] in result
+    saved = load_pack(tmp_path / "class-pack").level("busan-goes-dark")
+    assert run(saved, "available").outcome.digest == shown
+    # the sandbox writes no progress: nothing in the data folder
+    assert not any(Path(home).rglob("*")) if Path(home).exists() else True
