@@ -460,7 +460,9 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         from capquest.tui.screens.sandbox import SandboxScreen, sandbox_for
 
         origin = f"{self.pack_id}/{level.id}" if level is not None else ""
-        self.push_screen(SandboxScreen(sandbox_for(level, origin), pack_folder=pack_folder))
+        self.push_screen(
+            SandboxScreen(sandbox_for(level, origin), pack_folder=pack_folder, from_level=level is not None)
+        )
 
     def open_level(self, level_id: str) -> None:
         """Open the level screen (the play screens' entry point) for an unlocked level."""

@@ -158,3 +158,55 @@ async def test_a_level_saved_from_the_screen_reproduces_the_digest_shown(build_a
     assert run(saved, "available").outcome.digest == shown
     # the sandbox writes no progress: nothing in the data folder
     assert not any(Path(home).rglob("*")) if Path(home).exists() else True
+
+
+async def test_compare_why_and_a_click_on_the_timeline(build_app) -> None:
+    from capquest.tui.screens.compare import CompareScreen
+    from capquest.tui.screens.why import WhyScreen
+    from capquest.tui.widgets.night_chart import LABEL, NightChart
+
+    app = build_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await night_with_partition(pilot, 0)
+        chart = screen.query_one("#chart", NightChart)
+        # a click on the timeline's middle column goes to the middle of the night, paused
+        width = chart.content_size.width - LABEL - 11
+        await pilot.click("#chart", offset=(LABEL + width // 2, 0))
+        await pilot.pause()
+        assert not screen.playing and abs(screen.cursor_ms - 5000) <= 10_000 // width + 1
+        await pilot.press("w")  # Why? on this run
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, WhyScreen)
+        assert pilot.app.screen.result is screen.night.result  # type: ignore[union-attr]
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("v")  # the same schedule with the other card, side by side
+        await settle(pilot)
+        compare = pilot.app.screen
+        assert isinstance(compare, CompareScreen)
+        assert {r.card for r in compare.sides} == {"consistent", "available"}
+        assert {r.outcome.digest for r in compare.session.runs if r.card == "consistent"} == {
+            screen.night.digest  # type: ignore[union-attr]
+        }
+
+
+async def test_start_from_a_level_of_the_pack_prefills_its_scenario(build_app) -> None:
+    from textual.widgets import Select
+
+    from capquest.sandbox import form_of
+
+    app = build_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_sandbox(pilot)
+        level = pilot.app.pack.levels[1]
+        await pilot.press("f5")
+        start = screen.query_one("#start-from", Select)
+        start.focus()
+        await pilot.pause()
+        start.value = level.id  # what choosing it in the list does
+        await settle(pilot)
+        assert screen.sandbox.start.id == level.id
+        assert screen.sandbox.scenario == level.scenario
+        shown = screen.query_one("#build-rate", Input).value
+        assert shown == form_of(level.scenario)["rate"]
+        assert {c.id for c in screen.sandbox.cards} == {c.id for c in level.cards}

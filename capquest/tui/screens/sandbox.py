@@ -31,6 +31,7 @@ from capquest.tui.widgets.night_chart import NightChart
 from capquest.tui.widgets.sandbox_build import BuildForm
 from capquest.tui.widgets.sandbox_strategy import StrategyPanel
 
+BLANK = "-"  # the start-from choice that means a blank sandbox (not a level id: ids start with [a-z0-9])
 TICK_S = 0.1  # the night's clock ticks ten times a second of wall time
 STEP_MS = 500  # left / right move the moment shown by half a simulated second
 FAULT_CONCEPTS = ("partition", "crash", "lag_spike", "surge", "heal")
@@ -63,16 +64,24 @@ class SandboxScreen(CapQuestScreen):
         Binding("l", "fault('lag_spike')", "sandbox.bind_lag", id="sandbox.lag", show=False),
         Binding("s", "fault('surge')", "sandbox.bind_surge", id="sandbox.surge", show=False),
         Binding("h", "fault('heal')", "sandbox.bind_heal", id="sandbox.heal"),
-        Binding("u", "undo", "sandbox.bind_undo", id="sandbox.undo"),
+        Binding("u", "undo", "sandbox.bind_undo", id="sandbox.undo", show=False),
         Binding("v", "compare", "sandbox.bind_compare", id="sandbox.compare", show=False),
         Binding("w", "why", "sandbox.bind_why", id="sandbox.why", show=False),
         Binding("ctrl+s", "save", "sandbox.bind_save", id="sandbox.save", key_display="^s"),
-        Binding("escape", "back", "sandbox.bind_leave", id="sandbox.leave"),
+        Binding("escape", "back", "sandbox.bind_leave", id="sandbox.leave", show=False),
     ]
 
-    def __init__(self, sandbox: Sandbox, *, pack_folder: str | None = None, name: str | None = None) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        *,
+        pack_folder: str | None = None,
+        from_level: bool = False,
+        name: str | None = None,
+    ) -> None:
         super().__init__(name=name)
         self.sandbox = sandbox
+        self.origin_level = from_level  # started from a level of the pack (not blank)
         self.pack_folder = pack_folder  # where "save as level" proposes to write
         self.night: Night | None = None
         self.cursor_ms = 0
@@ -87,6 +96,15 @@ class SandboxScreen(CapQuestScreen):
         yield Static("", id="sandbox-head", markup=False)
         with TabbedContent(id="sandbox-tabs", initial="night"):
             with TabPane(t("sandbox.tab_build"), id="build"):
+                with Horizontal(id="start-row"):
+                    yield Static(t("sandbox.start_from"), classes="build-label", markup=False)
+                    yield Select(
+                        self._starts(),
+                        value=self.sandbox.start.id if self.origin_level else BLANK,
+                        allow_blank=False,
+                        id="start-from",
+                        compact=True,
+                    )
                 yield BuildForm(_form(sandbox), id="build-form")
             with TabPane(t("sandbox.tab_strategy"), id="strategy"):
                 yield StrategyPanel(
@@ -130,6 +148,33 @@ class SandboxScreen(CapQuestScreen):
         await super().retranslate()
         self._paint()
 
+    def _starts(self) -> list[tuple[str, str]]:
+        """Blank, or any level of the pack being played (the title's Level packs switches packs)."""
+        lang = language()
+        pack = self.shell.pack
+        levels = list(pack.levels) if pack is not None else []
+        if self.origin_level and all(lv.id != self.sandbox.start.id for lv in levels):
+            levels.insert(0, self.sandbox.start)  # a level from a pack opened with --pack
+        return [(t("sandbox.start_blank"), BLANK)] + [(lv.title.get(lang), lv.id) for lv in levels]
+
+    async def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id != "start-from" or event.value is Select.BLANK:
+            return
+        event.stop()
+        chosen = str(event.value)
+        current = self.sandbox.start.id if self.origin_level else BLANK
+        if chosen == current:
+            return
+        pack = self.shell.pack
+        level = next((lv for lv in (pack.levels if pack else ()) if lv.id == chosen), None)
+        self.sandbox = sandbox_for(level, f"{self.shell.pack_id}/{chosen}" if level else "")
+        self.origin_level = level is not None
+        self.night, self.started, self.playing, self.cursor_ms, self.message = None, False, False, 0, ""
+        self._tick.pause()
+        await self.recompose()
+        self.query_one("#sandbox-tabs", TabbedContent).active = "build"
+        self._paint()
+
     # -------------------------------------------------------------------------------------- painting
     def _paint(self) -> None:
         if not self.is_mounted:
@@ -141,18 +186,21 @@ class SandboxScreen(CapQuestScreen):
             if self.busy
             else t("sandbox.playing" if self.playing else "sandbox.paused")
         )
+        # Every line here has a fixed size (sandbox.tcss): repainting them needs no relayout of the screen.
         self.query_one("#sandbox-head", Static).update(
             t(
                 "sandbox.head",
                 level=s.start.title.get(lang),
                 card=s.chosen.title.get(lang),
                 state=state if self.started else t("sandbox.not_started"),
-            )
+            ),
+            layout=False,
         )
         chart = self.query_one("#chart", NightChart)
-        chart.show(self.night if self.started else None, s.actions, self.cursor_ms)
+        # The schedule as it is now: a fault shows on the timeline at once, its effect when the run is done.
+        chart.show(self.night if self.started else None, s.actions, self.cursor_ms, s.level().scenario.faults)
         message = self.query_one("#night-message", Static)
-        message.update(self.message)
+        message.update(self.message, layout=False)
         message.set_class(bool(self.message), "-problem")
         figures = ""
         if self.night is not None and self.started:
@@ -164,13 +212,14 @@ class SandboxScreen(CapQuestScreen):
                 digest=self.night.digest[:16],
                 faults=len(s.actions),
             )
-        self.query_one("#night-figures", Static).update(figures)
+        self.query_one("#night-figures", Static).update(figures, layout=False)
 
     # ---------------------------------------------------------------------------------------- running
     def _resimulate(self) -> None:
         self.busy = True
         self._paint()
-        self._simulate(self.sandbox)
+        # The fault is drawn first; the run (CPU-bound, sharing the interpreter) starts after that frame.
+        self.call_after_refresh(self._simulate, self.sandbox)
 
     @work(thread=True, exclusive=True, group="sandbox-run")
     def _simulate(self, sandbox: Sandbox) -> None:

@@ -7,6 +7,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
+from capquest.engine.model import Fault
 from capquest.i18n import t
 from capquest.sandbox.night import Night
 from capquest.sandbox.schedule import Action
@@ -32,14 +33,24 @@ class NightChart(Static):
         self.glyphs = glyphs
         self.night: Night | None = None
         self.actions: tuple[Action, ...] = ()
+        self.faults: tuple[Fault, ...] = ()
         self.cursor_ms = 0
 
-    def show(self, night: Night | None, actions: tuple[Action, ...], cursor_ms: int) -> None:
+    def show(
+        self,
+        night: Night | None,
+        actions: tuple[Action, ...],
+        cursor_ms: int,
+        faults: tuple[Fault, ...] | None = None,
+    ) -> None:
+        """Draw `night` up to `cursor_ms`. `faults`: the schedule as it is now, drawn at once, before the
+        re-simulated night arrives (default: the night's own)."""
         self.night, self.actions, self.cursor_ms = night, actions, cursor_ms
-        self.update(self.picture(self._width()))
+        self.faults = faults if faults is not None else (night.level.scenario.faults if night else ())
+        self.update(self.picture(self._width()), layout=False)  # a fixed size: no relayout
 
     def on_resize(self) -> None:
-        self.update(self.picture(self._width()))
+        self.update(self.picture(self._width()), layout=False)  # a fixed size: no relayout
 
     def _width(self) -> int:
         return max(20, self.content_size.width or 78)
@@ -62,7 +73,7 @@ class NightChart(Static):
         at = min(width - 1, self.cursor_ms * width // max(1, duration_ms))
         # the timeline: every fault of the level (its own and the player's) where it is in force
         marks = [g.h] * width
-        for fault in self.night.level.scenario.faults:
+        for fault in self.faults:
             a = int(fault.at_s * 1000 * width // duration_ms)
             b = max(a + 1, int(fault.until_s * 1000 * width // duration_ms))
             for x in range(a, min(b, width)):
