@@ -66,6 +66,18 @@ def _kept_cards(sandbox: Sandbox) -> tuple[Card, ...]:
     return tuple(c for c in sandbox.cards if c.id in keep)
 
 
+def _class_by_run(sandbox: Sandbox, card: Card) -> str:
+    """The class a card made in the sandbox earns on the saved night, by what its run does (the promise
+    `capquest pack validate` holds a class to): never oversold and never an anomalous read is `cp`;
+    anything else is `ap` (its reads or orders chose availability; if it also refused during a
+    partition, `pack validate` warns about it: worth the author's look, as for a hand-written card)."""
+    outcome = sandbox.run(card.id).result.outcome
+    m = outcome.metrics
+    if m.oversold_units == 0 and m.stale_reads + m.ryw_violations + m.monotonic_violations == 0:
+        return "cp"
+    return "ap"
+
+
 def _hybrid(start: LevelFile, cards: tuple[Card, ...]) -> Hybrid | None:
     ids = {c.id for c in cards}
     if start.hybrid and all(c in ids for c in start.hybrid.cards):
@@ -96,7 +108,11 @@ def level_of(sandbox: Sandbox, level_id: str, title: str = "") -> LevelFile:
     if not _IDENT.match(level_id):
         raise KeepError(t("sandbox.keep_bad_id", got=level_id))
     night = sandbox.level(level_id)
-    cards = _kept_cards(sandbox)
+    made = {c.id for c in sandbox.made if not c.assign}
+    cards = tuple(
+        c.model_copy(update={"class_": _class_by_run(sandbox, c)}) if c.id in made else c
+        for c in _kept_cards(sandbox)
+    )
     scores = [tried.score for tried in sandbox.tried] or [sandbox.run().score.score]
     scoring = sandbox.start.scoring
     stars = star_thresholds(max(scores), scoring.budget)

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from capquest import play
 from capquest.cli import main
 from capquest.engine.model import Policy
-from capquest.packs.loader import builtin_levels_dir, builtin_pack, check_pack, load_pack
+from capquest.packs.loader import builtin_levels_dir, builtin_pack, load_pack
 from capquest.sandbox import Action, Sandbox, blank_level, form_of, scenario_of
 from capquest.sandbox.build import FIELD_IDS
 from capquest.sandbox.keep import KeepError, keep, star_thresholds
@@ -212,7 +212,9 @@ def test_a_saved_level_validates_and_reproduces_every_digest(tmp_path: Path, cap
         nights[sandbox.chosen.id] = night
     kept = keep(sandbox, tmp_path / "my-pack", "busan-cut")
     assert kept.report.ok, kept.report.problems
-    assert not check_pack(tmp_path / "my-pack").errors
+    # a hand-set card's class comes from its run on the saved night: this one reads a stale replica
+    knobs = next(c for c in kept.level.cards if c.id == "knobs-1")
+    assert knobs.class_ == "ap"
     pack = load_pack(tmp_path / "my-pack")
     level = pack.level("busan-cut")
     assert {c.id for c in level.cards} == set(nights)
@@ -221,6 +223,18 @@ def test_a_saved_level_validates_and_reproduces_every_digest(tmp_path: Path, cap
     best = max(n.score.score for n in nights.values())
     assert level.scoring.stars[2] == int(best)
     assert main(["pack", "validate", str(tmp_path / "my-pack")]) == 0
+
+
+def test_a_hand_set_card_that_keeps_every_promise_is_saved_as_cp(tmp_path: Path) -> None:
+    sandbox = two_regions().act(PARTITION).act(HEAL)
+    knobs = knobs_of(sandbox.chosen.policy, sandbox.scenario)
+    policy, _ = policy_of({**knobs, "stock_check": "for_update"}, sandbox.scenario)
+    assert policy is not None
+    sandbox = sandbox.choose_knobs(policy)
+    sandbox = sandbox.remember(sandbox.run())
+    kept = keep(sandbox, tmp_path / "p", "locked")
+    assert next(c for c in kept.level.cards if c.id == "knobs-1").class_ == "cp"
+    assert kept.report.ok and not kept.report.warnings, kept.report.problems
 
 
 def test_saving_from_a_campaign_level_into_an_existing_pack_updates_its_manifest(
