@@ -236,11 +236,12 @@ def _placed(text: str, regions: list[str], limit: int) -> list[tuple[str, str]]:
 def _rate(text: str) -> tuple[RatePoint, ...]:
     text = text.strip()
     if "=" not in text:
-        rps = _float(text, 0, 1_000_000, above=True) if text else _float("0", 0, 1, above=True)
-        return (RatePoint(at_s=0.0, rps=rps),)
+        if not text:
+            raise _Bad("rate_zero")
+        return (RatePoint(at_s=0.0, rps=_float(text, 0, 1_000_000, above=True)),)
     points = []
-    for at, rps in _assignments(text):
-        points.append(RatePoint(at_s=_float(at, 0, 600), rps=_float(rps, 0, 1_000_000)))
+    for at_text, rps_text in _assignments(text):
+        points.append(RatePoint(at_s=_float(at_text, 0, 600), rps=_float(rps_text, 0, 1_000_000)))
     if len(points) > 32:
         raise _Bad("too_many", limit=32)
     if any(b.at_s <= a.at_s for a, b in itertools.pairwise(points)):

@@ -136,4 +136,4 @@ def policy_of(
                 values[attr] = level
     if problems:
         return None, tuple(problems)
-    return replace(base, **values), ()  # type: ignore[arg-type]
+    return replace(base, **values), ()  # type: ignore[arg-type]  # each value was checked against its knob above

@@ -85,9 +85,11 @@ def series_of(outcome: Outcome, scale: int) -> Series:
     for op in history["ops"]:
         if op["f"] == "cancel":
             continue
-        latencies[bucket(op["invoke"])].append(op["complete"] - op["invoke"])
+        # every op of an engine run has its completion (a timeout completes at its deadline)
+        done = op["complete"] if op["complete"] is not None else op["invoke"]
+        latencies[bucket(op["invoke"])].append(done - op["invoke"])
         if op["outcome"] == "fail" and op["error"] != "out_of_stock":
-            errors[bucket(op["complete"])] += scale
+            errors[bucket(done)] += scale
     running = 0
     for k in range(n):
         running += oversold[k]
