@@ -5,7 +5,6 @@ reproduces the digest shown, and the sandbox writes no progress."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -138,8 +137,14 @@ async def test_bad_build_input_is_explained_beside_the_field(build_app) -> None:
 
 
 async def test_a_level_saved_from_the_screen_reproduces_the_digest_shown(build_app, tmp_path: Path) -> None:
-    app = build_app(lang="en")
-    home = os.environ["CAPQUEST_HOME"]
+    from capquest.saves import ProgressStore
+
+    home = tmp_path / "home"
+    store = ProgressStore(home)  # the real save file: the sandbox must not write it
+    store.set_setting("ascii_borders", False)  # a save file exists before the sandbox opens
+    before = {p.name: p.read_bytes() for p in home.iterdir() if p.is_file()}
+    assert any(not name.endswith(".lock") for name in before)
+    app = build_app(lang="en", store=store)
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await night_with_partition(pilot, 1)
         shown = screen.night.digest  # type: ignore[union-attr]
@@ -156,8 +161,9 @@ async def test_a_level_saved_from_the_screen_reproduces_the_digest_shown(build_a
         assert "validate accepts" in result and shown[:16] in result
     saved = load_pack(tmp_path / "class-pack").level("busan-goes-dark")
     assert run(saved, "available").outcome.digest == shown
-    # the sandbox writes no progress: nothing in the data folder
-    assert not any(Path(home).rglob("*")) if Path(home).exists() else True
+    # the sandbox wrote no progress: the data folder holds exactly what it held before
+    after = {p.name: p.read_bytes() for p in home.iterdir() if p.is_file() and not p.name.endswith(".lock")}
+    assert after == {k: v for k, v in before.items() if not k.endswith(".lock")}
 
 
 async def test_compare_why_and_a_click_on_the_timeline(build_app) -> None:
