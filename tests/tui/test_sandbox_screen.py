@@ -216,3 +216,24 @@ async def test_start_from_a_level_of_the_pack_prefills_its_scenario(build_app) -
         shown = screen.query_one("#build-rate", Input).value
         assert shown == form_of(level.scenario)["rate"]
         assert {c.id for c in screen.sandbox.cards} == {c.id for c in level.cards}
+
+
+async def test_the_mouse_breaks_and_heals_the_night_too(build_app) -> None:
+    app = build_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_sandbox(pilot)
+        await build_two_regions(pilot)
+        await pilot.press("f7", "r")
+        await settle(pilot)
+        await pilot.press("space", "home", *["right"] * 4)  # 2.0 s
+        await pilot.click("#do-partition")
+        await settle(pilot)
+        await pilot.press(*["right"] * 4)  # 4.0 s
+        await pilot.click("#do-heal")
+        await settle(pilot)
+        assert [(a.kind, a.at_ms) for a in screen.sandbox.actions] == [("partition", 2000), ("heal", 4000)]
+        fault = screen.night.level.scenario.faults[-1]  # type: ignore[union-attr]
+        assert (fault.at_s, fault.until_s) == (2.0, 4.0)
+        await pilot.click("#do-undo")
+        await settle(pilot)
+        assert [a.kind for a in screen.sandbox.actions] == ["partition"]

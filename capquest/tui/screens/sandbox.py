@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Click
-from textual.widgets import Checkbox, Footer, Input, Select, Static, TabbedContent, TabPane
+from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TabbedContent, TabPane
 
 from capquest.i18n import language, t
 from capquest.packs.model import Concept, LevelFile, Text
@@ -34,6 +34,7 @@ from capquest.tui.widgets.sandbox_strategy import StrategyPanel
 BLANK = "-"  # the start-from choice that means a blank sandbox (not a level id: ids start with [a-z0-9])
 TICK_S = 0.1  # the night's clock ticks ten times a second of wall time
 STEP_MS = 500  # left / right move the moment shown by half a simulated second
+FAULT_BUTTONS = ("partition", "crash", "lag_spike", "surge", "heal", "undo")
 FAULT_CONCEPTS = ("partition", "crash", "lag_spike", "surge", "heal")
 CAMPAIGN_CONCEPTS = ("cap", "pacelc", "partition", "replication-lag", "quorum", "queueing")
 
@@ -135,6 +136,9 @@ class SandboxScreen(CapQuestScreen):
                         )
                         yield Input(placeholder=t("sandbox.lag_ms"), id="fault-lag", compact=True)
                         yield Input(placeholder=t("sandbox.surge_rps"), id="fault-surge", compact=True)
+                    with Horizontal(id="night-buttons"):  # the same actions as the keys, for the mouse
+                        for kind in FAULT_BUTTONS:
+                            yield Button(t(f"sandbox.button_{kind}"), id=f"do-{kind}", compact=True)
                     yield Static("", id="night-message", markup=False)
                     yield Static("", id="night-figures", markup=False)
         yield Footer()
@@ -358,6 +362,15 @@ class SandboxScreen(CapQuestScreen):
         self.sandbox = self.sandbox.act(action)
         self.message = t(f"sandbox.did_{kind}", at=f"{action.at_ms / 1000:.1f}")
         self._resimulate()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        kind = (event.button.id or "").removeprefix("do-")
+        if kind in FAULT_BUTTONS:
+            event.stop()
+            if kind == "undo":
+                self.action_undo()
+            else:
+                self.action_fault(kind)
 
     def action_undo(self) -> None:
         if not self.sandbox.actions:
