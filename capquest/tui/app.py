@@ -461,7 +461,13 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
 
         origin = f"{self.pack_id}/{level.id}" if level is not None else ""
         self.push_screen(
-            SandboxScreen(sandbox_for(level, origin), pack_folder=pack_folder, from_level=level is not None)
+            SandboxScreen(
+                sandbox_for(level, origin),
+                pack_folder=pack_folder,
+                from_level=level is not None,
+                # A served student's browser must not write files where the server runs.
+                can_save=self.sign_in is None,
+            )
         )
 
     def open_level(self, level_id: str) -> None:

@@ -237,3 +237,17 @@ async def test_the_mouse_breaks_and_heals_the_night_too(build_app) -> None:
         await pilot.click("#do-undo")
         await settle(pilot)
         assert [a.kind for a in screen.sandbox.actions] == ["partition"]
+
+
+async def test_a_served_student_cannot_write_files_on_the_server(build_app) -> None:
+    app = build_app(lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        pilot.app.sign_in = lambda name: (name, None)  # a served classroom session (capquest serve)
+        screen = await open_sandbox(pilot)
+        await pilot.press("f7", "r")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pilot.app.screen is screen  # no save dialog
+        assert "served class session" in screen.message

@@ -78,9 +78,11 @@ class SandboxScreen(CapQuestScreen):
         *,
         pack_folder: str | None = None,
         from_level: bool = False,
+        can_save: bool = True,
         name: str | None = None,
     ) -> None:
         super().__init__(name=name)
+        self.can_save = can_save  # False in a served classroom session: no files written on the server
         self.sandbox = sandbox
         self.origin_level = from_level  # started from a level of the pack (not blank)
         self.pack_folder = pack_folder  # where "save as level" proposes to write
@@ -496,6 +498,10 @@ class SandboxScreen(CapQuestScreen):
     def action_save(self) -> None:
         from capquest.tui.screens.sandbox_save import SaveLevelScreen
 
+        if not self.can_save:
+            self.message = t("sandbox.save_off_served")
+            self._paint()
+            return
         if not self._take_build():
             return
         self.app.push_screen(SaveLevelScreen(self.sandbox, folder=self.pack_folder or "my-sandbox-pack"))
