@@ -120,6 +120,9 @@ async def test_bad_build_input_is_explained_beside_the_field(build_app) -> None:
     app = build_app(lang="en")
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_sandbox(pilot)
+        assert str(screen.query_one("#sandbox-head").render()).startswith("Sandbox: ")  # painted at once
+        lines = [str(o.prompt) for o in screen.query_one("#strategy-cards", OptionList).options]
+        assert lines[0].startswith("* [CP] ") and "[AP] " in lines[1]  # shown literally, not as markup
         await pilot.press("f5")
         await type_into(pilot, "quorum_n", "0")
         await type_into(pilot, "rate", "0")

@@ -147,7 +147,7 @@ class SandboxScreen(CapQuestScreen):
 
     def on_mount(self) -> None:
         self._tick = self.set_interval(TICK_S, self._advance, pause=True)
-        self._paint()
+        self.call_after_refresh(self._paint)  # once mounted: the head and the chart's first words
         self.query_one("#chart", NightChart).focus()
 
     async def retranslate(self) -> None:

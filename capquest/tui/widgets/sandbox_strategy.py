@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -42,7 +43,10 @@ class StrategyPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(t("sandbox.strategy_cards"), classes="build-part", markup=False)
-        yield OptionList(*(Option(self._card_line(c), id=c.id) for c in self.cards), id="strategy-cards")
+        # Text, not a markup string: "[CP]" and a pack's card titles are shown literally.
+        yield OptionList(
+            *(Option(Text(self._card_line(c)), id=c.id) for c in self.cards), id="strategy-cards"
+        )
         yield Static(t("sandbox.strategy_knobs"), classes="build-part", markup=False)
         for name, choices in KNOBS:
             with Horizontal(classes="build-row"):
