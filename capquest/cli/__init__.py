@@ -25,7 +25,19 @@ from capquest.errors import CapquestError, UsageError
 from capquest.untrusted import printable
 
 # The sub-commands, in the order `--help` lists them; each is capquest/cli/<name>.py.
-COMMANDS = ("play", "tutorial", "sandbox", "levels", "simulate", "check", "lab", "pack", "export", "report", "serve")
+COMMANDS = (
+    "play",
+    "tutorial",
+    "sandbox",
+    "levels",
+    "simulate",
+    "check",
+    "lab",
+    "pack",
+    "export",
+    "report",
+    "serve",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

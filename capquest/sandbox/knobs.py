@@ -1,8 +1,8 @@
 """The policy knobs set by hand: a form of choices and numbers, and the `Policy` they make.
 
-R and W are whole numbers of quorum nodes. The engine names its quorum levels (ONE, QUORUM = a majority,
-ALL), so until it takes any count, R and W must be one of those three counts; any other is a clear
-problem beside the field, not a silent rounding.
+R and W are whole numbers of quorum nodes, 1 to N. A count that equals the level the card named (ONE,
+QUORUM = a majority, ALL) keeps that name, so a level's card set by hand is still the same card; any
+other count goes to the engine as a number (R + W > N: every read quorum meets every write quorum).
 """
 
 from __future__ import annotations
@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
-from capquest.engine.model import Policy, Scenario
+from capquest.engine.model import Acks, Policy, Scenario
+from capquest.engine.quorum import needed
 from capquest.i18n import t
 
 # (field, its choices); a field without choices is a number.
@@ -41,8 +42,8 @@ class KnobProblem:
         return t(f"sandbox.{self.key}", lang, **dict(self.values))
 
 
-def _count(level: str, n: int) -> int:
-    return {"ONE": 1, "QUORUM": n // 2 + 1, "ALL": n}[level]
+def _count(level: str | int, n: int) -> int:
+    return needed(level, n)
 
 
 def quorum_size(scenario: Scenario) -> int:
@@ -71,7 +72,7 @@ def _num(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _level(text: str, n: int, was: str, name: str) -> tuple[str | None, KnobProblem | None]:
+def _level(text: str, n: int, was: Acks, name: str) -> tuple[Acks | None, KnobProblem | None]:
     try:
         count = int(text.strip())
     except ValueError:
@@ -80,14 +81,9 @@ def _level(text: str, n: int, was: str, name: str) -> tuple[str | None, KnobProb
         return None, KnobProblem(name, "quorum_count_low", (("got", str(count)),))
     if count > n:
         return None, KnobProblem(name, "quorum_count_high", (("got", str(count)), ("n", str(n))))
-    if _count(was, n) == count:  # the same count as the level said: keep its name
+    if _count(was, n) == count:  # the same count as the card said: keep how it said it
         return was, None
-    for level in ("ONE", "QUORUM", "ALL"):
-        if _count(level, n) == count:
-            return level, None
-    return None, KnobProblem(
-        name, "quorum_count_unnamed", (("got", str(count)), ("q", str(n // 2 + 1)), ("n", str(n)))
-    )
+    return count, None
 
 
 def policy_of(

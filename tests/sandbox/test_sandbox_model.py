@@ -86,7 +86,7 @@ def test_any_text_in_any_field_never_crashes(field: str, text: str) -> None:
         assert problem.field in FIELD_IDS and not problem.text("en").startswith("sandbox.")
 
 
-def test_r_above_n_and_a_count_the_engine_cannot_name_are_refused_beside_r() -> None:
+def test_r_and_w_are_any_count_of_the_quorum_nodes_and_r_above_n_is_refused_beside_r() -> None:
     base = blank_level().scenario
     form = form_of(base)
     form.update(quorum_n="5", quorum_regions="seoul")
@@ -94,11 +94,14 @@ def test_r_above_n_and_a_count_the_engine_cannot_name_are_refused_beside_r() -> 
     assert scenario is not None and not problems
     knobs = knobs_of(Policy(read_from="quorum", write_to="quorum"), scenario)
     assert (knobs["read_r"], knobs["write_w"]) == ("3", "3")
-    for r, key in (("6", "quorum_count_high"), ("0", "quorum_count_low"), ("2", "quorum_count_unnamed")):
+    for r, key in (("6", "quorum_count_high"), ("0", "quorum_count_low"), ("two", "not_whole")):
         policy, problems = policy_of({**knobs, "read_r": r}, scenario)
         assert policy is None and [(p.field, p.key) for p in problems] == [("read_r", key)]
-    policy, problems = policy_of({**knobs, "read_r": "1", "write_w": "5"}, scenario)
-    assert policy is not None and (policy.read_level, policy.write_level) == ("ONE", "ALL")
+    # any count from 1 to N goes to the engine as a number; the card's own count keeps its name
+    policy, problems = policy_of({**knobs, "read_r": "2", "write_w": "4"}, scenario)
+    assert policy is not None and (policy.read_level, policy.write_level) == (2, 4)
+    policy, problems = policy_of({**knobs, "read_r": "3"}, scenario)
+    assert policy is not None and policy.read_level == "QUORUM"
 
 
 # --------------------------------------------------------------------------------------------- the night
@@ -326,3 +329,29 @@ def test_every_built_in_level_broken_in_the_sandbox_saves_and_reproduces(
     saved = load_pack(tmp_path / "p").level("broken")
     for card, digest in digests.items():
         assert play.run(saved, card).outcome.digest == digest
+
+
+def test_integer_r_and_w_set_by_hand_run_save_and_reproduce(tmp_path: Path, capsys) -> None:
+    base = two_regions()
+    form = form_of(base.scenario)
+    form.update(quorum_n="3", quorum_regions="seoul, busan", mix="profile_write=1, profile_read=3")
+    scenario, problems = scenario_of(form, base.scenario)
+    assert scenario is not None and not problems
+    sandbox = base.rebuilt(scenario)
+    knobs = {**knobs_of(sandbox.chosen.policy, scenario), "read_from": "quorum", "write_to": "quorum"}
+    stale = {}
+    for r, w in ((1, 1), (2, 2)):
+        policy, problems = policy_of({**knobs, "read_r": str(r), "write_w": str(w)}, scenario)
+        assert policy is not None, problems
+        sandbox = sandbox.choose_knobs(policy)
+        night = sandbox.run()
+        sandbox = sandbox.remember(night)
+        stale[(r, w)] = (night.result.outcome.metrics.stale_reads, sandbox.chosen.id, night.digest)
+    assert stale[(2, 2)][0] == 0  # R + W > N: every read quorum meets the last write's quorum
+    kept = keep(sandbox, tmp_path / "q", "quorum-by-hand")
+    assert kept.report.ok, kept.report.problems
+    for _, card, digest in stale.values():
+        assert _simulate_json(capsys, "quorum-by-hand", card, tmp_path / "q")["digest"] == digest
+    levels = {c.id: (c.policy.read_level, c.policy.write_level) for c in kept.level.cards}
+    assert levels[stale[(1, 1)][1]] == (1, 1)  # written as numbers
+    assert levels[stale[(2, 2)][1]] == ("QUORUM", "QUORUM")  # the card's own count keeps its name
