@@ -86,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 141
+    finally:
+        speak("en")  # argparse's own gettext back, for a program (or test) that calls main() in-process
 
 
 if __name__ == "__main__":

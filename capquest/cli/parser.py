@@ -14,6 +14,9 @@ from typing import Any, Protocol
 from capquest.errors import UsageError
 from capquest.i18n import LANGS, catalog_area, t
 
+_ARGPARSE_GETTEXT = argparse._  # type: ignore[attr-defined]  # kept to restore argparse's own words
+_ARGPARSE_NGETTEXT = argparse.ngettext  # type: ignore[attr-defined]  # likewise
+
 
 class CommandParser(argparse.ArgumentParser):
     """argparse, with its errors raised as `UsageError` rather than printed with the usage."""
@@ -59,7 +62,12 @@ def lang_in(argv: Sequence[str]) -> str | None:
 
 
 def speak(lang: str) -> None:
-    """Make argparse's own messages speak `lang` (argparse looks `_` and `ngettext` up at call time)."""
+    """Make argparse's own messages speak `lang` (argparse looks `_` and `ngettext` up at call time).
+    English restores argparse's own gettext, so a program that embeds `main()` gets argparse back as it was."""
+    if lang == "en":
+        argparse._ = _ARGPARSE_GETTEXT  # type: ignore[attr-defined]  # argparse's module-level gettext alias
+        argparse.ngettext = _ARGPARSE_NGETTEXT  # type: ignore[attr-defined]  # likewise for plurals
+        return
     words = {texts["en"]: texts.get(lang) or texts["en"] for texts in catalog_area("argparse").values()}
 
     def gettext(message: str) -> str:
