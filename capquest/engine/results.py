@@ -3,7 +3,8 @@ real-world figures, the replay trace and the digest."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from itertools import pairwise
 from math import ceil
 from operator import itemgetter
 
@@ -102,39 +103,50 @@ def _cost(sim: Simulation) -> float:
     return round(per_s * sc.workload.duration_s + per_m * scale / 1_000_000, 4)
 
 
-def _trace(sim: Simulation, history: History) -> tuple[TraceFrame, ...]:
+Answers = tuple[list[int], list[dict], list[tuple[int, int, str, int]]]
+
+
+def _answers(sim: Simulation) -> Answers:
+    """One pass over the requests (shared by the metrics and the trace): latencies, the failed requests
+    (an out-of-stock answer is not a failure) and the accepted orders as (complete, id, key, qty)."""
+    latencies: list[int] = []
+    failures: list[dict] = []
+    done_orders: list[tuple[int, int, str, int]] = []
+    add_latency, add_failure, add_order = latencies.append, failures.append, done_orders.append
+    for op in sim.hist:
+        complete = op["complete"]
+        if op["outcome"] == "ok":
+            if op["f"] == "order":
+                add_order((complete, op["id"], op["key"], op["qty"]))
+        elif op["error"] != "out_of_stock":
+            add_failure(op)
+        add_latency(complete - op["invoke"])
+    return latencies, failures, done_orders
+
+
+def _trace(
+    sim: Simulation,
+    history: History,
+    answers: Answers | None = None,
+) -> tuple[TraceFrame, ...]:
     frames = sim.frames
     if not frames:
         return ()
+    _, failures, done_orders = answers if answers is not None else _answers(sim)
     bounds = [t for t, _ in frames]
     width_s = bounds[0] / 1_000_000
     nframes = len(frames)
-    arrivals = [0] * nframes
+    # requests per frame: the invokes are sorted (the arrivals), so a bisect per frame boundary counts them
+    times = sim.arr.times
+    cut = [0] + [bisect_left(times, b) for b in bounds]
+    arrivals = [b - a for a, b in pairwise(cut)]
     errors = [0] * nframes
     events: list[list[str]] = [[] for _ in frames]
     initial = history["initial"]
-    done_orders = []
-    k = 0
-    edge = bounds[0]
-    for op in history["ops"]:  # sorted by invoke: walk the frames alongside
-        f = op["f"]
-        if f == "cancel":
-            continue
-        invoke = op["invoke"]
-        while invoke >= edge and k < nframes:
-            k += 1
-            edge = bounds[k] if k < nframes else 1 << 62
-        if k < nframes:
-            arrivals[k] += 1
-        complete = op["complete"]
-        assert complete is not None  # the engine answers every operation (a timeout at its deadline)
-        if op["outcome"] == "ok":
-            if f == "order":
-                done_orders.append((complete, op["id"], op["key"], op["qty"]))
-        elif op["error"] != "out_of_stock":
-            j = bisect_right(bounds, complete)
-            if j < nframes:
-                errors[j] += 1
+    for op in failures:
+        j = bisect_right(bounds, op["complete"])
+        if j < nframes:
+            errors[j] += 1
     done_orders.sort()
     accepted: dict[str, int] = {}
     flagged: set[str] = set()
@@ -165,18 +177,12 @@ def outcome_of(sim: Simulation) -> Outcome:
     ops = history["ops"]
     scale = sim.scale
     requests = len(sim.hist)
-    accepted = failed = timeouts = 0
-    latencies = []
-    for op in sim.hist:
-        if op["outcome"] == "ok":
-            if op["f"] == "order":
-                accepted += 1
-        elif op["error"] != "out_of_stock":
-            failed += 1
-            if op["error"] == "timeout":
-                timeouts += 1
-        latencies.append(op["complete"] - op["invoke"])
-    latencies.sort()
+    answers = _answers(sim)
+    latencies, failures, done_orders = answers
+    accepted = len(done_orders)
+    failed = len(failures)
+    timeouts = sum(1 for op in failures if op["error"] == "timeout")
+    latencies = sorted(latencies)
     anomalies = count_anomalies(history)
     max_lag = 0.0
     for _, values in sim.frames:
@@ -215,5 +221,5 @@ def outcome_of(sim: Simulation) -> Outcome:
         },
     )
     return Outcome(
-        metrics=metrics, history=history, trace=_trace(sim, history), digest=history_digest(history)
+        metrics=metrics, history=history, trace=_trace(sim, history, answers), digest=history_digest(history)
     )
