@@ -64,6 +64,8 @@ class QuorumStore:
         self.n = len(names)
         # per node: key -> sorted list of (apply_time, ts, value); counters: (apply_time, incr_id)
         self.entries: list[dict[str, list[tuple]]] = [{} for _ in names]
+        # per node: a counter increment's id -> when that node applied it (every node gets every one)
+        self.applied_at: list[dict[tuple[int, int], int]] = [{} for _ in names]
 
     def coordinator(self, client_region: int) -> int:
         best, best_d = 0, None
@@ -120,6 +122,8 @@ class QuorumStore:
             if lst is None:
                 lst = self.entries[i][key] = []
             insort(lst, entry)
+            if value is None:
+                self.applied_at[i][ts] = applied
             if late is None:
                 d = one_way[reg][creg]
                 acks.append(applied + (d + int(rnd() * (d * 0.1 + 50))))
@@ -149,19 +153,25 @@ class QuorumStore:
         if counter:
             # Entries are sorted by apply time: a node's state at `at` is a prefix of its list. One node
             # holds each increment once, so a single reply counts its prefix; several count the union.
-            prefixes = []
+            # The union of several prefixes is the longest one plus the increments beyond it that another
+            # reply has applied: counted from the (short) tail, not by a set of every increment, which
+            # made each read cost as much as the key's whole history.
+            replies = []
             for _, i, at in chosen:
                 lst = self.entries[i].get(key)
                 if lst:
-                    prefixes.append(lst[: bisect_right(lst, (at, (1 << 62, 0)))])
-            if not prefixes:
+                    replies.append((bisect_right(lst, (at, (1 << 62, 0))), i, at, lst))
+            if not replies:
                 return initial
-            if len(prefixes) == 1:
-                return initial + len(prefixes[0])
-            seen: set[int] = set()
-            for prefix in prefixes:
-                seen.update(map(itemgetter(1), prefix))
-            return initial + len(seen)
+            longest = max(replies, key=itemgetter(0))
+            count, node = longest[0], longest[1]
+            others = [(self.applied_at[i], at) for _, i, at, _ in replies if i != node]
+            for _, ts in longest[3][count:]:
+                for applied_at, at in others:
+                    if applied_at[ts] <= at:
+                        count += 1
+                        break
+            return initial + count
         return self.newest(key, chosen, initial)[1]
 
     def _newest_at(self, node: int, key: str, at: int) -> tuple | None:

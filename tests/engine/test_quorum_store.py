@@ -182,3 +182,36 @@ def test_read_repair_lowers_later_stale_reads():
 
     without, with_repair = stale(False), stale(True)
     assert with_repair < 0.8 * without
+
+
+def test_a_counter_read_counts_the_union_of_its_replies_increments():
+    """The counted union (longest prefix + what other replies hold beyond it) equals the set union."""
+    from bisect import bisect_right
+
+    from capquest.engine.aggregate import AggregateQueue
+    from capquest.engine.quorum import QuorumStore
+
+    rng = random.Random(7)
+    n = 5
+    queues = [AggregateQueue(TINY, [(0.0, 0.0)], 1_000_000, random.Random(1)) for _ in range(n)]
+    store = QuorumStore(
+        [f"n{k}" for k in range(n)],
+        [k % 2 for k in range(n)],
+        [0] * n,
+        [1.0] * n,
+        [[100, 20_000], [20_000, 100]],
+        random.Random(3),
+        queues,
+        [True] * n,
+    )
+    store.apply_delay_us = [5_000] * n
+    for k in range(300):
+        t = k * 1_000
+        store.write(t, k % n, "views/0", (t, k), None, lambda node, at: None, lambda node, at: 0, k)
+    for _ in range(200):
+        chosen = [(0, node, rng.randrange(0, 320_000)) for node in rng.sample(range(n), rng.randint(1, n))]
+        union: set = set()
+        for _, node, at in chosen:
+            lst = store.entries[node]["views/0"]
+            union.update(ts for _, ts in lst[: bisect_right(lst, (at, (1 << 62, 0)))])
+        assert store.read_value("views/0", chosen, 10, counter=True) == 10 + len(union)
