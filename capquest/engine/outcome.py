@@ -70,6 +70,35 @@ def canonical_json(history: History | dict[str, Any]) -> bytes:
         return json.dumps(history, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+OPS_PER_CHUNK = 2048
+
+
 def history_digest(history: History | dict[str, Any]) -> str:
-    """sha256 of the history as canonical JSON (sorted keys, compact separators, UTF-8)."""
-    return hashlib.sha256(canonical_json(history)).hexdigest()
+    """sha256 of the history as canonical JSON (sorted keys, compact separators, UTF-8).
+
+    The bytes are those of `canonical_json(history)`, hashed as they are written: the top-level object
+    key by key and its op list a chunk of ops at a time, so the whole text (about 160 bytes per op) is
+    never held at once."""
+    digest = hashlib.sha256()
+    feed = digest.update
+    dumps, sort_keys = orjson.dumps, orjson.OPT_SORT_KEYS
+    try:
+        feed(b"{")
+        for n, key in enumerate(sorted(history)):
+            value = history[key]  # type: ignore[literal-required]  # any key the history holds
+            feed(b"," if n else b"")
+            feed(dumps(key))
+            feed(b":")
+            if key == "ops" and isinstance(value, list) and len(value) > OPS_PER_CHUNK:
+                # a list is "[" + its items joined by "," + "]": chunks without their brackets, comma-joined
+                feed(b"[")
+                for start in range(0, len(value), OPS_PER_CHUNK):
+                    feed(b"," if start else b"")
+                    feed(dumps(value[start : start + OPS_PER_CHUNK], option=sort_keys)[1:-1])
+                feed(b"]")
+            else:
+                feed(dumps(value, option=sort_keys))
+        feed(b"}")
+    except TypeError:  # what orjson refuses (an integer beyond 64 bits) goes the slow way, whole
+        return hashlib.sha256(canonical_json(history)).hexdigest()
+    return digest.hexdigest()

@@ -220,6 +220,6 @@ def outcome_of(sim: Simulation) -> Outcome:
             else 0.0,
         },
     )
-    return Outcome(
-        metrics=metrics, history=history, trace=_trace(sim, history, answers), digest=history_digest(history)
-    )
+    trace = _trace(sim, history, answers)
+    del answers, latencies, failures, done_orders  # freed before the digest: the run's memory peak
+    return Outcome(metrics=metrics, history=history, trace=trace, digest=history_digest(history))
