@@ -177,13 +177,13 @@ def outcome_of(sim: Simulation) -> Outcome:
     ops = history["ops"]
     scale = sim.scale
     requests = len(sim.hist)
+    anomalies = count_anomalies(history)  # before the per-request lists: their peaks do not add up
     answers = _answers(sim)
     latencies, failures, done_orders = answers
     accepted = len(done_orders)
     failed = len(failures)
     timeouts = sum(1 for op in failures if op["error"] == "timeout")
-    latencies = sorted(latencies)
-    anomalies = count_anomalies(history)
+    latencies.sort()
     max_lag = 0.0
     for _, values in sim.frames:
         for name, value in values.items():
