@@ -29,38 +29,43 @@ class ReplicaLog:
         self.apply_t: list[list[int]] = [[] for _ in specs]
         self.key_apply: list[dict[str, list[int]]] = [{} for _ in specs]
         self._last: list[float] = [0.0] * len(specs)
+        self._replicas = [
+            (spec.lag_us, spec.apply_interval_us, spec.spikes, spec.outages, apply_r, key_apply_r)
+            for spec, apply_r, key_apply_r in zip(specs, self.apply_t, self.key_apply, strict=True)
+        ]
 
     def commit(self, key: str, value: int | str, t: int) -> None:
         self.commit_t.append(t)
         kc = self.key_commit.get(key)
         if kc is None:
-            kc = self.key_commit[key] = []
-            self.key_vals[key] = []
-        kc.append(t)
-        self.key_vals[key].append(value)
+            self.key_commit[key] = [t]
+            self.key_vals[key] = [value]
+        else:
+            kc.append(t)
+            self.key_vals[key].append(value)
         last = self._last
-        apply_t = self.apply_t
-        key_apply = self.key_apply
-        for r, spec in enumerate(self.specs):
-            a: float = t + spec.lag_us
-            if spec.spikes:
-                for s, e, extra in spec.spikes:
+        # one tuple per replica, unpacked in the loop: no attribute lookups per write and replica
+        for r, (lag_us, interval_us, spikes, outages, apply_r, key_apply_r) in enumerate(self._replicas):
+            a: float = t + lag_us
+            if spikes:
+                for s, e, extra in spikes:
                     if s <= t < e:
                         a += extra
-            paced = last[r] + spec.apply_interval_us
+            paced = last[r] + interval_us
             if paced > a:
                 a = paced
-            if spec.outages:
-                for s, e in spec.outages:
+            if outages:
+                for s, e in outages:
                     if s <= a < e:
                         a = e
             last[r] = a
             ai = int(a)
-            apply_t[r].append(ai)
-            ka = key_apply[r].get(key)
+            apply_r.append(ai)
+            ka = key_apply_r.get(key)
             if ka is None:
-                ka = key_apply[r][key] = []
-            ka.append(ai)
+                key_apply_r[key] = [ai]
+            else:
+                ka.append(ai)
 
     def replica_value(self, r: int, key: str, t: int, initial: int | str) -> int | str:
         ka = self.key_apply[r].get(key)

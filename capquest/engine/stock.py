@@ -200,4 +200,7 @@ class StockAndCache(SimulationState):
             self._quorum_write(at, i, op, client_region, policy, seen - op["qty"])
             return
         # the app sends the decrement once the check's answer is back (the race window is real time)
-        self._send_primary_write(at - self.owed_us[i], i, op, STEP_DECREMENT, client_region, policy)
+        if self.partitions:
+            self._send_primary_write(at - self.owed_us[i], i, op, STEP_DECREMENT, client_region, policy)
+        else:  # _send_primary_write's path when nothing is ever cut off
+            self._to_server(at - self.owed_us[i], i, self.servers[PRIMARY], STEP_DECREMENT, client_region)
