@@ -39,7 +39,7 @@ from capquest.engine.quorum_coordinator import QuorumCoordination
 from capquest.engine.replay import ReplayFrames
 from capquest.engine.replication import ReplicaLog, ReplicaSpec
 from capquest.engine.routing import CompiledPolicy, Routing, request_op
-from capquest.engine.servers import ConnectionPools, ServerState
+from capquest.engine.servers import ConnectionPools, ServerState, service_draws
 from capquest.engine.stock import StockAndCache
 from capquest.engine.streams import stream
 from capquest.engine.worker import OrderWorker
@@ -85,7 +85,7 @@ class Simulation(
         )
 
         # servers: primary, replicas, cache
-        service_rng = stream(seed, "service")
+        service_rng = service_draws(stream(seed, "service"))
         queue_rng = stream(seed, "queueing")
         real_rate = sorted((p.at_s, p.rps) for p in w.rate)
 

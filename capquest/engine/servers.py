@@ -10,8 +10,11 @@ instead: the sampled query waits in the queue the full-rate traffic builds."""
 
 from __future__ import annotations
 
+import random
 from collections import deque
+from collections.abc import Iterator
 from heapq import heappop, heappush, heapreplace
+from itertools import chain
 from math import ceil
 from math import log as _log
 from typing import Any
@@ -20,6 +23,18 @@ from capquest.engine.aggregate import AggregateQueue
 from capquest.engine.events import EV_DONE, EV_LOCK, EV_PS_DEPARTURE, EV_START, STEP_FOR_UPDATE
 from capquest.engine.model import Server
 from capquest.engine.state import SimulationState
+
+
+def service_draws(rng: random.Random, batch: int = 512) -> Iterator[float]:
+    """The unit exponentials -log(1 - u) of the service stream, drawn a batch at a time (as arrivals are);
+    every exponential server takes the next one, so the servers share the stream in call order as before."""
+
+    def batches() -> Iterator[list[float]]:
+        rnd = rng.random
+        while True:
+            yield [-_log(1.0 - rnd()) for _ in range(batch)]
+
+    return chain.from_iterable(batches())
 
 
 class ServerState:
@@ -48,7 +63,13 @@ class ServerState:
     )
 
     def __init__(
-        self, idx: int, name: str, region: int, spec: Server, rng, queue: AggregateQueue | None = None
+        self,
+        idx: int,
+        name: str,
+        region: int,
+        spec: Server,
+        unit_draws: Iterator[float],
+        queue: AggregateQueue | None = None,
     ) -> None:
         self.idx = idx
         self.name = name
@@ -75,10 +96,11 @@ class ServerState:
             fixed = max(1, round(mean))
             self.draw = lambda: fixed
         else:
-            rnd = rng.random
             lam = 1.0 / mean
-            # random.expovariate(lam), inlined: the same numbers, one call fewer per query
-            self.draw = lambda: int(-_log(1.0 - rnd()) / lam) + 1
+            # random.expovariate(lam) from the run's shared batches of unit exponentials: the same numbers
+            # in the same order (-log(1 - u) / lam), two calls fewer per query
+            unit = unit_draws.__next__
+            self.draw = lambda: int(unit() / lam) + 1
         # processor sharing: virtual time, its last update, active count, (finish vt, op) heap, generation
         self.vt = 0.0
         self.last = 0
