@@ -5,8 +5,10 @@ of it, and makes the arrivals identical across strategies for one seed (a fair c
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import accumulate, pairwise
+from itertools import accumulate
+from operator import itemgetter
 
 from capquest.engine.model import OP_KINDS, Workload
 from capquest.engine.streams import stream
@@ -30,15 +32,18 @@ class Arrivals:
 
 
 def rate_at(points: list[tuple[float, float]], t_s: float) -> float:
-    """Piecewise-linear rate (simulated requests/s) at time t; flat before the first and after the last."""
+    """Piecewise-linear rate (simulated requests/s) at time t; flat before the first and after the last.
+    `points` are sorted by time: the segment is found by bisection (this runs once per sampled visit)."""
     if t_s <= points[0][0]:
         return points[0][1]
-    for (t0, r0), (t1, r1) in pairwise(points):
-        if t_s <= t1:
-            if t1 <= t0:
-                return r1
-            return r0 + (r1 - r0) * (t_s - t0) / (t1 - t0)
-    return points[-1][1]
+    k = bisect_left(points, t_s, 1, key=itemgetter(0))  # the first segment (k-1, k) that ends at or after t
+    if k == len(points):
+        return points[-1][1]
+    t0, r0 = points[k - 1]
+    t1, r1 = points[k]
+    if t1 <= t0:
+        return r1
+    return r0 + (r1 - r0) * (t_s - t0) / (t1 - t0)
 
 
 def draw_arrivals(w: Workload, seed: int, region_weights: list[float]) -> Arrivals:

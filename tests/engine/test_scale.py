@@ -91,3 +91,28 @@ def test_campaign_primary_at_scale_100_and_low_load_shows_its_service_time():
     assert m.latency_ms.mean == pytest.approx(3.0, rel=0.08)
     assert m.extra["primary.pool_size"] == 1000
     assert m.extra["primary.pool_peak"] < 10
+
+
+def test_the_rate_profile_is_the_piecewise_linear_scan_it_replaced():
+    """rate_at finds its segment by bisection: the same value as walking the segments in order, steps
+    (two points at one time) and the ends included."""
+    import random
+    from itertools import pairwise
+
+    from capquest.engine.workload import rate_at
+
+    def walked(points, t_s):
+        if t_s <= points[0][0]:
+            return points[0][1]
+        for (t0, r0), (t1, r1) in pairwise(points):
+            if t_s <= t1:
+                return r1 if t1 <= t0 else r0 + (r1 - r0) * (t_s - t0) / (t1 - t0)
+        return points[-1][1]
+
+    rng = random.Random(1)
+    for _ in range(5000):
+        points = sorted(
+            (float(rng.choice([0, 1, 2, 5, 5, 8])), rng.uniform(0, 100)) for _ in range(rng.randint(1, 6))
+        )
+        t_s = rng.choice([rng.uniform(-1, 10), float(rng.randint(0, 9))])
+        assert rate_at(points, t_s) == walked(points, t_s)
