@@ -163,7 +163,7 @@ class CampaignMapScreen(CapQuestScreen):
             else:
                 line = t("shell.map.record", best=score_text(record.best_score), attempts=record.attempts)
             text.append("   " + line + "\n\n")
-        text.append(level.briefing.get(lang) + "\n")
+        text.append(level.shown_briefing(lang) + "\n")
         concepts = self._concept_terms(level)
         if concepts:
             text.append("\n" + t("shell.map.concepts") + " ", style="bold")

@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from capquest.i18n import language, t
 from capquest.packs.model import LevelFile
+from capquest.scoring import price_text
 from capquest.tui.bindings import localize_bindings
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession, Runner, play_runner
@@ -109,7 +110,7 @@ class LevelScreen(CapQuestScreen):
         yield Static(level.title.get(lang), id="level-title", markup=False)  # pack text: literal
         with Horizontal(id="level-body"):
             with VerticalScroll(id="scenario"):
-                yield Static(level.briefing.get(lang), id="briefing", markup=False)
+                yield Static(level.shown_briefing(lang), id="briefing", markup=False)
                 yield Static(t("play.level_system"), classes="section")
                 yield TopologyDiagram(level.scenario.topology, glyphs=g, id="topology")
                 yield Static(t("play.level_coming"), classes="section")
@@ -170,6 +171,9 @@ class LevelScreen(CapQuestScreen):
         self.query_one("#play").border_title = t("play.level_hand")
         self.query_one("#hand").focus()
         self._show_choice()
+
+    def help_text(self) -> str:
+        return super().help_text() + "\n\n" + price_text(self.session.level.scoring)
 
     async def retranslate(self) -> None:
         """The language changed: rebuild the texts, keeping the choice."""

@@ -15,7 +15,7 @@ from textual.message import Message
 from textual.widgets import Button, Footer, Static
 
 from capquest.i18n import language, t
-from capquest.scoring import score_text
+from capquest.scoring import price_text, score_text
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession
 from capquest.tui.widgets.glyphs import fmt_num, stars
@@ -117,6 +117,8 @@ class ResultsScreen(CapQuestScreen):
                 if self._lab_offered():
                     yield Button(t("lab.try_button"), id="lab", compact=True)
                 yield MetricTable(glyphs=g, id="metrics")
+                # what each penalty costs here, and why: the level's one [scoring] table
+                yield Static(Text(price_text(s.level.scoring), style="dim"), id="prices")
                 yield Static(t("play.results_explanation"), classes="section")
                 explanation = card.explanation.get(lang) if card else t("play.results_custom_explanation")
                 yield Static(explanation, id="explanation", markup=False)  # pack text: literal
@@ -140,6 +142,9 @@ class ResultsScreen(CapQuestScreen):
         from capquest.tui.screens.lab import lab_offered
 
         return lab_offered(self.session.level, self.result.card)
+
+    def help_text(self) -> str:
+        return super().help_text() + "\n\n" + price_text(self.session.level.scoring)
 
     async def retranslate(self) -> None:
         await super().retranslate()
