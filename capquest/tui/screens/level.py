@@ -34,6 +34,11 @@ from capquest.tui.widgets.glyphs import Glyphs, fmt_num
 from capquest.tui.widgets.topology import TopologyDiagram, fault_lines
 
 
+def hand_title(cards: int) -> str:
+    """The hand's heading: its number keys, said right for a hand of one ("1-1" read as a typo)."""
+    return t("play.hand_title_one") if cards == 1 else t("play.hand_title", n=cards)
+
+
 class LevelScreen(CapQuestScreen):
     CSS_PATH = "level.tcss"
     HELP_KEY = "play.help_level"
@@ -116,7 +121,7 @@ class LevelScreen(CapQuestScreen):
                 yield Static(t("play.level_coming"), classes="section")
                 yield Static(self._traffic_text(g), id="traffic")
             with Vertical(id="play"):
-                yield Static(t("play.hand_title", n=len(level.cards)), id="hand-title")
+                yield Static(hand_title(len(level.cards)), id="hand-title")
                 yield CardHand(
                     level.cards,
                     glyphs=g,
