@@ -63,3 +63,15 @@ def test_korean_text_says_black_friday_in_korean() -> None:
         if "Black Friday" in (text.ko or "")
     ]
     assert found == []
+
+
+def test_a_per_data_class_choice_comes_by_the_second_chapter_and_the_seeds_hybrid_stays_the_finale() -> None:
+    """The first hybrid decision came at level 15."""
+    chapters = [chapter.id for chapter in manifest().chapters]
+    first = next(
+        lv for lv in levels() if lv.hybrid is not None or any(c.class_ == "hybrid" for c in lv.cards)
+    )
+    assert chapters.index(first.chapter) <= 1, first.id
+    finale = levels()[-1]
+    assert finale.id == "hybrid-finale" and finale.hybrid is not None
+    assert any(card.assign for card in finale.cards)  # the seed's whiteboard hybrid, assigned per class

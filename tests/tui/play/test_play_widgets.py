@@ -57,11 +57,11 @@ def test_korean_strings_hold_no_ambiguous_width_glyphs():
         assert not bad, (key, bad)
 
 
-def test_plain_glyphs_are_ascii_and_korean_gets_them():
+def test_plain_glyphs_are_ascii_and_the_ascii_setting_alone_chooses_them():
     for value in vars(PLAIN).values():
         assert value.isascii(), value
-    assert glyphs_for("ko", False) is PLAIN and glyphs_for("en", True) is PLAIN
-    assert glyphs_for("en", False) is FANCY
+    assert glyphs_for("ko", True) is PLAIN and glyphs_for("en", True) is PLAIN
+    assert glyphs_for("en", False) is FANCY and glyphs_for("ko", False) is FANCY  # the setting decides
 
 
 def test_pad_measures_terminal_cells():
