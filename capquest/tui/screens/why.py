@@ -9,6 +9,7 @@ being explained (the first oversell when there is one: the lesson's anomaly), th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -52,6 +53,24 @@ EMPTY_HISTORY: Any = {
 
 def _count(n: int) -> str:
     return f"{n:,}"
+
+
+# Kinds counted in units of stock or in keys, which a level's scale never multiplies.
+UNSCALED_KINDS = ("oversold", "not_linearizable")
+
+
+def real_world_counts(counts: Mapping[str, int], scale: int) -> dict[str, int]:
+    """The checker's counts over the simulated history as the results screen and the JSON give them: each
+    simulated request stands for `scale` real ones; units of stock and keys are never scaled."""
+    return {kind: n if kind in UNSCALED_KINDS else n * scale for kind, n in counts.items()}
+
+
+def requests_in(history: Any) -> int:
+    """Client requests in a history (a worker's cancellation is not one)."""
+    ops = history.get("ops") if isinstance(history, dict) else None
+    if not isinstance(ops, list):  # a history the checker cannot read: it says why, the count is 0
+        return 0
+    return sum(1 for op in ops if isinstance(op, dict) and op.get("f") != "cancel")
 
 
 class WhyScreen(CapQuestScreen):
@@ -102,12 +121,23 @@ class WhyScreen(CapQuestScreen):
             return bool(self.session.ascii_borders)
         return bool(getattr(self.app, "ascii_borders", False))
 
+    def _level(self) -> Any:
+        if self.session is not None:
+            return self.session.level
+        pack = getattr(self.app, "pack", None)
+        return next((lv for lv in getattr(pack, "levels", ()) if lv.id == self.result.level), None)
+
+    @property
+    def scale(self) -> int:
+        """How many real requests one simulated request stands for (1 for a history from elsewhere)."""
+        level = self._level()
+        return level.scenario.workload.scale if level is not None else 1
+
     def _titles(self) -> tuple[str, str]:
         lang, r = language(), self.result
         if self.session is not None:
             return self.session.level.title.get(lang), self.session.card_title(r.card)
-        pack = getattr(self.app, "pack", None)
-        level = next((lv for lv in getattr(pack, "levels", ()) if lv.id == r.level), None)
+        level = self._level()
         if level is None:
             return r.level, r.card
         card = next((c for c in level.cards if c.id == r.card), None)
@@ -122,7 +152,12 @@ class WhyScreen(CapQuestScreen):
             yield Static(id="why-explanation")
             yield AnomalyTimeline(glyphs=glyphs_for(language(), self.ascii_borders), id="why-timeline")
             yield Static(id="why-details")
-            yield Static(t("why.list_title"), id="why-list-title", classes="section")
+            title = (
+                t("why.list_title_sample", scale=_count(self.scale))
+                if self.scale > 1
+                else t("why.list_title")
+            )
+            yield Static(title, id="why-list-title", classes="section")
             yield AnomalyList(id="why-list")
         with Horizontal(id="why-actions"):
             yield Button(t("why.button_prev"), id="prev", compact=True)
@@ -145,7 +180,7 @@ class WhyScreen(CapQuestScreen):
         self._after_compose()
         if self.report is None:
             self.query_one("#why-summary", Static).update(
-                Text(t("why.checking", ops=_count(len(self.history.get("ops", ())))))
+                Text(t("why.checking", ops=_count(requests_in(self.history) * self.scale)))
             )
             self.query_one("#why-body").loading = True
             self._check_worker()
@@ -284,21 +319,20 @@ class WhyScreen(CapQuestScreen):
         assert self.report is not None
         r = self.report
         keys = len({op["key"] for op in self.history["ops"]})
+        requests = _count(requests_in(self.history) * self.scale)
         text = Text()
         if self.error is not None:
             text.append(t("why.check_failed", reason=self.error), style="bold red")
         elif not r.anomalies:
             text.append(t("why.empty_title") + "\n", style="bold green")
-            text.append(t("why.empty_body", ops=_count(r.ops), keys=_count(keys)))
+            text.append(t("why.empty_body", ops=requests, keys=_count(keys)))
         else:
-            text.append(
-                t("why.summary_head", count=_count(len(r.anomalies)), ops=_count(r.ops), keys=_count(keys)),
-                style="bold",
-            )
+            text.append(t("why.summary_head", ops=requests, keys=_count(keys)), style="bold")
             present = [k for k in ANOMALY_KINDS if r.counts.get(k, 0)]
+            real = real_world_counts(r.counts, self.scale)
             cells = max(cell_len(t(f"checker.kind_{k}")) for k in present)
             for kind in present:
-                count = r.counts[kind]
+                count = real[kind]
                 figure = t("why.summary_units", n=f"{count:,}") if kind == "oversold" else f"{count:,}"
                 text.append("\n  ")
                 style = "bold reverse" if kind == self.kind else "bold red"
@@ -306,6 +340,8 @@ class WhyScreen(CapQuestScreen):
                 text.append(f" {figure}")
             name = t(f"checker.kind_{self.kind}") if self.kind else t("why.filter_all")
             text.append("\n" + t("why.summary_filter", kind=name), style="dim")
+            if self.scale > 1:  # said once: what the operations listed below are
+                text.append("\n" + t("why.sample", scale=_count(self.scale)), style="italic")
         if r.keys:
             verdicts = {"ok": 0, "violation": 0, "unknown": 0}
             for k in r.keys:

@@ -57,7 +57,11 @@ async def test_why_opens_from_results_on_the_first_oversell():
         assert t("why.sale_count", "en", total=total, initial=first.facts["initial"]) in details
         assert total > first.facts["initial"]
         summary = _text(screen, "#why-summary")
-        assert f"{len(report.anomalies):,}" in summary
+        # real-world figures, as on the results screen: each simulated request stands for `scale`
+        metrics, scale = result.outcome.metrics, screen.scale
+        assert scale > 1 and f"{metrics.stale_reads:,}" in summary
+        assert f"{report.counts['stale_read']:,}\n" not in summary  # not the sample's own count
+        assert t("why.sample", "en", scale=f"{scale:,}") in " ".join(summary.split("\n"))
         for kind, count in report.counts.items():
             if count:
                 assert t(f"checker.kind_{kind}") in summary
