@@ -19,9 +19,10 @@ from capquest.i18n import language, t
 from capquest.scoring import price_text, score_text
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession
-from capquest.tui.widgets.glyphs import fmt_ms, fmt_num, fmt_pct, stars
+from capquest.tui.widgets.glyphs import fmt_num, fmt_pct, stars
 from capquest.tui.widgets.metric_table import MetricTable
 from capquest.tui.widgets.tradeoff_chart import ChartPoint, TradeoffChart
+from capquest.units import ms_text
 
 CUSTOM_LABEL = "+"  # a hybrid level's custom assignment, on the chart
 
@@ -38,7 +39,7 @@ def custom_explanation(level: Any, result: Any) -> str:
         if c.oversold_units:
             figures.append(t("play.class_oversold", n=f"{c.oversold_units:,}"))
         figures.append(t("play.class_failed", pct=fmt_pct(c.failed_rate)))
-        figures.append(t("play.class_p99", ms=fmt_ms(c.p99_ms)))
+        figures.append(t("play.class_p99", ms=ms_text(c.p99_ms)))
         if c.stale_reads:
             figures.append(t("play.class_stale", n=f"{c.stale_reads:,}"))
         if c.session_violations:
