@@ -9,6 +9,7 @@ being explained (the first oversell when there is one: the lesson's anomaly), th
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
@@ -73,6 +74,62 @@ def requests_in(history: Any) -> int:
     return sum(1 for op in ops if isinstance(op, dict) and op.get("f") != "cancel")
 
 
+class ReadLags:
+    """How far behind the node that answered a read was, for that read: the read's time minus the commit
+    time of the oldest write to its key that the answer does not reflect (the history alone says this;
+    the trace's sampled lag may read 0 ms at that moment). Indexes the history once."""
+
+    def __init__(self, history: Any) -> None:
+        self.initial = history.get("initial", {})
+        self._writes: dict[str, list[tuple[int, Any, int]]] = {}  # key -> (complete, value or qty, invoke)
+        for op in history.get("ops", ()):
+            if (
+                op.get("outcome") == "ok"
+                and op["f"] in ("order", "incr", "write")
+                and op["complete"] is not None
+            ):
+                amount = op.get("qty", 1) if op["f"] == "order" else op.get("value")
+                self._writes.setdefault(op["key"], []).append((op["complete"], amount, op["invoke"]))
+        self._cum: dict[str, list[int]] = {}
+        for key, writes in self._writes.items():
+            writes.sort(key=lambda w: w[0])
+            if writes and isinstance(writes[0][1], int):
+                total, cum = 0, []
+                for _, amount, _ in writes:
+                    total += amount
+                    cum.append(total)
+                self._cum[key] = cum
+
+    def lag_us(self, op: dict[str, Any]) -> int | None:
+        """The lag behind this read's answer, or None when the answer reflects every committed write."""
+        key = op["key"]
+        value = op.get("seen") if op["f"] == "order" else op.get("value")
+        writes = self._writes.get(key)
+        if value is None or not writes:
+            return None
+        first = self._oldest_unapplied(key, value, writes)
+        if first is None or writes[first][0] >= op["invoke"]:
+            return None
+        return op["invoke"] - writes[first][0]
+
+    def _oldest_unapplied(self, key: str, value: Any, writes: list[tuple[int, Any, int]]) -> int | None:
+        initial = self.initial.get(key)
+        cum = self._cum.get(key)
+        if cum is not None and isinstance(value, int) and isinstance(initial, int):
+            if key.startswith("stock/"):  # stock only goes down: the first sale below what was seen
+                i = bisect_right(cum, initial - value)
+            else:  # a counter only goes up: the first increment past what was seen
+                i = bisect_right(cum, value - initial)
+            return i if i < len(writes) else None
+        # a register: the first write begun after the one whose value was read had completed
+        if value == initial:
+            return 0
+        done = next((complete for complete, written, _ in writes if written == value), None)
+        if done is None:
+            return None
+        return next((i for i, (_, _, invoke) in enumerate(writes) if invoke > done), None)
+
+
 class WhyScreen(CapQuestScreen):
     CSS_PATH = "why.tcss"
     HELP_KEY = "why.help"
@@ -113,6 +170,7 @@ class WhyScreen(CapQuestScreen):
         self.lags: dict[str, tuple[list[int], list[float]]] = {}
         self._whole: tuple[int, int] | None = None
         self._kind_cache: dict[str | None, tuple[Anomaly, ...]] = {}
+        self._read_lags: ReadLags | None = None
 
     # ------------------------------------------------------------------------------------- settings
     @property
@@ -390,6 +448,13 @@ class WhyScreen(CapQuestScreen):
         return text
 
     def _lag_line(self, a: Anomaly) -> str:
+        op = self.ops.get(a.ops[0]) if a.ops else None
+        if a.kind == "stale_read" and op is not None:
+            if self._read_lags is None:
+                self._read_lags = ReadLags(self.history)
+            lag = self._read_lags.lag_us(op)
+            if lag is not None:  # the lag of the node that answered, for this read
+                return t("why.lag_read", node=a.node or op["node"], lag=format_lag(lag / 1000))
         if a.node in self.lags:
             return t("why.lag_at", node=a.node, lag=format_lag(lag_at(self.lags[a.node], a.time)))
         if self.lags:
