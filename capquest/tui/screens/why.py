@@ -453,6 +453,8 @@ class WhyScreen(CapQuestScreen):
             if self._read_lags is None:
                 self._read_lags = ReadLags(self.history)
             lag = self._read_lags.lag_us(op)
+            if lag is not None and op["f"] == "order":  # the history does not say where a check read
+                return t("why.lag_check", lag=format_lag(lag / 1000))
             if lag is not None:  # the lag of the node that answered, for this read
                 return t("why.lag_read", node=a.node or op["node"], lag=format_lag(lag / 1000))
         if a.node in self.lags:
