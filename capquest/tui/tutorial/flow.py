@@ -97,10 +97,19 @@ class TutorialFlow:
         if self.resumed:
             self._restore_runs()
 
-    def _restore_runs(self) -> None:
+    def _restore_runs(self, *, missing_only: bool = False) -> None:
         """Runs made before the player left are not saved: make the ones the course asked for again (the
-        engine is deterministic, so their figures are the player's), for the narration and the recap."""
+        engine is deterministic, so their figures are the player's), for the narration and the recap.
+        With `missing_only`, only the runs of steps the player skipped (`]`), so the narration that
+        quotes them shows figures, not dashes."""
         past = self.controller.past_runs()
+        if missing_only:
+            past = [
+                run
+                for run in past
+                if ("custom" if run.card is None else run.card)
+                not in self.controller.narrated_runs(run.level.id)
+            ]
         if not past:
             return
 
@@ -110,13 +119,16 @@ class TutorialFlow:
                     result = self.runner(run.level, run.card, None, run.assign)
                 except Exception:  # a run that fails now shows "-", as if skipped
                     continue
-                self.app.call_from_thread(self._restored, result)
+                self.app.call_from_thread(self._restored, result, missing_only)
 
         self.app.run_worker(work, thread=True, group="tutorial-restore", exit_on_error=False)
 
-    def _restored(self, result: Any) -> None:
+    def _restored(self, result: Any, skipped: bool = False) -> None:
         if self.active:
-            self.controller.restore_run(result)
+            if skipped:
+                self.controller.fill_skipped_run(result)
+            else:
+                self.controller.restore_run(result)
             self.refresh()
 
     def quit(self) -> None:
@@ -341,6 +353,7 @@ class TutorialFlow:
     def skip(self) -> None:
         self.controller.skip()
         self._moved()
+        self._restore_runs(missing_only=True)  # a skipped run step still feeds the figures quoted later
 
     def answer(self, index: int) -> None:
         view = self.controller.current
