@@ -21,7 +21,9 @@ from capquest.tui.screens.level import LevelScreen
 from capquest.tui.screens.replay import ReplayScreen
 from capquest.tui.screens.results import ResultsScreen
 from capquest.tui.tutorial.recap import RecapScreen
+from capquest.tui.widgets.card_hand import CardHand
 from capquest.tui.widgets.class_assignment import ClassAssignment
+from capquest.tui.widgets.strategy_card import StrategyCard
 from capquest.tutorial.controller import HINT_DELAY_S, CoursePosition
 
 from .conftest import FakeClock, game_on_the_course
@@ -306,3 +308,29 @@ async def _skip_the_run() -> None:
         quoted = next(iter(c.narrated_runs(level).values()))
         assert f"{quoted.outcome.metrics.error_rate * 100:.1f}%" in narration, narration
         await until(pilot, lambda: "took -," not in panel_text(app))
+
+
+def test_the_enter_that_ends_the_narration_does_not_also_choose_a_card() -> None:
+    asyncio.run(_enter_twice_at_the_choice())
+
+
+async def _enter_twice_at_the_choice() -> None:
+    """Step 17, "Choose the card that sends everything to the primary": Enter chose the focused card,
+    the wrong one."""
+    app, _ = game_on_the_course(runner=fake_run)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
+        c = app.tutorial_flow.controller
+        for _ in range(c.total):
+            raw = c.current.step.text.get("en") if c.current.step.text else ""
+            if raw.startswith("Choose the card that sends everything"):
+                break
+            await press(pilot, "right_square_bracket")
+        await press(pilot, "left_square_bracket")  # the narration before it
+        await settle(pilot)
+        await press(pilot, "enter", "enter")  # next, and the same habit once more
+        await settle(pilot)
+        assert c.current.step.action == "choose_card" and app.screen.chosen is None
+        hand = app.screen.query_one(CardHand)
+        # the second Enter only showed the cursor: now the player sees which card an Enter would take
+        assert hand.armed and any(card.cursor for card in hand.query(StrategyCard))

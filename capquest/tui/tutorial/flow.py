@@ -22,6 +22,7 @@ from capquest.tui.screens.replay import ReplayScreen
 from capquest.tui.screens.results import ResultsScreen
 from capquest.tui.session import PlaySession, Runner, play_runner
 from capquest.tui.tutorial.panel import NarrationPanel, highlight, install_highlight_css
+from capquest.tui.widgets.card_hand import CardHand
 from capquest.tutorial.controller import (
     HINT_DELAY_S,
     PlayerAction,
@@ -63,6 +64,7 @@ class TutorialFlow:
             hint_delay_s=hint_delay_s,
             store=store,
         )
+        self._disarmed_at: int | None = None  # the step whose hand was last disarmed
         self.resumed = self.controller.resume(saved)
         self.keeps_place = store is not None  # a pack's narrated level keeps no course position
         self.runner = runner
@@ -239,6 +241,13 @@ class TutorialFlow:
             # only on a change: every focus change makes the footer rebuild its keys
             if wanted is not None and self.app.focused is not wanted:
                 wanted.focus()
+            number = self.controller.current.number
+            if isinstance(wanted, CardHand) and step.action in ("choose_card", "run") and step.card:
+                if self._disarmed_at != number:
+                    # the Enter that moved the narration on must not also choose the card under the
+                    # cursor (it chose the wrong one): the hand shows its cursor on the next key
+                    self._disarmed_at = number
+                    wanted.disarm()
 
     def _fit_chart(self, screen: ResultsScreen) -> None:
         """The narrator's panel takes rows from the results: shrink the chart's plot so that its points
