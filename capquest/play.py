@@ -7,7 +7,7 @@ score (scoring). The CLI's JSON (`result_json`) is the contract tests and instru
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 from capquest.engine import simulate
 from capquest.engine.model import DATA_CLASSES, ClassPolicy, Strategy
@@ -68,6 +68,7 @@ class RunResult:
     seed: int
     outcome: Outcome
     score: Score
+    assign: Mapping[str, str] = field(default_factory=dict)  # the explicit per-data-class assignment, if any
 
 
 def run(
@@ -87,6 +88,7 @@ def run(
         seed=used_seed,
         outcome=outcome,
         score=score(outcome.metrics, level.scoring),
+        assign=dict(assign or {}),
     )
 
 

@@ -44,6 +44,31 @@ def score(metrics: Metrics, scoring: Scoring) -> Score:
     return Score(score=total, breakdown=breakdown, stars=stars, passed=stars >= 1)
 
 
+def _price(value: float) -> str:
+    return f"{value:g}"
+
+
+def price_text(scoring: Scoring) -> str:
+    """The level's penalty prices in one sentence, then its reason for them when it gives one: what the
+    results screen and help show, from the level's one [scoring] table."""
+    from capquest.i18n import language, t
+
+    parts = [
+        t("play.price_oversell", n=_price(scoring.oversell_cost)),
+        t("play.price_latency", n=_price(scoring.latency_cost)),
+        t("play.price_errors", n=_price(scoring.error_cost)),
+        t("play.price_cost", n=_price(scoring.cost_cost)),
+    ]
+    if scoring.stale_cost > 0:
+        parts.append(t("play.price_stale", n=_price(scoring.stale_cost)))
+    if scoring.session_cost > 0:
+        parts.append(t("play.price_session", n=_price(scoring.session_cost)))
+    text = t("play.prices", list=", ".join(parts))
+    if scoring.why:
+        text += " " + scoring.why.get(language())
+    return text
+
+
 def shown_score(value: float) -> int:
     """A score as every screen, table and narration shows it: a whole number, rounded down, so a shown
     score reaches a (whole-number) par or star threshold exactly when the score itself does."""

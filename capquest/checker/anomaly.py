@@ -30,11 +30,22 @@ ANOMALY_KINDS: tuple[AnomalyKind, ...] = (
 Verdict = Literal["ok", "violation", "unknown"]
 
 
-def format_time(us: int, lang: str | None = None) -> str:
-    """A history time (integer microseconds) as seconds with millisecond precision: "2.104s" / "2.104초"."""
+def format_time(us: int, lang: str | None = None, decimals: int = 3) -> str:
+    """A history time (integer microseconds) as seconds, by default with millisecond precision:
+    "2.104s" / "2.104초"."""
     from capquest.i18n import t
 
-    return t("checker.seconds", lang, s=f"{us / 1_000_000:.3f}")
+    return t("checker.seconds", lang, s=f"{us / 1_000_000:.{decimals}f}")
+
+
+def time_decimals(times: list[int]) -> int:
+    """The fewest decimals (3 to 6) that keep distinct times distinct: two microsecond times must never
+    both read "t=0.000s" in one explanation."""
+    distinct = set(times)
+    for decimals in range(3, 6):
+        if len({f"{us / 1_000_000:.{decimals}f}" for us in distinct}) == len(distinct):
+            return decimals
+    return 6
 
 
 @dataclass(slots=True)  # not frozen: a frozen dataclass is several times slower to build, and a
@@ -64,9 +75,11 @@ class Anomaly:  # history may hold tens of thousands of anomalies. Treat it as r
         from capquest.i18n import t
 
         values: dict[str, Any] = {}
+        times = [v for n, v in self.facts.items() if n.startswith("t_") and isinstance(v, int)]
+        decimals = time_decimals(times)
         for name, value in self.facts.items():
             if name.startswith("t_") and isinstance(value, int):
-                values[name] = format_time(value, lang)
+                values[name] = format_time(value, lang, decimals)
             elif name == "ops" and isinstance(value, tuple | list):
                 values[name] = ", #".join(str(v) for v in value)
             else:

@@ -3,8 +3,9 @@ from invocation to completion, anomalies in red, faults shaded. `capquest check 
 picture; the game's "Why?" view can draw the same lines for any time window (for example around one
 anomaly, stepping from one to the next).
 
-Bars are coloured spaces rather than box-drawing glyphs, so the picture keeps its width in a terminal
-that draws East-Asian-ambiguous characters wide (a Korean locale).
+Bars are coloured ASCII marks (r read, w update, ? failed, x anomaly, ! the one explained) rather than
+box-drawing glyphs, so the picture keeps its width in a terminal that draws East-Asian-ambiguous
+characters wide (a Korean locale) and reads without colour.
 """
 
 from __future__ import annotations
@@ -21,14 +22,18 @@ from capquest.history import History, Op
 
 # Cell classes, in increasing priority when several operations share a cell.
 EMPTY, READ, UPDATE, FAILED, ANOMALY, FOCUS = range(6)
+# Colours from the fixed 256-colour palette, not the 16 a terminal theme may repaint (a theme drew "blue"
+# violet under a legend saying blue); the legend names these colours.
 STYLES = {
-    READ: "on blue",
-    UPDATE: "on green",
-    FAILED: "on yellow",
+    READ: "white on dodger_blue3",
+    UPDATE: "black on green3",
+    FAILED: "black on yellow3",
     ANOMALY: "white on dark_red",
-    FOCUS: "bold white on bright_red",
+    FOCUS: "bold white on red1",
 }
-MARKS = {ANOMALY: "x", FOCUS: "!"}
+# Every kind of bar has its own ASCII mark too, so lanes are told apart without colour (NO_COLOR, a
+# monochrome terminal, a colour-blind reader); ASCII keeps the width in a Korean terminal.
+MARKS = {READ: "r", UPDATE: "w", FAILED: "?", ANOMALY: "x", FOCUS: "!"}
 FAULT_STYLE = "on grey30"
 FAULT_MARK = {"partition": "P", "crash": "X", "lag_spike": "L"}
 LABEL_WIDTH = 18
@@ -174,8 +179,8 @@ def lane_text(lane: Lane) -> Text:
             mark = lane.marks[c] if lane.marks else " "
             text.append(mark, style=FAULT_STYLE if lane.shaded[c] else "")
         else:
-            # A mark as well as a colour, so the one being explained stands out without colour too.
-            text.append(MARKS.get(cls, " "), style=STYLES[cls])
+            # A mark as well as a colour: every kind of bar reads without colour too.
+            text.append(MARKS[cls], style=STYLES[cls])
     return text
 
 

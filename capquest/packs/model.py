@@ -57,6 +57,7 @@ class Card(_Strict):
 StarThreshold = Annotated[float, Field(ge=-1_000_000_000, le=1_000_000)]
 # A penalty weight: bounded, so that weight x count stays finite (a NaN or infinite score cannot be saved).
 Cost = Annotated[float, Field(ge=0, le=1_000_000)]
+PRICE_FIELDS = ("oversell_cost", "latency_cost", "error_cost", "cost_cost", "stale_cost", "session_cost")
 
 
 class Scoring(_Strict):
@@ -71,6 +72,14 @@ class Scoring(_Strict):
     stale_cost: Cost = 0.0  # per stale read
     session_cost: Cost = 0.0  # per read-your-writes or monotonic-read violation
     stars: tuple[StarThreshold, StarThreshold, StarThreshold] = (500.0, 700.0, 900.0)
+    # Why this level prices its penalties as it does (one or two sentences): shown after the briefing and
+    # with the prices on the results screen and in help. Built-in levels whose prices differ from the
+    # defaults above must say why (a test holds them to it).
+    why: Text | None = None
+
+    def prices(self) -> dict[str, float]:
+        """Each penalty's price, by the field that sets it."""
+        return {name: getattr(self, name) for name in PRICE_FIELDS}
 
 
 class Hybrid(_Strict):
@@ -122,6 +131,13 @@ class LevelFile(_Strict):
     hybrid: Hybrid | None = None
     scoring: Scoring = Scoring()
     tutorial: Annotated[tuple[TutorialStep, ...], Field(max_length=60)] = ()
+
+    def shown_briefing(self, lang: str) -> str:
+        """The briefing as the level screen shows it: the story, then why this level's prices are what
+        they are (when it says)."""
+        story = self.briefing.get(lang)
+        why = self.scoring.why.get(lang) if self.scoring.why else ""
+        return f"{story}\n\n{why}" if why else story
 
 
 class Concept(_Strict):

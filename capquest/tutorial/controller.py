@@ -134,6 +134,8 @@ class TutorialController:
         self._satisfied: set[int] = set()
         self._runs: dict[str, dict[str, RunResult]] = {}  # level id -> card -> latest run
         self._last_run: dict[str, RunResult] = {}  # level id -> latest run
+        # runs of steps the player skipped, made for the narration only (the recap says "not run")
+        self._skipped_runs: dict[str, dict[str, RunResult]] = {}
         self._live: set[str] = set()  # levels the player has run in this visit
         self._enter_step()
 
@@ -368,6 +370,15 @@ class TutorialController:
         if result.level not in self._live:
             self._last_run[result.level] = result
 
+    def fill_skipped_run(self, result: RunResult) -> None:
+        """The run a skipped step asked for, made so the narration quotes figures, not dashes. It is not
+        the player's: `runs` (and so the recap) leaves it out, and a run the player makes wins."""
+        self._skipped_runs.setdefault(result.level, {}).setdefault(result.card, result)
+
+    def narrated_runs(self, level_id: str) -> dict[str, RunResult]:
+        """The runs the narration may quote: the player's, and those made for skipped steps."""
+        return {**self._skipped_runs.get(level_id, {}), **self._runs.get(level_id, {})}
+
     def runs(self, level_id: str) -> dict[str, RunResult]:
         return dict(self._runs.get(level_id, {}))
 
@@ -375,7 +386,10 @@ class TutorialController:
         """A step's text with the player's figures from the current level filled in."""
         view = self.current
         level_id = view.level.id if view is not None else ""
-        return fill(raw, self._last_run.get(level_id), self._runs.get(level_id, {}))
+        skipped = self._skipped_runs.get(level_id, {})
+        by_card = {**skipped, **self._runs.get(level_id, {})}
+        last = self._last_run.get(level_id) or next(reversed(skipped.values()), None)
+        return fill(raw, last, by_card)
 
     def narration(self) -> str:
         view = self.current

@@ -298,3 +298,21 @@ def test_an_oversold_check_is_stale_only_against_orders_completed_before_it_bega
     (oversold,) = report.by_kind("oversold")
     assert oversold.template == "oversold_race" and oversold.ops == (2,)
     assert report.by_kind("stale_read") == []
+
+
+def test_an_explanation_on_a_microsecond_clock_keeps_its_two_times_apart():
+    """ "saw 1000 at t=0.000s, but only 999 remained since t=0.000s": both times rounded alike."""
+    from capquest.checker import Anomaly
+
+    a = Anomaly(
+        "stale_read", "stock/0", (2, 1), 120, 80, 130, session=4, node="replica-1",
+        template="stale_stock", facts={"t_at": 120, "t_since": 80, "value": 1000, "expected": 999, "writer": 1},
+    )  # fmt: skip
+    for lang, at, since in (("en", "0.00012s", "0.00008s"), ("ko", "0.00012초", "0.00008초")):
+        text = a.explain(lang)
+        assert f"t={at}" in text and f"t={since}" in text, text
+    slow = Anomaly(
+        "stale_read", "stock/0", (2, 1), 2_104_000, 1_500_000, 2_200_000, session=4, node="replica-1",
+        template="stale_stock", facts={"t_at": 2_104_000, "t_since": 1_500_000, "value": 5, "expected": 4, "writer": 1},
+    )  # fmt: skip
+    assert "t=2.104s" in slow.explain("en") and "t=1.500s" in slow.explain("en")  # milliseconds as before

@@ -90,3 +90,24 @@ def test_a_log_timed_in_events_gets_microsecond_ticks_and_its_story_a_close_up(t
     text = out.read_text(encoding="utf-8").replace("&#160;", " ")
     assert "A smallest set that cannot be ordered: 2 operations" in text
     assert text.count("Timeline ") == 2  # the whole run, and the story's close-up (not a second one)
+
+
+def test_lanes_are_told_apart_by_mark_without_colour_and_the_legend_names_the_colours_drawn():
+    """The Why? timeline was colour-only and its legend said "blue: read" where reads were drawn violet
+    (the terminal theme repaints the 16 ANSI colours); with NO_COLOR nothing told reads from writes."""
+    from capquest.checker.timeline import ANOMALY, FAILED, FOCUS, MARKS, READ, STYLES, UPDATE, Lane, lane_text
+    from capquest.i18n import t
+
+    kinds = (READ, UPDATE, FAILED, ANOMALY, FOCUS)
+    lane = Lane("s1", kinds, (False,) * len(kinds))
+    drawn = lane_text(lane).plain[-len(kinds) :]  # the text alone, as NO_COLOR shows it
+    assert len(set(drawn)) == len(kinds) and " " not in drawn
+    for lang in ("en", "ko"):
+        for legend in (t("checker.legend", lang), t("why.legend", lang)):
+            for kind in kinds:
+                assert MARKS[kind] in legend.split(), (lang, kind, legend)
+    en = t("checker.legend", "en")
+    for kind, colour in ((READ, "blue"), (UPDATE, "green"), (FAILED, "yellow"), (ANOMALY, "dark_red")):
+        assert colour.replace("_", " ") in en and colour in STYLES[kind], (kind, STYLES[kind])
+        # a colour from the fixed palette: the theme cannot repaint it into another one
+        assert STYLES[kind].split(" on ")[-1] not in ("blue", "green", "yellow", "red", "magenta"), kind

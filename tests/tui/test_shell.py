@@ -354,3 +354,26 @@ async def test_level_packs_entry_lists_installed_packs_and_plays_the_chosen_one(
         assert isinstance(app.screen, CampaignMapScreen)
         assert app.pack_id == example.id
         assert [slot.level.id for slot in app.campaign().slots] == [lv.id for lv in example.levels]
+
+
+def test_a_map_title_wraps_at_its_words_instead_of_being_cut():
+    """'2 AM: twenty times the tra…' at 100x30 and 14 of 15 Korean titles cut at 80x24."""
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from rich.console import Console
+
+    from capquest.packs import load_pack
+    from capquest.tui.screens.campaign_map import level_row
+
+    pack = load_pack(Path(__file__).resolve().parents[2] / "levels" / "campaign")
+    for lang in ("en", "ko"):
+        for i, level in enumerate(pack.levels, 1):
+            record = SimpleNamespace(stars=1, best_score=640.0)
+            slot = SimpleNamespace(index=i, unlocked=True, record=record, level=level)
+            console = Console(width=36, record=True, color_system=None)
+            console.print(level_row(slot, lang, ascii_only=False, colour="yellow"))
+            shown = console.export_text()
+            assert "…" not in shown
+            words = " ".join(line[14:].strip() for line in shown.splitlines())
+            assert words.split() == level.title.get(lang).split(), (lang, shown)

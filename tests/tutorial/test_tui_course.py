@@ -21,7 +21,9 @@ from capquest.tui.screens.level import LevelScreen
 from capquest.tui.screens.replay import ReplayScreen
 from capquest.tui.screens.results import ResultsScreen
 from capquest.tui.tutorial.recap import RecapScreen
+from capquest.tui.widgets.card_hand import CardHand
 from capquest.tui.widgets.class_assignment import ClassAssignment
+from capquest.tui.widgets.strategy_card import StrategyCard
 from capquest.tutorial.controller import HINT_DELAY_S, CoursePosition
 
 from .conftest import FakeClock, game_on_the_course
@@ -280,3 +282,55 @@ def test_the_recap_keys_are_described_in_the_players_language() -> None:
         assert described["again"] == i18n.t("tutorial.bind_again", "ko")
     finally:
         i18n.set_language("en")
+
+
+def test_skipping_a_run_step_leaves_no_dashes_where_the_narration_quotes_it() -> None:
+    asyncio.run(_skip_the_run())
+
+
+async def _skip_the_run() -> None:
+    """Skipping with `]` left "p99 -, - failed" and "Errors: -. Stale reads: -." in the narration."""
+    app, _ = game_on_the_course(runner=fake_run)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
+        c = app.tutorial_flow.controller
+        for _ in range(c.total):  # skip every step up to the first that quotes a run's figures
+            raw = c.current.step.text.get("en") if c.current.step.text else ""
+            if "{p99_ms}" in raw or "{error_rate}" in raw:
+                break
+            await press(pilot, "right_square_bracket")
+        await settle(pilot)
+        level = c.current.level.id
+        await until(pilot, lambda: bool(c.narrated_runs(level)))
+        narration = c.narration()
+        assert "took -," not in narration and "and - of" not in narration, narration
+        assert c.runs(level) == {}  # the player ran nothing: the recap will still say "not run"
+        quoted = next(iter(c.narrated_runs(level).values()))
+        assert f"{quoted.outcome.metrics.error_rate * 100:.1f}%" in narration, narration
+        await until(pilot, lambda: "took -," not in panel_text(app))
+
+
+def test_the_enter_that_ends_the_narration_does_not_also_choose_a_card() -> None:
+    asyncio.run(_enter_twice_at_the_choice())
+
+
+async def _enter_twice_at_the_choice() -> None:
+    """Step 17, "Choose the card that sends everything to the primary": Enter chose the focused card,
+    the wrong one."""
+    app, _ = game_on_the_course(runner=fake_run)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
+        c = app.tutorial_flow.controller
+        for _ in range(c.total):
+            raw = c.current.step.text.get("en") if c.current.step.text else ""
+            if raw.startswith("Choose the card that sends everything"):
+                break
+            await press(pilot, "right_square_bracket")
+        await press(pilot, "left_square_bracket")  # the narration before it
+        await settle(pilot)
+        await press(pilot, "enter", "enter")  # next, and the same habit once more
+        await settle(pilot)
+        assert c.current.step.action == "choose_card" and app.screen.chosen is None
+        hand = app.screen.query_one(CardHand)
+        # the second Enter only showed the cursor: now the player sees which card an Enter would take
+        assert hand.armed and any(card.cursor for card in hand.query(StrategyCard))

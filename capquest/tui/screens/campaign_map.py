@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from rich.cells import set_cell_size
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,11 +22,12 @@ from capquest.tui.shell import OpenLevel
 from capquest.tui.widgets.stars import stars_text
 
 
-def level_row(slot: LevelSlot, lang: str, *, ascii_only: bool, colour: str) -> Text:
-    """One line of the map: number, stars (or "locked"), best score, title. The fixed columns come
+def level_row(slot: LevelSlot, lang: str, *, ascii_only: bool, colour: str) -> Table:
+    """One entry of the map: number, stars (or "locked"), best score, title. The fixed columns come
     first and are padded by terminal cells (a Hangul syllable is two), so Korean rows line up with
-    English ones; the title comes last and is cut with an ellipsis at whatever width the list has."""
-    row = Text(no_wrap=True, overflow="ellipsis")
+    English ones; the title comes last and wraps at its words under itself when the list is narrow
+    (it was cut mid-word with an ellipsis: "2 AM: twenty times the tra…")."""
+    row = Text(no_wrap=True)
     row.append(f"{slot.index:>2} ", style="bold")
     if slot.unlocked:
         row.append_text(stars_text(slot.record.stars, ascii_only=ascii_only, colour=colour))
@@ -34,8 +36,12 @@ def level_row(slot: LevelSlot, lang: str, *, ascii_only: bool, colour: str) -> T
         row.append(set_cell_size(t("shell.map.locked_short"), 4), style="dim italic")
     best = slot.record.best_score
     row.append(f"{score_text(best):>5}  " if slot.unlocked and best is not None else " " * 7)
-    row.append(slot.level.title.get(lang), style="" if slot.unlocked else "dim")
-    return row
+    title = Text(slot.level.title.get(lang), style="" if slot.unlocked else "dim")
+    grid = Table.grid()
+    grid.add_column(width=row.cell_len, no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    grid.add_row(row, title)
+    return grid
 
 
 class CampaignMapScreen(CapQuestScreen):
@@ -163,7 +169,7 @@ class CampaignMapScreen(CapQuestScreen):
             else:
                 line = t("shell.map.record", best=score_text(record.best_score), attempts=record.attempts)
             text.append("   " + line + "\n\n")
-        text.append(level.briefing.get(lang) + "\n")
+        text.append(level.shown_briefing(lang) + "\n")
         concepts = self._concept_terms(level)
         if concepts:
             text.append("\n" + t("shell.map.concepts") + " ", style="bold")

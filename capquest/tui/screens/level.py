@@ -24,6 +24,7 @@ from textual.worker import Worker, WorkerState
 
 from capquest.i18n import language, t
 from capquest.packs.model import LevelFile
+from capquest.scoring import price_text
 from capquest.tui.bindings import localize_bindings
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession, Runner, play_runner
@@ -31,6 +32,11 @@ from capquest.tui.widgets.card_hand import CardHand
 from capquest.tui.widgets.class_assignment import ClassAssignment
 from capquest.tui.widgets.glyphs import Glyphs, fmt_num
 from capquest.tui.widgets.topology import TopologyDiagram, fault_lines
+
+
+def hand_title(cards: int) -> str:
+    """The hand's heading: its number keys, said right for a hand of one ("1-1" read as a typo)."""
+    return t("play.hand_title_one") if cards == 1 else t("play.hand_title", n=cards)
 
 
 class LevelScreen(CapQuestScreen):
@@ -109,13 +115,13 @@ class LevelScreen(CapQuestScreen):
         yield Static(level.title.get(lang), id="level-title", markup=False)  # pack text: literal
         with Horizontal(id="level-body"):
             with VerticalScroll(id="scenario"):
-                yield Static(level.briefing.get(lang), id="briefing", markup=False)
+                yield Static(level.shown_briefing(lang), id="briefing", markup=False)
                 yield Static(t("play.level_system"), classes="section")
                 yield TopologyDiagram(level.scenario.topology, glyphs=g, id="topology")
                 yield Static(t("play.level_coming"), classes="section")
                 yield Static(self._traffic_text(g), id="traffic")
             with Vertical(id="play"):
-                yield Static(t("play.hand_title", n=len(level.cards)), id="hand-title")
+                yield Static(hand_title(len(level.cards)), id="hand-title")
                 yield CardHand(
                     level.cards,
                     glyphs=g,
@@ -170,6 +176,9 @@ class LevelScreen(CapQuestScreen):
         self.query_one("#play").border_title = t("play.level_hand")
         self.query_one("#hand").focus()
         self._show_choice()
+
+    def help_text(self) -> str:
+        return super().help_text() + "\n\n" + price_text(self.session.level.scoring)
 
     async def retranslate(self) -> None:
         """The language changed: rebuild the texts, keeping the choice."""

@@ -14,15 +14,40 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widgets import Button, Footer, Static
 
+from capquest.class_outcomes import class_outcomes
 from capquest.i18n import language, t
-from capquest.scoring import score_text
+from capquest.scoring import price_text, score_text
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession
-from capquest.tui.widgets.glyphs import fmt_num, stars
+from capquest.tui.widgets.glyphs import fmt_num, fmt_pct, stars
 from capquest.tui.widgets.metric_table import MetricTable
 from capquest.tui.widgets.tradeoff_chart import ChartPoint, TradeoffChart
+from capquest.units import ms_text
 
 CUSTOM_LABEL = "+"  # a hybrid level's custom assignment, on the chart
+
+
+def custom_explanation(level: Any, result: Any) -> str:
+    """What each assignment of a custom hybrid did: per data class, its card and what it cost there
+    (oversold units, failed requests, p99, anomalous reads), so the player sees which class oversold and
+    which waited."""
+    lang = language()
+    titles = {card.id: card.title.get(lang) for card in level.cards}
+    lines = [t("play.results_custom_explanation")]
+    for c in class_outcomes(level, result):
+        figures = []
+        if c.oversold_units:
+            figures.append(t("play.class_oversold", n=f"{c.oversold_units:,}"))
+        figures.append(t("play.class_failed", pct=fmt_pct(c.failed_rate)))
+        figures.append(t("play.class_p99", ms=ms_text(c.p99_ms)))
+        if c.stale_reads:
+            figures.append(t("play.class_stale", n=f"{c.stale_reads:,}"))
+        if c.session_violations:
+            figures.append(t("play.class_session", n=f"{c.session_violations:,}"))
+        name = t(f"play.dc_{c.data_class}")
+        card = titles.get(c.card, c.card)
+        lines.append("- " + t("play.class_line", data_class=name, card=card, figures=", ".join(figures)))
+    return "\n".join(lines)
 
 
 def chart_points(session: PlaySession, current: Any) -> list[ChartPoint]:
@@ -117,8 +142,10 @@ class ResultsScreen(CapQuestScreen):
                 if self._lab_offered():
                     yield Button(t("lab.try_button"), id="lab", compact=True)
                 yield MetricTable(glyphs=g, id="metrics")
+                # what each penalty costs here, and why: the level's one [scoring] table
+                yield Static(Text(price_text(s.level.scoring), style="dim"), id="prices")
                 yield Static(t("play.results_explanation"), classes="section")
-                explanation = card.explanation.get(lang) if card else t("play.results_custom_explanation")
+                explanation = card.explanation.get(lang) if card else custom_explanation(s.level, r)
                 yield Static(explanation, id="explanation", markup=False)  # pack text: literal
                 yield Static(t("play.results_debrief"), classes="section")
                 yield Static(s.level.debrief.get(lang), id="debrief", markup=False)
@@ -140,6 +167,9 @@ class ResultsScreen(CapQuestScreen):
         from capquest.tui.screens.lab import lab_offered
 
         return lab_offered(self.session.level, self.result.card)
+
+    def help_text(self) -> str:
+        return super().help_text() + "\n\n" + price_text(self.session.level.scoring)
 
     async def retranslate(self) -> None:
         await super().retranslate()

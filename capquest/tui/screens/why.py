@@ -9,6 +9,8 @@ being explained (the first oversell when there is one: the lesson's anomaly), th
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -54,6 +56,80 @@ def _count(n: int) -> str:
     return f"{n:,}"
 
 
+# Kinds counted in units of stock or in keys, which a level's scale never multiplies.
+UNSCALED_KINDS = ("oversold", "not_linearizable")
+
+
+def real_world_counts(counts: Mapping[str, int], scale: int) -> dict[str, int]:
+    """The checker's counts over the simulated history as the results screen and the JSON give them: each
+    simulated request stands for `scale` real ones; units of stock and keys are never scaled."""
+    return {kind: n if kind in UNSCALED_KINDS else n * scale for kind, n in counts.items()}
+
+
+def requests_in(history: Any) -> int:
+    """Client requests in a history (a worker's cancellation is not one)."""
+    ops = history.get("ops") if isinstance(history, dict) else None
+    if not isinstance(ops, list):  # a history the checker cannot read: it says why, the count is 0
+        return 0
+    return sum(1 for op in ops if isinstance(op, dict) and op.get("f") != "cancel")
+
+
+class ReadLags:
+    """How far behind the node that answered a read was, for that read: the read's time minus the commit
+    time of the oldest write to its key that the answer does not reflect (the history alone says this;
+    the trace's sampled lag may read 0 ms at that moment). Indexes the history once."""
+
+    def __init__(self, history: Any) -> None:
+        self.initial = history.get("initial", {})
+        self._writes: dict[str, list[tuple[int, Any, int]]] = {}  # key -> (complete, value or qty, invoke)
+        for op in history.get("ops", ()):
+            if (
+                op.get("outcome") == "ok"
+                and op["f"] in ("order", "incr", "write")
+                and op["complete"] is not None
+            ):
+                amount = op.get("qty", 1) if op["f"] == "order" else op.get("value")
+                self._writes.setdefault(op["key"], []).append((op["complete"], amount, op["invoke"]))
+        self._cum: dict[str, list[int]] = {}
+        for key, writes in self._writes.items():
+            writes.sort(key=lambda w: w[0])
+            if writes and isinstance(writes[0][1], int):
+                total, cum = 0, []
+                for _, amount, _ in writes:
+                    total += amount
+                    cum.append(total)
+                self._cum[key] = cum
+
+    def lag_us(self, op: dict[str, Any]) -> int | None:
+        """The lag behind this read's answer, or None when the answer reflects every committed write."""
+        key = op["key"]
+        value = op.get("seen") if op["f"] == "order" else op.get("value")
+        writes = self._writes.get(key)
+        if value is None or not writes:
+            return None
+        first = self._oldest_unapplied(key, value, writes)
+        if first is None or writes[first][0] >= op["invoke"]:
+            return None
+        return op["invoke"] - writes[first][0]
+
+    def _oldest_unapplied(self, key: str, value: Any, writes: list[tuple[int, Any, int]]) -> int | None:
+        initial = self.initial.get(key)
+        cum = self._cum.get(key)
+        if cum is not None and isinstance(value, int) and isinstance(initial, int):
+            if key.startswith("stock/"):  # stock only goes down: the first sale below what was seen
+                i = bisect_right(cum, initial - value)
+            else:  # a counter only goes up: the first increment past what was seen
+                i = bisect_right(cum, value - initial)
+            return i if i < len(writes) else None
+        # a register: the first write begun after the one whose value was read had completed
+        if value == initial:
+            return 0
+        done = next((complete for complete, written, _ in writes if written == value), None)
+        if done is None:
+            return None
+        return next((i for i, (_, _, invoke) in enumerate(writes) if invoke > done), None)
+
+
 class WhyScreen(CapQuestScreen):
     CSS_PATH = "why.tcss"
     HELP_KEY = "why.help"
@@ -94,6 +170,7 @@ class WhyScreen(CapQuestScreen):
         self.lags: dict[str, tuple[list[int], list[float]]] = {}
         self._whole: tuple[int, int] | None = None
         self._kind_cache: dict[str | None, tuple[Anomaly, ...]] = {}
+        self._read_lags: ReadLags | None = None
 
     # ------------------------------------------------------------------------------------- settings
     @property
@@ -102,12 +179,23 @@ class WhyScreen(CapQuestScreen):
             return bool(self.session.ascii_borders)
         return bool(getattr(self.app, "ascii_borders", False))
 
+    def _level(self) -> Any:
+        if self.session is not None:
+            return self.session.level
+        pack = getattr(self.app, "pack", None)
+        return next((lv for lv in getattr(pack, "levels", ()) if lv.id == self.result.level), None)
+
+    @property
+    def scale(self) -> int:
+        """How many real requests one simulated request stands for (1 for a history from elsewhere)."""
+        level = self._level()
+        return level.scenario.workload.scale if level is not None else 1
+
     def _titles(self) -> tuple[str, str]:
         lang, r = language(), self.result
         if self.session is not None:
             return self.session.level.title.get(lang), self.session.card_title(r.card)
-        pack = getattr(self.app, "pack", None)
-        level = next((lv for lv in getattr(pack, "levels", ()) if lv.id == r.level), None)
+        level = self._level()
         if level is None:
             return r.level, r.card
         card = next((c for c in level.cards if c.id == r.card), None)
@@ -122,7 +210,12 @@ class WhyScreen(CapQuestScreen):
             yield Static(id="why-explanation")
             yield AnomalyTimeline(glyphs=glyphs_for(language(), self.ascii_borders), id="why-timeline")
             yield Static(id="why-details")
-            yield Static(t("why.list_title"), id="why-list-title", classes="section")
+            title = (
+                t("why.list_title_sample", scale=_count(self.scale))
+                if self.scale > 1
+                else t("why.list_title")
+            )
+            yield Static(title, id="why-list-title", classes="section")
             yield AnomalyList(id="why-list")
         with Horizontal(id="why-actions"):
             yield Button(t("why.button_prev"), id="prev", compact=True)
@@ -145,7 +238,7 @@ class WhyScreen(CapQuestScreen):
         self._after_compose()
         if self.report is None:
             self.query_one("#why-summary", Static).update(
-                Text(t("why.checking", ops=_count(len(self.history.get("ops", ())))))
+                Text(t("why.checking", ops=_count(requests_in(self.history) * self.scale)))
             )
             self.query_one("#why-body").loading = True
             self._check_worker()
@@ -284,21 +377,20 @@ class WhyScreen(CapQuestScreen):
         assert self.report is not None
         r = self.report
         keys = len({op["key"] for op in self.history["ops"]})
+        requests = _count(requests_in(self.history) * self.scale)
         text = Text()
         if self.error is not None:
             text.append(t("why.check_failed", reason=self.error), style="bold red")
         elif not r.anomalies:
             text.append(t("why.empty_title") + "\n", style="bold green")
-            text.append(t("why.empty_body", ops=_count(r.ops), keys=_count(keys)))
+            text.append(t("why.empty_body", ops=requests, keys=_count(keys)))
         else:
-            text.append(
-                t("why.summary_head", count=_count(len(r.anomalies)), ops=_count(r.ops), keys=_count(keys)),
-                style="bold",
-            )
+            text.append(t("why.summary_head", ops=requests, keys=_count(keys)), style="bold")
             present = [k for k in ANOMALY_KINDS if r.counts.get(k, 0)]
+            real = real_world_counts(r.counts, self.scale)
             cells = max(cell_len(t(f"checker.kind_{k}")) for k in present)
             for kind in present:
-                count = r.counts[kind]
+                count = real[kind]
                 figure = t("why.summary_units", n=f"{count:,}") if kind == "oversold" else f"{count:,}"
                 text.append("\n  ")
                 style = "bold reverse" if kind == self.kind else "bold red"
@@ -306,6 +398,8 @@ class WhyScreen(CapQuestScreen):
                 text.append(f" {figure}")
             name = t(f"checker.kind_{self.kind}") if self.kind else t("why.filter_all")
             text.append("\n" + t("why.summary_filter", kind=name), style="dim")
+            if self.scale > 1:  # said once: what the operations listed below are
+                text.append("\n" + t("why.sample", scale=_count(self.scale)), style="italic")
         if r.keys:
             verdicts = {"ok": 0, "violation": 0, "unknown": 0}
             for k in r.keys:
@@ -354,6 +448,15 @@ class WhyScreen(CapQuestScreen):
         return text
 
     def _lag_line(self, a: Anomaly) -> str:
+        op = self.ops.get(a.ops[0]) if a.ops else None
+        if a.kind == "stale_read" and op is not None:
+            if self._read_lags is None:
+                self._read_lags = ReadLags(self.history)
+            lag = self._read_lags.lag_us(op)
+            if lag is not None and op["f"] == "order":  # the history does not say where a check read
+                return t("why.lag_check", lag=format_lag(lag / 1000))
+            if lag is not None:  # the lag of the node that answered, for this read
+                return t("why.lag_read", node=a.node or op["node"], lag=format_lag(lag / 1000))
         if a.node in self.lags:
             return t("why.lag_at", node=a.node, lag=format_lag(lag_at(self.lags[a.node], a.time)))
         if self.lags:

@@ -22,6 +22,7 @@ from capquest.tui.screens.replay import ReplayScreen
 from capquest.tui.screens.results import ResultsScreen
 from capquest.tui.session import PlaySession, Runner, play_runner
 from capquest.tui.tutorial.panel import NarrationPanel, highlight, install_highlight_css
+from capquest.tui.widgets.card_hand import CardHand
 from capquest.tutorial.controller import (
     HINT_DELAY_S,
     PlayerAction,
@@ -63,6 +64,7 @@ class TutorialFlow:
             hint_delay_s=hint_delay_s,
             store=store,
         )
+        self._disarmed_at: int | None = None  # the step whose hand was last disarmed
         self.resumed = self.controller.resume(saved)
         self.keeps_place = store is not None  # a pack's narrated level keeps no course position
         self.runner = runner
@@ -97,10 +99,19 @@ class TutorialFlow:
         if self.resumed:
             self._restore_runs()
 
-    def _restore_runs(self) -> None:
+    def _restore_runs(self, *, missing_only: bool = False) -> None:
         """Runs made before the player left are not saved: make the ones the course asked for again (the
-        engine is deterministic, so their figures are the player's), for the narration and the recap."""
+        engine is deterministic, so their figures are the player's), for the narration and the recap.
+        With `missing_only`, only the runs of steps the player skipped (`]`), so the narration that
+        quotes them shows figures, not dashes."""
         past = self.controller.past_runs()
+        if missing_only:
+            past = [
+                run
+                for run in past
+                if ("custom" if run.card is None else run.card)
+                not in self.controller.narrated_runs(run.level.id)
+            ]
         if not past:
             return
 
@@ -110,13 +121,16 @@ class TutorialFlow:
                     result = self.runner(run.level, run.card, None, run.assign)
                 except Exception:  # a run that fails now shows "-", as if skipped
                     continue
-                self.app.call_from_thread(self._restored, result)
+                self.app.call_from_thread(self._restored, result, missing_only)
 
         self.app.run_worker(work, thread=True, group="tutorial-restore", exit_on_error=False)
 
-    def _restored(self, result: Any) -> None:
+    def _restored(self, result: Any, skipped: bool = False) -> None:
         if self.active:
-            self.controller.restore_run(result)
+            if skipped:
+                self.controller.fill_skipped_run(result)
+            else:
+                self.controller.restore_run(result)
             self.refresh()
 
     def quit(self) -> None:
@@ -227,6 +241,13 @@ class TutorialFlow:
             # only on a change: every focus change makes the footer rebuild its keys
             if wanted is not None and self.app.focused is not wanted:
                 wanted.focus()
+            number = self.controller.current.number
+            if isinstance(wanted, CardHand) and step.action in ("choose_card", "run") and step.card:
+                if self._disarmed_at != number:
+                    # the Enter that moved the narration on must not also choose the card under the
+                    # cursor (it chose the wrong one): the hand shows its cursor on the next key
+                    self._disarmed_at = number
+                    wanted.disarm()
 
     def _fit_chart(self, screen: ResultsScreen) -> None:
         """The narrator's panel takes rows from the results: shrink the chart's plot so that its points
@@ -341,6 +362,7 @@ class TutorialFlow:
     def skip(self) -> None:
         self.controller.skip()
         self._moved()
+        self._restore_runs(missing_only=True)  # a skipped run step still feeds the figures quoted later
 
     def answer(self, index: int) -> None:
         view = self.controller.current

@@ -53,7 +53,10 @@ def lag_at(series: tuple[list[int], list[float]], t_us: int) -> float:
 
 
 def format_lag(ms: float, lang: str | None = None) -> str:
-    """A lag for people: "340 ms" under a second, "3.21s" above."""
+    """A lag for people: "340 ms" under a second, "3.21s" above, "80 µs" under a millisecond (a lag that
+    is there must not read "0 ms")."""
+    if 0 < ms < 1:
+        return t("why.lag_us", lang, us=max(1, round(ms * 1000)))
     if ms < 1000:
         return t("why.lag_ms", lang, ms=round(ms))
     return t("why.lag_value", lang, s=ms / 1000)

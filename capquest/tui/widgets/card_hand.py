@@ -62,6 +62,9 @@ class CardHand(VerticalScroll, can_focus=True):
         self.ascii_borders = ascii_borders
         self.best = dict(best or {})
         self.cursor_index = 0
+        # False: no card is under the cursor yet, so an Enter meant for something else (the narrator's
+        # "next") does not choose one; an arrow or an Enter first shows the cursor.
+        self.armed = True
         self.chosen_id: str | None = None
         self.chosen_at = 0  # a `choice_stamps` number: when a card was last chosen
         self.compact = compact
@@ -83,6 +86,13 @@ class CardHand(VerticalScroll, can_focus=True):
     def _card_widgets(self) -> list[StrategyCard]:
         return list(self.query(StrategyCard))
 
+    def disarm(self) -> None:
+        """Hide the cursor until the player moves it or presses Enter once (a number or a click still
+        chooses at once: those are deliberate)."""
+        self.armed = False
+        for widget in self._card_widgets():
+            widget.cursor = False
+
     def _show_cursor(self) -> None:
         for i, widget in enumerate(self._card_widgets()):
             widget.cursor = i == self.cursor_index
@@ -96,13 +106,20 @@ class CardHand(VerticalScroll, can_focus=True):
         return self.cards[self.cursor_index]
 
     def action_move(self, step: int) -> None:
-        self.cursor_index = (self.cursor_index + step) % len(self.cards)
+        if self.armed:
+            self.cursor_index = (self.cursor_index + step) % len(self.cards)
+        self.armed = True
         self._show_cursor()
 
     def action_choose(self) -> None:
+        if not self.armed:
+            self.armed = True
+            self._show_cursor()
+            return
         self.choose(self.cursor_card.id)
 
     def choose(self, card_id: str | None) -> None:
+        self.armed = True
         """Mark `card_id` as chosen (None: no card, e.g. a custom hybrid assignment) and tell the screen."""
         self.chosen_id = card_id
         if card_id is not None:

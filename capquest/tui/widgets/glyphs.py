@@ -1,9 +1,10 @@
 """The characters the play widgets draw with, and how they format figures.
 
 Nearly every pretty glyph (box drawing, stars, arrows, blocks, bullets) is East-Asian *ambiguous*
-width: a CJK terminal may draw it two cells wide and break every alignment. So there are two sets:
-`FANCY` for English in an ordinary terminal, and `PLAIN` (ASCII only) whenever the player asked for
-ASCII borders or reads Korean. Widths are always measured with `rich.cells.cell_len`.
+width: a CJK terminal may draw it two cells wide and break every alignment. So there are two sets,
+chosen by the one ASCII-borders setting that also draws the frames: `FANCY` by default, in English and
+Korean alike (the frames around them are box drawing too), and `PLAIN` (ASCII only) when the player turns
+ASCII borders on for such a terminal. Widths are always measured with `rich.cells.cell_len`.
 """
 
 from __future__ import annotations
@@ -81,7 +82,9 @@ PLAIN = Glyphs(
 
 
 def glyphs_for(lang: str, ascii_borders: bool) -> Glyphs:
-    return PLAIN if ascii_borders or lang == "ko" else FANCY
+    """The glyph set: the player's ASCII-borders setting decides, whatever the language (Korean used to
+    switch to ASCII stars and bars while Settings said ASCII borders were off)."""
+    return PLAIN if ascii_borders else FANCY
 
 
 def pad(text: str, width: int) -> str:

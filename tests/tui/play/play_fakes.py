@@ -230,6 +230,7 @@ def fake_run(
         seed=used_seed,
         outcome=outcome,
         score=score(metrics, level.scoring),
+        assign=dict(assign or {}),
     )
 
 

@@ -357,3 +357,21 @@ async def test_reduced_motion_draws_its_one_frame_at_the_screens_full_width(make
         await pilot.pause()
         clock = str(app.screen.query_one("#replay-clock").render())
         assert len(clock.rstrip()) > 80, clock  # the progress bar fills the line, not a stub of 8 cells
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_opening_the_chart_keeps_the_metric_names_whole(make_app, size):
+    """At 100x30, `t` shrank the results panel to about 23 columns and metric names wrapped a letter or
+    two per line (tutorial step 6 makes every player do this)."""
+
+    def start(session):
+        return ResultsScreen(session, session.runs[-1])
+
+    app = make_app(tried=("replica-read",), start=start)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        panel = app.screen.query_one("#results")
+        assert panel.size.width >= 38, panel.size
+        table = app.screen.query_one(MetricTable)
+        assert table.size.width >= 36, table.size

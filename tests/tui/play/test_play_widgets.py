@@ -57,11 +57,11 @@ def test_korean_strings_hold_no_ambiguous_width_glyphs():
         assert not bad, (key, bad)
 
 
-def test_plain_glyphs_are_ascii_and_korean_gets_them():
+def test_plain_glyphs_are_ascii_and_the_ascii_setting_alone_chooses_them():
     for value in vars(PLAIN).values():
         assert value.isascii(), value
-    assert glyphs_for("ko", False) is PLAIN and glyphs_for("en", True) is PLAIN
-    assert glyphs_for("en", False) is FANCY
+    assert glyphs_for("ko", True) is PLAIN and glyphs_for("en", True) is PLAIN
+    assert glyphs_for("en", False) is FANCY and glyphs_for("ko", False) is FANCY  # the setting decides
 
 
 def test_pad_measures_terminal_cells():
@@ -158,3 +158,15 @@ def test_chart_tells_apart_cards_that_land_on_the_same_place():
     zero_row = next(line for line in chart.render().plain.splitlines() if line.startswith("  0 |"))
     drawn = zero_row.split("|", 1)[1]
     assert "1" in drawn and "2" in drawn  # both drawn side by side, neither hidden under the other
+
+
+def test_a_hand_of_one_card_is_not_called_1_to_1():
+    from capquest.i18n import set_language
+    from capquest.tui.screens.level import hand_title
+
+    for lang in ("en", "ko"):
+        set_language(lang)
+        try:
+            assert "1-1" not in hand_title(1) and "1-3" in hand_title(3)
+        finally:
+            set_language("en")

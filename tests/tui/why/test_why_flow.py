@@ -57,7 +57,11 @@ async def test_why_opens_from_results_on_the_first_oversell():
         assert t("why.sale_count", "en", total=total, initial=first.facts["initial"]) in details
         assert total > first.facts["initial"]
         summary = _text(screen, "#why-summary")
-        assert f"{len(report.anomalies):,}" in summary
+        # real-world figures, as on the results screen: each simulated request stands for `scale`
+        metrics, scale = result.outcome.metrics, screen.scale
+        assert scale > 1 and f"{metrics.stale_reads:,}" in summary
+        assert f"{report.counts['stale_read']:,}\n" not in summary  # not the sample's own count
+        assert t("why.sample", "en", scale=f"{scale:,}") in " ".join(summary.split("\n"))
         for kind, count in report.counts.items():
             if count:
                 assert t(f"checker.kind_{kind}") in summary
@@ -253,7 +257,9 @@ async def test_faults_and_lag_are_drawn_beside_the_anomaly():
         assert "[seoul] | [busan]" in rendered  # the partition, spelled out
         assert "P" * 5 in rendered  # and shaded on the fault lane
         assert t("why.lag_lane", "en", node="busan").strip() in rendered
-        lag = t("why.lag_at", "en", node="busan", lag=format_lag(300.0, "en"))  # the trace's lag at the read
+        # the lag of the node that answered, for this read: read at 0.300s, the write it missed
+        # committed at 0.160s (not the trace's sampled 300 ms)
+        lag = t("why.lag_read", "en", node="busan", lag=format_lag(140.0, "en"))
         assert lag in _text(screen, "#why-details")
 
 
