@@ -236,6 +236,9 @@ class Simulation(
         self.op_step = [0] * n
         self.owed_us = [0] * n
         self.op_pending: dict[int, tuple] = {}
+        # op index -> lag (µs) of the replica that answered that read, when it answered: kept beside the
+        # history (not in it) so every run's digest stays the same
+        self.read_lag_us: dict[int, int] = {}
         self.committed: dict[str, int | str] = dict(self.arr.initial)
         self.cache_counters: dict[str, int] = {}
         self.counter_expiry: dict[str, int] = {}  # when each stock counter expires (counter_ttl_s only)

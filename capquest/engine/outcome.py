@@ -55,6 +55,10 @@ class Outcome:
     history: History
     trace: tuple[TraceFrame, ...]
     digest: str
+    # op id -> lag (µs) of the replica that answered that read, at the moment it answered (the read's time
+    # minus the commit time of the oldest committed write it had not applied; 0 when caught up). Recorded
+    # by the engine, outside the history: the digest does not cover it.
+    read_lag_us: dict[int, int] = field(default_factory=dict)
 
 
 def canonical_json(history: History | dict[str, Any]) -> bytes:

@@ -222,4 +222,10 @@ def outcome_of(sim: Simulation) -> Outcome:
     )
     trace = _trace(sim, history, answers)
     del answers, latencies, failures, done_orders  # freed before the digest: the run's memory peak
-    return Outcome(metrics=metrics, history=history, trace=trace, digest=history_digest(history))
+    return Outcome(
+        metrics=metrics,
+        history=history,
+        trace=trace,
+        digest=history_digest(history),
+        read_lag_us=sim.read_lag_us,
+    )

@@ -59,6 +59,7 @@ class SimulationState:
     op_step: list[int]
     owed_us: list[int]
     op_pending: dict[int, tuple]
+    read_lag_us: dict[int, int]
     committed: dict[str, Any]
     cache_counters: dict[str, int]
     counter_expiry: dict[str, int]

@@ -142,6 +142,12 @@ class StockAndCache(SimulationState):
             value = self.committed[key]
         elif idx == self.cache_idx:
             value = self._read_value(srv, key, t)
+            if key not in self.cache_counters:
+                # a cache-aside copy holds what was committed when it was filled: its lag is t minus the
+                # commit time of the oldest write committed after that
+                commit_t = self.log.commit_t
+                n = bisect_right(commit_t, t - t % self.cache_ttl_us)
+                self.read_lag_us[i] = t - commit_t[n] if n < len(commit_t) and commit_t[n] < t else 0
         else:
             # ReplicaLog.replica_value, inlined: a bisect over the key's apply times on that replica
             log = self.log
@@ -151,6 +157,10 @@ class StockAndCache(SimulationState):
                 value = log.key_vals[key][j - 1] if j else self.arr.initial[key]
             else:
                 value = self.arr.initial[key]
+            # ReplicaLog.lag_us, inlined: t minus the commit time of the oldest write not yet applied here
+            n = bisect_right(log.apply_t[idx - 1], t)
+            commit_t = log.commit_t
+            self.read_lag_us[i] = t - commit_t[n] if n < len(commit_t) and commit_t[n] < t else 0
         if key[0] == "s" and value < 0:
             value = 0  # stock is shown floored at 0
         if self.track_marks:

@@ -10,7 +10,7 @@ being explained (the first oversell when there is one: the lesson's anomaly), th
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -130,6 +130,19 @@ class ReadLags:
         return next((i for i, (_, _, invoke) in enumerate(writes) if invoke > done), None)
 
 
+def quoted_read_lag(
+    op: dict[str, Any], engine_lags: Mapping[int, int], history_lags: Callable[[], ReadLags]
+) -> tuple[int, bool] | None:
+    """The lag the Why? view quotes for a stale read, and whether the engine recorded it: the engine's
+    figure for the replica that answered when it has one, else the one worked out from the history
+    (a real database's history, a student's file), else None."""
+    engine_lag = engine_lags.get(op["id"])
+    if engine_lag is not None:
+        return engine_lag, True
+    lag = history_lags().lag_us(op)
+    return (lag, False) if lag is not None else None
+
+
 class WhyScreen(CapQuestScreen):
     CSS_PATH = "why.tcss"
     HELP_KEY = "why.help"
@@ -171,6 +184,8 @@ class WhyScreen(CapQuestScreen):
         self._whole: tuple[int, int] | None = None
         self._kind_cache: dict[str | None, tuple[Anomaly, ...]] = {}
         self._read_lags: ReadLags | None = None
+        # op id -> lag (µs) the engine recorded for each read a replica answered; absent on a real run
+        self.engine_read_lags: Mapping[int, int] = getattr(result.outcome, "read_lag_us", None) or {}
 
     # ------------------------------------------------------------------------------------- settings
     @property
@@ -447,16 +462,22 @@ class WhyScreen(CapQuestScreen):
         text.append("\n" + self._window_text(), style="dim")
         return text
 
+    def _history_read_lags(self) -> ReadLags:
+        if self._read_lags is None:  # indexes the whole history: only when a quote needs it
+            self._read_lags = ReadLags(self.history)
+        return self._read_lags
+
     def _lag_line(self, a: Anomaly) -> str:
         op = self.ops.get(a.ops[0]) if a.ops else None
         if a.kind == "stale_read" and op is not None:
-            if self._read_lags is None:
-                self._read_lags = ReadLags(self.history)
-            lag = self._read_lags.lag_us(op)
-            if lag is not None and op["f"] == "order":  # the history does not say where a check read
-                return t("why.lag_check", lag=format_lag(lag / 1000))
-            if lag is not None:  # the lag of the node that answered, for this read
-                return t("why.lag_read", node=a.node or op["node"], lag=format_lag(lag / 1000))
+            quoted = quoted_read_lag(op, self.engine_read_lags, self._history_read_lags)
+            if quoted is not None:
+                lag, from_engine = quoted
+                shown = format_lag(lag / 1000)
+                if op["f"] == "order":  # an order's check: the history does not say which node answered it
+                    return t("why.lag_check_engine" if from_engine else "why.lag_check", lag=shown)
+                key = "why.lag_read_engine" if from_engine else "why.lag_read"
+                return t(key, node=a.node or op["node"], lag=shown)
         if a.node in self.lags:
             return t("why.lag_at", node=a.node, lag=format_lag(lag_at(self.lags[a.node], a.time)))
         if self.lags:

@@ -11,7 +11,7 @@ import pytest
 from capquest.checker import check
 from capquest.packs import load_pack
 from capquest.play import run
-from capquest.tui.screens.why import ReadLags
+from capquest.tui.screens.why import ReadLags, quoted_read_lag
 from capquest.tui.widgets.anomaly_timeline import format_lag
 
 CAMPAIGN = load_pack(Path(__file__).resolve().parents[3] / "levels" / "campaign")
@@ -36,3 +36,42 @@ def test_every_stale_read_is_quoted_with_a_positive_lag(level, card: str) -> Non
 
 def test_a_sub_millisecond_lag_is_not_zero() -> None:
     assert format_lag(0.08, "en") == "80 µs" and format_lag(0.0004, "ko") == "1마이크로초"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("level", "card"), CARDS, ids=[f"{lv.id}/{c}" for lv, c in CARDS])
+def test_every_stale_read_quotes_the_lag_the_engine_recorded(level, card: str) -> None:
+    """Issue 13 §2: a stale read a replica answered is quoted with the lag the engine recorded for that
+    replica when it answered (a cache-aside copy's too, when it has one). Reads a quorum node, a cache
+    counter or a partitioned primary answered have no replica log behind them: those are quoted from the
+    history, and must be positive too."""
+    outcome = run(level, card).outcome
+    history = outcome.history
+    ops = {op["id"]: op for op in history["ops"]}
+    lags = ReadLags(history)
+    replicas = {r.name for r in level.scenario.topology.replicas}
+    for anomaly in check(history, linearizability=False).anomalies:
+        if anomaly.kind != "stale_read":
+            continue
+        op = ops[anomaly.ops[0]]
+        quoted = quoted_read_lag(op, outcome.read_lag_us, lambda: lags)
+        assert quoted is not None, anomaly.explain("en")
+        lag, from_engine = quoted
+        assert lag > 0, anomaly.explain("en")
+        if op["f"] != "order" and op["node"] in replicas:
+            assert from_engine, anomaly.explain("en")
+        if from_engine:
+            assert lag == outcome.read_lag_us[op["id"]], anomaly.explain("en")
+
+
+def test_without_engine_data_the_history_gives_the_lag() -> None:
+    """A history with no engine record (a real database's, a student's file) still gets a lag."""
+    level = next(lv for lv, _ in CARDS)
+    outcome = run(level, level.cards[0].id).outcome
+    history = outcome.history
+    ops = {op["id"]: op for op in history["ops"]}
+    lags = ReadLags(history)
+    stale = [a for a in check(history, linearizability=False).anomalies if a.kind == "stale_read"]
+    for anomaly in stale:
+        op = ops[anomaly.ops[0]]
+        assert quoted_read_lag(op, {}, lambda: lags) == (lags.lag_us(op), False)
