@@ -65,7 +65,8 @@ class Simulation(
         one_way = self.one_way
         client_regions = [ridx[s.region] for s in w.client_regions] or [ridx[topo.primary_region]]
         client_weights = [s.weight for s in w.client_regions] or [1.0]
-        self.partitions, crashes, spikes = fault_windows(scenario, ridx)
+        self.partitions, self.node_groups, crashes, spikes = fault_windows(scenario, ridx)
+        self.partition_names_nodes = any(self.node_groups)
 
         # policies per op kind (a hybrid picks one per data class)
         self.has_replicas = bool(topo.replicas)
@@ -108,8 +109,10 @@ class Simulation(
             srv.crashes = crashes.get(r.name, [])
             self.servers.append(srv)
             outages = list(srv.crashes)
-            for s, e, group_of in self.partitions:
-                if self._cut_groups(group_of, srv.region, self.servers[0].region):
+            primary_region = self.servers[0].region
+            for (s, e, group_of), node_of in zip(self.partitions, self.node_groups, strict=True):
+                # a replica cut from the primary stops applying and catches up when the cut heals
+                if self._cut_ends(group_of, node_of, srv.region, srv.name, primary_region, "primary"):
                     outages.append((s, e))
             interval = US * w.scale / r.apply_rps if r.apply_rps > 0 else float(self.duration_us * 10)
             specs.append(ReplicaSpec(int(r.lag_ms * 1000), interval, spikes.get(r.name, []), sorted(outages)))

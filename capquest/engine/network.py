@@ -1,5 +1,5 @@
-"""Where things are and what cuts them off: the fault lookups (partitions between groups of regions,
-crashed nodes) the rest of the simulation asks at a given time."""
+"""Where things are and what cuts them off: the fault lookups (partitions between groups of regions
+and named nodes, crashed nodes) the rest of the simulation asks at a given time."""
 
 from __future__ import annotations
 
@@ -50,8 +50,10 @@ def region_delays(topo: Topology, ridx: dict[str, int]) -> tuple[list[list[int]]
 
 def fault_windows(scenario: Scenario, ridx: dict[str, int]):
     """The scheduled faults in microseconds: partitions as (start, end, group of each region index),
+    the group of each node a partition names (by name, one dict per partition, in the same order),
     crashes by node name as (start, end), lag spikes by node name as (start, end, extra lag)."""
     partitions: list[tuple[int, int, dict[int, int]]] = []
+    node_groups: list[dict[str, int]] = []
     crashes: dict[str, list[tuple[int, int]]] = {}
     spikes: dict[str, list[tuple[int, int, int]]] = {}
     for f in scenario.faults:
@@ -60,16 +62,20 @@ def fault_windows(scenario: Scenario, ridx: dict[str, int]):
             continue
         if f.kind == "partition":
             group_of = {}
+            node_of: dict[str, int] = {}
             for gi, group in enumerate(f.groups):
                 for name in group:
-                    if name in ridx:
+                    if name in ridx:  # a region keeps its meaning even if a node shares its name
                         group_of[ridx[name]] = gi
+                    elif name:
+                        node_of[name] = gi
             partitions.append((s, e, group_of))
+            node_groups.append(node_of)
         elif f.kind == "crash":
             crashes.setdefault(f.node, []).append((s, e))
         else:
             spikes.setdefault(f.node, []).append((s, e, int(f.extra_lag_ms * 1000)))
-    return partitions, crashes, spikes
+    return partitions, node_groups, crashes, spikes
 
 
 class Network(SimulationState):
@@ -80,6 +86,31 @@ class Network(SimulationState):
         ga = group_of.get(a)
         gb = group_of.get(b)
         return ga is not None and gb is not None and ga != gb
+
+    @classmethod
+    def _cut_ends(
+        cls, group_of: dict[int, int], node_of: dict[str, int], a: int, a_node: str, b: int, b_node: str
+    ) -> bool:
+        """Whether one partition cuts end a from end b (each a region, and a node name or "" for a client).
+
+        A node the partition names is cut from everything outside its group, its own region included;
+        otherwise the regions decide, exactly as without node names."""
+        if node_of and (a_node in node_of or b_node in node_of):
+            return node_of.get(a_node, group_of.get(a)) != node_of.get(b_node, group_of.get(b))
+        return cls._cut_groups(group_of, a, b)
+
+    def node_cut_until(self, a: int, a_node: str, b: int, b_node: str, t: int) -> int | None:
+        """`cut_until` between two ends that may be nodes (name, or "" for a client in region a or b)."""
+        if not self.partition_names_nodes:
+            return self.cut_until(a, b, t)
+        for (s, e, group_of), node_of in zip(self.partitions, self.node_groups, strict=True):
+            if s <= t < e and self._cut_ends(group_of, node_of, a, a_node, b, b_node):
+                return e
+        return None
+
+    def client_cut_until(self, client_region: int, srv: ServerState, t: int) -> int | None:
+        """None if a client in this region can reach server srv at t, else when the cut ends."""
+        return self.node_cut_until(client_region, "", srv.region, srv.name, t)
 
     def cut_until(self, a: int, b: int, t: int) -> int | None:
         """None if regions a and b can talk at t, else when the partition between them ends."""
@@ -100,7 +131,7 @@ class Network(SimulationState):
         best = None
         for srv in self.servers[1:]:
             if (
-                self.cut_until(client_region, srv.region, t) is None
+                self.client_cut_until(client_region, srv, t) is None
                 and self.down_until(srv.crashes, t) is None
             ):
                 if (

@@ -16,16 +16,21 @@ class QuorumCoordination(SimulationState):
     def _quorum_always_reachable(node: int, t: int) -> None:
         return None
 
-    def _quorum_reach(self, coord_region: int):
+    def _quorum_reach(self, coord_region: int, coord_name: str = ""):
         store = self.quorum
         assert store is not None
         if self.quorum_healthy:
             return self._quorum_always_reachable  # no partition and no crash: every node is always reachable
         regions = store.regions
+        names = store.names
 
         def reach(node: int, t: int) -> int | None:
             down = self.down_until(self.quorum_crashes[node], t)
-            cut = self.cut_until(coord_region, regions[node], t) if self.partitions else None
+            cut = (
+                self.node_cut_until(coord_region, coord_name, regions[node], names[node], t)
+                if self.partitions
+                else None
+            )
             if down is None:
                 return cut
             return down if cut is None else max(down, cut)
@@ -55,7 +60,10 @@ class QuorumCoordination(SimulationState):
         for k in range(store.n):
             if self.down_until(self.quorum_crashes[k], t) is not None:
                 continue
-            if self.partitions and self.cut_until(client_region, store.regions[k], t) is not None:
+            if (
+                self.partitions
+                and self.node_cut_until(client_region, "", store.regions[k], store.names[k], t) is not None
+            ):
                 continue
             if (
                 best is None
@@ -75,7 +83,7 @@ class QuorumCoordination(SimulationState):
         creg = store.regions[coord]
         hop = self.one_way[client_region][creg]
         tc = t + hop
-        reach = self._quorum_reach(creg)
+        reach = self._quorum_reach(creg, store.names[coord])
         alive = store.n if self.quorum_healthy else sum(1 for k in range(store.n) if reach(k, tc) is None)
         need = needed(policy.write_level, store.n)
         if alive < need:
@@ -102,7 +110,7 @@ class QuorumCoordination(SimulationState):
         creg = store.regions[coord]
         hop = self.one_way[client_region][creg]
         tc = t + hop
-        replies = store.read_plan(tc, coord, self._quorum_reach(creg), i)
+        replies = store.read_plan(tc, coord, self._quorum_reach(creg, store.names[coord]), i)
         need = needed(policy.read_level, store.n)
         if len(replies) < need:
             if policy.refuse or not replies:

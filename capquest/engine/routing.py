@@ -137,14 +137,14 @@ class Routing(SimulationState):
 
     def _send_cache(self, t, i, op, step, client_region, policy) -> None:
         srv = self.servers[self.cache_idx]
-        if self.partitions and self.cut_until(client_region, srv.region, t) is not None:
+        if self.partitions and self.client_cut_until(client_region, srv, t) is not None:
             self._fail(op, t + self.one_way[client_region][client_region] * 2, "unavailable")
             return
         self._to_server(t, i, srv, step, client_region)
 
     def _send_primary_write(self, t, i, op, step, client_region, policy) -> None:
         primary = self.servers[PRIMARY]
-        heal = self.cut_until(client_region, primary.region, t) if self.partitions else None
+        heal = self.client_cut_until(client_region, primary, t) if self.partitions else None
         if heal is None:
             self._to_server(t, i, primary, step, client_region)
             return
@@ -181,14 +181,14 @@ class Routing(SimulationState):
             self._quorum_read(t, i, op, client_region, policy, kind)
             return
         primary = self.servers[PRIMARY]
-        primary_cut = bool(self.partitions) and self.cut_until(client_region, primary.region, t) is not None
+        primary_cut = bool(self.partitions) and self.client_cut_until(client_region, primary, t) is not None
         if primary_cut and policy.refuse:
             self._fail(op, t + self.one_way[client_region][client_region] * 2, "unavailable")
             return
         srv: ServerState | None
         if src == "cache":
             srv = self.servers[self.cache_idx]
-            if self.cut_until(client_region, srv.region, t) is not None:
+            if self.client_cut_until(client_region, srv, t) is not None:
                 self._fail(op, t + self.one_way[client_region][client_region] * 2, "unavailable")
                 return
             self.eventual_reads += 1
@@ -226,7 +226,7 @@ class Routing(SimulationState):
         for k in range(nrep):
             r = (start + k) % nrep
             srv = self.servers[1 + r]
-            if self.partitions and self.cut_until(client_region, srv.region, t) is not None:
+            if self.partitions and self.client_cut_until(client_region, srv, t) is not None:
                 continue
             if srv.crashes and self.down_until(srv.crashes, t) is not None:
                 continue
