@@ -219,7 +219,8 @@ FaultKind = Literal["partition", "crash", "lag_spike"]
 
 @dataclass(frozen=True)
 class Fault:
-    """A scheduled fault. `partition`: messages between regions of different `groups` are lost.
+    """A scheduled fault. `partition`: messages between regions of different `groups` are lost; a node
+    (primary, cache, replica, quorum node) named in a group is cut from everything outside its group.
     `crash`: node `node` answers nothing. `lag_spike`: replica or quorum node `node` applies writes
     `extra_lag_ms` later."""
 

@@ -240,14 +240,21 @@ def _check_scenario(report: Reporter, file: str, scenario: Scenario) -> None:
                 "warning",
             )
         if fault.kind == "partition":
-            if len(fault.groups) < 2:
+            # a group may name nodes as well as regions (a region keeps its meaning if a node shares its
+            # name); one group naming a node is a cut already: the node from everything outside it
+            names_node = any(n not in regions and n in nodes for group in fault.groups for n in group)
+            if len(fault.groups) < 2 and not names_node:
                 report.add(file, (*loc, "groups"), say("partition_groups", got=len(fault.groups)))
             seen: set[str] = set()
             for g, group in enumerate(fault.groups):
                 for r, name in enumerate(group):
-                    region((*loc, "groups", g, r), name)
+                    if name not in regions and name not in nodes:
+                        report.add(
+                            file, (*loc, "groups", g, r), _unknown("region_or_node", name, regions + nodes)
+                        )
                     if name in seen:
-                        report.add(file, (*loc, "groups", g, r), say("region_twice", name=name))
+                        twice = "region_twice" if name in regions or name not in nodes else "node_twice"
+                        report.add(file, (*loc, "groups", g, r), say(twice, name=name))
                     seen.add(name)
         else:
             known = nodes if fault.kind == "crash" else lagging
