@@ -410,7 +410,7 @@ def _still_meaningful(base: Scenario, topology: Topology) -> tuple:
     kept = []
     for fault in base.faults:
         if fault.kind == "partition":
-            if all(r in regions for group in fault.groups for r in group):
+            if all(r in regions or r in nodes for group in fault.groups for r in group):
                 kept.append(fault)
         elif fault.node in nodes:
             kept.append(fault)

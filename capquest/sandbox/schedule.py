@@ -22,7 +22,8 @@ MAX_FAULTS = 32  # the pack format's limit on scheduled faults
 
 @dataclass(frozen=True)
 class Action:
-    """One thing done to the night. `regions`: the side a partition cuts off from the rest. `node`: the
+    """One thing done to the night. `regions`: the side a partition cuts off from the rest: regions, and
+    nodes by their names in the topology (a named node is cut from everything outside the side). `node`: the
     node a crash or a lag spike hits. `extra_lag_ms`: a lag spike's size. `rps`: a surge's new rate
     (real-world requests per second)."""
 
@@ -77,12 +78,14 @@ def check_action(scenario: Scenario, actions: tuple[Action, ...], action: Action
         return ActionProblem("bad_moment", (("at", _seconds(action.at_ms)), ("end", _seconds(duration_ms))))
     regions = scenario.topology.regions
     if action.kind == "partition":
-        unknown = [r for r in action.regions if r not in regions]
+        known_sides = (*regions, *crashable_nodes(scenario))
+        unknown = [r for r in action.regions if r not in known_sides]
         if unknown:
-            return ActionProblem("unknown_region", (("name", unknown[0]), ("known", ", ".join(regions))))
+            return ActionProblem("unknown_side", (("name", unknown[0]), ("known", ", ".join(known_sides))))
         side = set(action.regions)
-        if not side or side == set(regions):
-            return ActionProblem("partition_nothing", (("known", ", ".join(regions)),))
+        # with every region on the cut-off side, every client is with every node: nothing is cut
+        if not side or side >= set(regions):
+            return ActionProblem("partition_nothing", (("known", ", ".join(known_sides)),))
     elif action.kind in ("crash", "lag_spike"):
         known = crashable_nodes(scenario) if action.kind == "crash" else lagging_nodes(scenario)
         if not known:
@@ -135,7 +138,8 @@ def _unhealed(actions: tuple[Action, ...], before_ms: int) -> list[Action]:
 
 def faults_of(actions: tuple[Action, ...], duration_ms: int, regions: tuple[str, ...]) -> tuple[Fault, ...]:
     """The faults the actions make, in time order: each lasts until the next heal after it, or the end.
-    A partition cuts the chosen regions off from every other region."""
+    A partition cuts the chosen regions off from every other region, and each chosen node from everything
+    not chosen (its own region's clients included, unless its region is chosen too)."""
     ordered = _in_time_order(actions)
     heals = [a.at_ms for a in ordered if a.kind == "heal"]
     faults = []

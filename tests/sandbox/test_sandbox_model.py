@@ -117,6 +117,39 @@ def test_a_partition_isolating_nothing_is_refused_with_a_reason() -> None:
         sandbox.act(Action("partition", 1000, regions=()))
 
 
+def test_a_partition_can_cut_off_nodes_as_well_as_regions() -> None:
+    sandbox = two_regions()
+    assert sandbox.check(Action("partition", 1000, regions=("replica-9",))).key == "unknown_side"  # type: ignore[union-attr]
+    # every region on the cut-off side: every client stays with every node, whatever nodes are chosen
+    problem = sandbox.check(Action("partition", 1000, regions=("seoul", "busan", "replica-busan")))
+    assert problem is not None and problem.key == "partition_nothing"
+    cut = sandbox.act(Action("partition", 3000, regions=("replica-busan",))).act(HEAL)
+    assert cut.level().scenario.faults[0].groups == (("replica-busan",), ("seoul", "busan"))
+    start, end = 3_000_000, 7_000_000
+    # the replica stops applying while cut and catches up after the heal
+    night = cut.choose("available").run()
+    calm = two_regions().choose("available").run()
+    assert _during(night.series.lag, night, start + 1_000_000, end) > 10 * _during(
+        calm.series.lag, calm, start, end
+    )
+    assert night.series.lag[-1] < 1000
+    # the primary stays reachable: the consistent card refuses nobody
+    assert sum(cut.choose("consistent").run().series.errors) == 0
+    # cutting off the primary itself, from its own region's clients too: the consistent card refuses
+    # more than when only Busan is cut off
+    refused = (
+        two_regions()
+        .act(Action("partition", 3000, regions=("primary",)))
+        .act(HEAL)
+        .choose("consistent")
+        .run()
+    )
+    busan = two_regions().act(PARTITION).act(HEAL).choose("consistent").run()
+    assert _during(refused.series.errors, refused, start, end) > 1.5 * _during(
+        busan.series.errors, busan, start, end
+    )
+
+
 def test_actions_become_faults_until_the_heal_and_undo_takes_the_last_back() -> None:
     sandbox = two_regions().act(PARTITION).act(Action("crash", 4000, node="replica-busan")).act(HEAL)
     faults = sandbox.level().scenario.faults
