@@ -15,10 +15,11 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, HorizontalScroll, Vertical
 from textual.events import Click
 from textual.widgets import Button, Checkbox, Footer, Input, Select, Static, TabbedContent, TabPane
 
+from capquest.engine.model import Scenario
 from capquest.i18n import language, t
 from capquest.packs.model import Concept, LevelFile, Text
 from capquest.sandbox import Action, Sandbox
@@ -37,6 +38,10 @@ STEP_MS = 500  # left / right move the moment shown by half a simulated second
 FAULT_BUTTONS = ("partition", "crash", "lag_spike", "surge", "heal", "undo")
 FAULT_CONCEPTS = ("partition", "crash", "lag_spike", "surge", "heal")
 CAMPAIGN_CONCEPTS = ("cap", "pacelc", "partition", "replication-lag", "quorum", "queueing")
+
+
+class CutOffRow(HorizontalScroll, can_focus=False):
+    """The partition's checkboxes in one line: more regions and nodes than fit scroll as focus moves."""
 
 
 class SandboxScreen(CapQuestScreen):
@@ -119,16 +124,9 @@ class SandboxScreen(CapQuestScreen):
             with TabPane(t("sandbox.tab_night"), id="night"):
                 with Vertical(id="night-body"):
                     yield NightChart(glyphs_for(language(), bool(self.shell.ascii_borders)), id="chart")
-                    with Horizontal(id="night-controls"):
+                    with CutOffRow(id="night-controls"):
                         yield Static(t("sandbox.cut_off"), classes="control-label", markup=False)
-                        for region in sandbox.scenario.topology.regions:
-                            yield Checkbox(
-                                region,
-                                region != sandbox.scenario.topology.primary_region,
-                                compact=True,
-                                classes="cut-region",
-                                name=region,
-                            )
+                        yield from _cut_boxes(sandbox.scenario)
                     with Horizontal(id="night-controls-2"):
                         yield Select(
                             [(n, n) for n in crashable_nodes(sandbox.scenario)],
@@ -322,7 +320,7 @@ class SandboxScreen(CapQuestScreen):
     def _fault(self, kind: str) -> Action | ActionProblem:
         at = self.cursor_ms
         if kind == "partition":
-            regions = tuple(str(box.name) for box in self.query(".cut-region").results(Checkbox) if box.value)
+            regions = tuple(str(box.name) for box in self.query(".cut-side").results(Checkbox) if box.value)
             return Action("partition", at, regions=regions)
         if kind in ("crash", "lag_spike"):
             node = self.query_one("#fault-node", Select).value
@@ -401,15 +399,11 @@ class SandboxScreen(CapQuestScreen):
         return True
 
     def _refresh_controls(self) -> None:
-        """The night's controls follow the system: a checkbox per region, the nodes a fault can hit."""
-        topology = self.sandbox.scenario.topology
-        row = self.query_one("#night-controls", Horizontal)
-        for box in list(self.query(".cut-region").results(Checkbox)):
+        """The night's controls follow the system: a checkbox per region and node, the nodes a fault can hit."""
+        row = self.query_one("#night-controls", CutOffRow)
+        for box in list(self.query(".cut-side").results(Checkbox)):
             box.remove()
-        row.mount_all(
-            Checkbox(r, r != topology.primary_region, compact=True, classes="cut-region", name=r)
-            for r in topology.regions
-        )
+        row.mount_all(_cut_boxes(self.sandbox.scenario))
         self.query_one("#fault-node", Select).set_options(
             [(n, n) for n in crashable_nodes(self.sandbox.scenario)]
         )
@@ -527,6 +521,21 @@ class SandboxScreen(CapQuestScreen):
         pack = self.shell.pack
         campaign = [c for c in pack.concepts if c.id in CAMPAIGN_CONCEPTS] if pack is not None else []
         return [*own, *campaign]
+
+
+def _cut_boxes(scenario: Scenario) -> list[Checkbox]:
+    """What a partition can cut off: every region (those without the primary checked) and every node of
+    the built system (unchecked; a checked node is cut from everything left unchecked)."""
+    topology = scenario.topology
+    regions = [
+        Checkbox(r, r != topology.primary_region, compact=True, classes="cut-side cut-region", name=r)
+        for r in topology.regions
+    ]
+    nodes = [
+        Checkbox(n, False, compact=True, classes="cut-side cut-node", name=n)
+        for n in crashable_nodes(scenario)
+    ]
+    return regions + nodes
 
 
 def _form(sandbox: Sandbox) -> dict[str, str]:
