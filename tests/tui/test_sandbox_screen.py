@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Checkbox, Input, OptionList, Static
 
 from capquest.packs.loader import load_pack
 from capquest.play import run
@@ -254,3 +254,30 @@ async def test_a_served_student_cannot_write_files_on_the_server(build_app) -> N
         await settle(pilot)
         assert pilot.app.screen is screen  # no save dialog
         assert "served class session" in screen.message
+
+
+async def test_a_partition_can_cut_off_a_chosen_node(build_app) -> None:
+    app = build_app(lang="en")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_sandbox(pilot)
+        await build_two_regions(pilot)
+        await choose_card(pilot, 1)  # the available card reads replicas
+        await pilot.press("f7", "r")
+        await settle(pilot)
+        await pilot.press("space", "home", *["right"] * 6)  # 3.0 s
+        boxes = {str(box.name): box for box in screen.query(".cut-side").results(Checkbox)}
+        assert list(boxes) == ["seoul", "busan", "primary", "replica-busan"]
+        await pilot.click(boxes["busan"])  # uncheck: nothing chosen now
+        await pilot.press("p")
+        await settle(pilot)
+        assert screen.sandbox.actions == ()  # a partition that isolates nothing stays refused
+        assert "isolates nothing" in str(screen.query_one("#night-message", Static).render())
+        await pilot.click(boxes["replica-busan"])
+        await pilot.press("p")
+        await settle(pilot)
+        assert [(a.kind, a.regions) for a in screen.sandbox.actions] == [("partition", ("replica-busan",))]
+        fault = screen.night.level.scenario.faults[-1]  # type: ignore[union-attr]
+        assert fault.groups == (("replica-busan",), ("seoul", "busan"))
+        # the replica, cut from the primary's stream, falls seconds behind; nobody is refused
+        assert max(screen.night.series.lag) > 3000  # type: ignore[union-attr]
+        assert during(screen, "errors", 0, 10_000_000) == 0
