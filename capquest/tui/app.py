@@ -26,10 +26,13 @@ from capquest.tui.bindings import localize_bindings
 from capquest.tui.progress import (
     REPLAY_SPEEDS,
     Campaign,
+    GlossaryEntry,
     LevelRecord,
     Pack,
     ProgressStore,
     campaign,
+    chapter_progress,
+    glossary_entries,
     level_records,
     seen_concepts,
     settings_of,
@@ -40,6 +43,7 @@ from capquest.tui.shell import (
     ChangeSetting,
     OpenCampaign,
     OpenLevel,
+    OpenProgress,
     OpenSandbox,
     OpenSettings,
     OpenTutorial,
@@ -192,6 +196,13 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
             return []
         saved = tuple(getattr(self.progress, "concepts_seen", ()) or ())
         return seen_concepts(self.pack, self.records, (*saved, *self.revealed_concepts, *extra))
+
+    def glossary_entries(self, extra: tuple[str, ...] = ()) -> list[GlossaryEntry]:
+        """Every glossary card of the pack, those of `seen_concepts(extra)` unlocked."""
+        if self.pack is None:
+            return []
+        saved = tuple(getattr(self.progress, "concepts_seen", ()) or ())
+        return glossary_entries(self.pack, self.records, (*saved, *self.revealed_concepts, *extra))
 
     def reveal_concept(self, concept_id: str) -> None:
         """A tutorial step (or a level) showed this glossary card: it stays in the glossary, and saved."""
@@ -591,7 +602,7 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         if isinstance(self.screen, GlossaryScreen):
             return
         extra = tuple(c.id for c in self.concepts_on_screen(self.screen))
-        self.push_screen(GlossaryScreen(self.seen_concepts(extra)))
+        self.push_screen(GlossaryScreen(self.glossary_entries(extra)))
         self._tutorial_act("open_glossary")
 
     def concepts_on_screen(self, screen: Screen) -> list[Any]:
@@ -622,6 +633,14 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
 
     def on_open_settings(self, event: OpenSettings) -> None:
         self.open_settings()
+
+    def on_open_progress(self, event: OpenProgress) -> None:
+        from capquest.tui.screens.progress_summary import ProgressScreen
+
+        state = self.campaign()
+        if state is None or isinstance(self.screen, ProgressScreen):
+            return
+        self.push_screen(ProgressScreen(chapter_progress(state, self.glossary_entries())))
 
     def on_switch_pack(self, event: SwitchPack) -> None:
         self.switch_pack(event.pack)

@@ -206,3 +206,59 @@ def seen_concepts(pack: Pack, records: Mapping[str, LevelRecord], extra: Iterabl
         if record is not None and (record.attempts or record.passed):
             ids.update(level.concepts)
     return [c for c in pack.concepts if c.id in ids]
+
+
+# ------------------------------------------------------------------------------------- glossary & summary
+@dataclass(frozen=True)
+class GlossaryEntry:
+    """One glossary card as the glossary lists it: every card from the start, its body only once met."""
+
+    concept: Any  # capquest.packs.model.Concept
+    unlocked: bool
+    unlocked_by: LevelSlot | None  # the first level that lists the card (None: no level does)
+
+
+def glossary_entries(
+    pack: Pack, records: Mapping[str, LevelRecord], extra: Iterable[str] = ()
+) -> list[GlossaryEntry]:
+    """Every card of the pack in the pack's order; `unlocked` as `seen_concepts` says (same `extra`)."""
+    met = {c.id for c in seen_concepts(pack, records, extra)}
+    first: dict[str, LevelSlot] = {}
+    for slot in campaign(pack, records).slots:
+        for concept_id in slot.level.concepts:
+            first.setdefault(concept_id, slot)
+    return [GlossaryEntry(c, c.id in met, first.get(c.id)) for c in pack.concepts]
+
+
+@dataclass(frozen=True)
+class ChapterProgress:
+    """One chapter's line of the progress summary."""
+
+    chapter: Any  # capquest.packs.model.Chapter, or None for levels naming an unknown chapter
+    levels: int
+    passed: int
+    stars: int
+    max_stars: int
+    concepts: tuple[GlossaryEntry, ...]  # the cards its levels unlock (each counted in its first chapter)
+
+    @property
+    def concepts_met(self) -> int:
+        return sum(1 for e in self.concepts if e.unlocked)
+
+
+def chapter_progress(campaign_state: Campaign, entries: Sequence[GlossaryEntry]) -> list[ChapterProgress]:
+    """Per chapter: levels passed, stars won, and the glossary cards its levels unlock, met or not."""
+    out: list[ChapterProgress] = []
+    for group in campaign_state.chapters:
+        ids = {s.id for s in group.slots}
+        out.append(
+            ChapterProgress(
+                chapter=group.chapter,
+                levels=len(group.slots),
+                passed=sum(1 for s in group.slots if s.record.passed),
+                stars=sum(s.record.stars for s in group.slots),
+                max_stars=3 * len(group.slots),
+                concepts=tuple(e for e in entries if e.unlocked_by is not None and e.unlocked_by.id in ids),
+            )
+        )
+    return out

@@ -51,6 +51,10 @@ class OpenSettings(Message):
     """Show the settings screen."""
 
 
+class OpenProgress(Message):
+    """Show the progress summary (per chapter: levels passed, stars, concept cards met)."""
+
+
 class SwitchPack(Message):
     """Play another pack (its own progress), from its campaign map."""
 

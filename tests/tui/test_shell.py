@@ -218,9 +218,62 @@ async def test_glossary_opens_from_any_screen_with_both_terms(build_app) -> None
         terms = app.screen.query_one("#terms", OptionList)
         row = str(terms.get_option_at_index(0).prompt)
         assert "CAP theorem" in row and "CAP 정리" in row
+        assert "CAP theorem" in _card_text(app)  # a met card shows its explanation
+        assert "replicated system chooses" in _card_text(app)
         await pilot.press("g")  # the same key closes it
         await _ready(pilot)
         assert type(app.screen).__name__ == "SettingsScreen"
+
+
+def _card_text(app) -> str:
+    return str(app.screen.query_one("#card-text", Static).render())
+
+
+async def test_the_glossary_lists_every_card_from_the_start_locked_ones_by_term_only(build_app) -> None:
+    """Issue 13 §4: the glossary can be browsed from the start (locked entries show their term)."""
+    for lang in ("en", "ko"):
+        app = build_app(lang=lang)  # a first start: nothing played, nothing seen
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _ready(pilot)
+            await pilot.press("g")
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "GlossaryScreen"
+            terms = app.screen.query_one("#terms", OptionList)
+            assert terms.option_count == len(app.pack.concepts) == 5
+            assert app.screen.concepts == []  # none met yet
+            await pilot.press("down")  # "Linearizability", unlocked by level 2
+            await _ready(pilot)
+            card = _card_text(app)
+            assert "Linearizability" in card and "선형성" in card
+            assert "Every operation appears" not in card and "모든 연산이" not in card  # no definition
+            title = "The read replica" if lang == "en" else "읽기 복제본"
+            assert title in card and "2" in card
+
+
+async def test_the_progress_summary_opens_from_the_map_per_chapter(build_app, passed_two) -> None:
+    """Issue 13 §4: a progress and concept summary exists outside the tutorial."""
+    for lang, words in (
+        (
+            "en",
+            ("Chapter 1: The night", "Levels passed: 2 of 3", "Stars: 4 of 9", "Concept cards met: 2 of 3"),
+        ),
+        ("ko", ("1장: 그날 밤", "통과한 레벨: 3개 중 2개", "별: 9개 중 4개", "만난 개념 카드: 3장 중 2장")),
+    ):
+        app = build_app(lang=lang, records=passed_two, start="campaign")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "CampaignMapScreen"
+            assert ("Progress" if lang == "en" else "진행 상황") in _footer_text(app)
+            await pilot.press("p")
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "ProgressScreen"
+            text = str(app.screen.query_one("#progress-text", Static).render())
+            for word in words:
+                assert word in text, (lang, word, text)
+            assert "0" in text.split(words[0])[1]  # chapter 2 follows, nothing passed there
+            await pilot.press("escape")
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "CampaignMapScreen"
 
 
 async def test_damaged_save_is_told_on_the_title(build_app) -> None:

@@ -43,6 +43,12 @@ async def _at_glossary(pilot) -> None:
     await _settle(pilot)
 
 
+async def _at_progress(pilot) -> None:
+    await _at_map(pilot)
+    await pilot.press("p")
+    await _settle(pilot)
+
+
 async def _at_confirm(pilot) -> None:
     await _at_settings(pilot)
     await pilot.press("end", "enter")  # the last row: reset progress
@@ -61,6 +67,7 @@ SCREENS = {
     "settings": _at_settings,
     "help": _at_help,
     "glossary": _at_glossary,
+    "progress": _at_progress,
     "confirm": _at_confirm,
     "packs": _at_packs,
 }

@@ -18,7 +18,7 @@ from capquest.i18n import t
 from capquest.scoring import score_text
 from capquest.tui.progress import LevelSlot
 from capquest.tui.screens.base import CapQuestScreen
-from capquest.tui.shell import OpenLevel
+from capquest.tui.shell import OpenLevel, OpenProgress
 from capquest.tui.widgets.stars import stars_text
 
 
@@ -50,6 +50,7 @@ class CampaignMapScreen(CapQuestScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "app.back", "shell.bind.back", id="map-back"),
         Binding("enter", "play", "shell.bind.play", id="map-play"),
+        Binding("p", "progress", "shell.bind.progress", id="map-progress"),
         *(
             Binding(str(n), f"jump({n})", "shell.bind.jump", id=f"map-jump-{n}", show=False)
             for n in range(1, 10)
@@ -68,6 +69,9 @@ class CampaignMapScreen(CapQuestScreen):
                 detail.can_focus = False
                 yield Static("", id="detail-text", markup=False)
         yield Footer()
+
+    def action_progress(self) -> None:
+        self.post_message(OpenProgress())
 
     def on_mount(self) -> None:
         self.state_changed()

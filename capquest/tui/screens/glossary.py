@@ -1,5 +1,6 @@
-"""The glossary: the concept cards met so far, the English and Korean terms side by side, and a short
-explanation in the current language. Opens from anywhere (the `g` key, F2, or the command palette)."""
+"""The glossary: every concept card of the pack, the English and Korean terms side by side. A card met
+so far shows a short explanation in the current language; a locked one shows its term and the level that
+unlocks it, so the glossary can be browsed from the start. Opens from anywhere (`g`, F2, the palette)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from capquest.i18n import t
+from capquest.tui.progress import GlossaryEntry
 from capquest.tui.screens.base import CapQuestModal
 
 
@@ -26,31 +28,41 @@ class GlossaryScreen(CapQuestModal):
         Binding("f1,question_mark", "app.help", "shell.bind.help", id="glossary-help", key_display="F1"),
     ]
 
-    def __init__(self, concepts: list[Any]) -> None:
+    def __init__(self, entries: list[GlossaryEntry]) -> None:
         super().__init__()
-        self.concepts = concepts
+        self.entries = entries
+
+    @property
+    def concepts(self) -> list[Any]:
+        """The cards met so far (their explanation shown)."""
+        return [e.concept for e in self.entries if e.unlocked]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="glossary-panel") as panel:
-            panel.border_title = t("shell.glossary.heading", count=len(self.concepts))
-            if not self.concepts:
+            panel.border_title = t(
+                "shell.glossary.heading_met", met=len(self.concepts), count=len(self.entries)
+            )
+            if not self.entries:
                 yield Static(t("shell.glossary.empty"), id="glossary-empty", markup=False)
             else:
                 with Horizontal(id="glossary-body"):
-                    yield OptionList(*(Option(self._term_row(c), id=c.id) for c in self.concepts), id="terms")
+                    yield OptionList(
+                        *(Option(self._term_row(e), id=e.concept.id) for e in self.entries), id="terms"
+                    )
                     with VerticalScroll(id="card"):
                         yield Static("", id="card-text")
         yield Footer()
 
-    def _term_row(self, concept: Any) -> Text:
+    def _term_row(self, entry: GlossaryEntry) -> Text:
         # English over Korean, whatever the language of the game (the card beside puts them on one line).
-        text = Text(concept.term.get("en"), style="bold")
+        concept = entry.concept
+        text = Text(concept.term.get("en"), style="bold" if entry.unlocked else "dim")
         if concept.term.ko and concept.term.ko != concept.term.en:
-            text.append("\n" + concept.term.ko)
+            text.append("\n" + concept.term.ko, style="" if entry.unlocked else "dim")
         return text
 
     def on_mount(self) -> None:
-        if self.concepts:
+        if self.entries:
             terms = self.query_one("#terms", OptionList)
             terms.highlighted = 0
             terms.focus()
@@ -60,13 +72,24 @@ class GlossaryScreen(CapQuestModal):
         self._show(event.option_index)
 
     def _show(self, index: int) -> None:
-        concept = self.concepts[index]
+        entry = self.entries[index]
+        concept = entry.concept
         lang = self.shell.language
         text = Text()
         text.append(concept.term.get("en"), style="bold")
         if concept.term.ko:
             text.append("  /  ")
             text.append(concept.term.ko, style="bold")
+        if not entry.unlocked:  # the term only: the explanation waits for the level that teaches it
+            text.append("\n\n")
+            slot = entry.unlocked_by
+            if slot is None:
+                text.append(t("shell.glossary.locked"), style="italic dim")
+            else:
+                where = t("shell.glossary.locked_by", n=slot.index, title=slot.level.title.get(lang))
+                text.append(where, style="italic dim")
+            self.query_one("#card-text", Static).update(text)
+            return
         text.append("\n\n" + concept.body.get(lang) + "\n")
         if concept.source:
             text.append("\n" + t("shell.glossary.source", source=concept.source), style="italic dim")

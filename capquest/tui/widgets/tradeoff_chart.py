@@ -41,6 +41,37 @@ def _free_cell(taken: set[tuple[int, int]], r: int, c: int, width: int) -> int:
     return c
 
 
+def wrap_words(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` terminal cells, broken between words; a single word wider than
+    `width` is the one thing split (a name is never cut off with an ellipsis)."""
+    width = max(width, 1)
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while cell_len(word) > width:  # only a word longer than the whole line is broken
+            if line:
+                lines.append(line)
+                line = ""
+            head = ""
+            for ch in word:
+                if cell_len(head + ch) > width:
+                    break
+                head += ch
+            lines.append(head)
+            word = word[len(head) :]
+        if not word:
+            continue
+        candidate = f"{line} {word}" if line else word
+        if cell_len(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line or not lines:
+        lines.append(line)
+    return lines
+
+
 class TradeoffChart(Widget, can_focus=True):
     DEFAULT_CSS = """
     TradeoffChart { height: auto; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
@@ -140,37 +171,55 @@ class TradeoffChart(Widget, can_focus=True):
         left, right = ms_text(lo if log else 0.0), ms_text(hi)
         axis = t("play.chart_x_axis_log" if log else "play.chart_x_axis")
         gap = plot_w - cell_len(left) - cell_len(right) - cell_len(axis)
-        out.append(
-            " " * (y_label_w + 1)
-            + left
-            + pad("", max(gap // 2, 1))
-            + axis
-            + pad("", max(gap - gap // 2, 1))
-            + right,
-            style="dim",
-        )
+        margin = " " * (y_label_w + 1)
+        if gap >= 2:
+            out.append(
+                margin + left + pad("", gap // 2) + axis + pad("", gap - gap // 2) + right,
+                style="dim",
+            )
+        else:  # too narrow for one line: the ends, then the caption wrapped at its words below them
+            out.append(
+                margin + left + pad("", max(plot_w - cell_len(left) - cell_len(right), 1)) + right,
+                style="dim",
+            )
+            for line in wrap_words(axis, plot_w):
+                out.append("\n" + margin + line, style="dim")
         front_labels = ", ".join(p.label for p in front)
         if front_labels:
-            out.append("\n")
-            out.append(f"{t('play.chart_frontier')}: {front_labels}", style="green")
+            for line in wrap_words(f"{t('play.chart_frontier')}: {front_labels}", width):
+                out.append("\n")
+                out.append(line, style="green")
         out.append("\n")
-        out.append_text(self._legend())
+        out.append_text(self.legend(width))
         out.no_wrap = True
         out.overflow = "ellipsis"
         return out
 
-    def _legend(self) -> Text:
+    def legend(self, width: int) -> Text:
+        """One entry per card: its key, its name wrapped at words within `width` cells, then its figures
+        on the name's last line when they fit there, else on a line of their own."""
         out = Text()
+        indent = 4  # " 1 " and a space
         for p in self.points:
             out.append("\n")
             colour = _CLASS_COLOUR.get(p.card_class, "white")
             out.append(f" {p.label} ", style=Style(color=colour, bold=True, reverse=p.current))
             out.append(" ")
-            if p.p99_ms is None or p.oversold is None:
-                out.append(f"? {p.title}", style="dim")
+            tried = p.p99_ms is not None and p.oversold is not None
+            name = p.title if tried else f"? {p.title}"
+            name_style = ("bold" if p.current else "") if tried else "dim"
+            lines = wrap_words(name, width - indent)
+            for i, line in enumerate(lines):
+                if i:
+                    out.append("\n" + " " * indent)
+                out.append(line, style=name_style)
+            if not tried:
                 continue
-            out.append(p.title, style="bold" if p.current else "")
-            out.append(f"  {ms_text(p.p99_ms)}, {t('play.chart_oversold_n', n=p.oversold)}", style="dim")
+            figures = f"{ms_text(p.p99_ms)}, {t('play.chart_oversold_n', n=p.oversold)}"  # type: ignore[arg-type]
+            if cell_len(lines[-1]) + 2 + cell_len(figures) <= width - indent:
+                out.append("  " + figures, style="dim")
+            else:
+                out.append("\n" + " " * indent + figures, style="dim")
         out.no_wrap = True
         out.overflow = "ellipsis"
         return out

@@ -170,3 +170,40 @@ def test_a_hand_of_one_card_is_not_called_1_to_1():
             assert "1-1" not in hand_title(1) and "1-3" in hand_title(3)
         finally:
             set_language("en")
+
+
+async def test_chart_card_names_wrap_at_words_and_are_never_cut():
+    """Issue 13 §5.6: the frontier's card names were cut mid-word ("Everything on the prim…")."""
+    import re
+
+    from textual.app import App, ComposeResult
+    from textual.geometry import Region
+
+    points = [
+        ChartPoint("1", "Everything on the primary server", "cp", 2000.0, 0),
+        ChartPoint("2", "Cache and queue, reconcile later", "ap", 10.0, 4, current=True),
+        ChartPoint("3", "모두 주 서버로 보내고 나중에 맞추기", "hybrid", 40.0, 1),
+        ChartPoint("4", "Read from the nearest replica", "ap", None, None),
+    ]
+
+    class ChartApp(App):
+        CSS = "TradeoffChart { width: 30; }"
+
+        def compose(self) -> ComposeResult:
+            yield TradeoffChart(points, glyphs=PLAIN)
+
+    app = ChartApp()
+    async with app.run_test(size=(60, 50)):
+        chart = app.query_one(TradeoffChart)
+        strips = chart.render_lines(Region(0, 0, chart.size.width, chart.size.height))
+        shown = "\n".join(strip.text.rstrip() for strip in strips)
+        width = chart.size.width
+    assert "…" not in shown, shown
+    assert max(cell_len(line) for line in shown.splitlines()) <= width
+    for p in points:
+        for word in p.title.split():
+            assert re.search(rf"(^|\s){re.escape(word)}(\s|$)", shown, re.M), (word, shown)
+    assert shown.count(t("play.chart_oversold_n", n=4)) == 1  # the figures stay, on a line of their own
+    frontier = " ".join(shown.split(t("play.chart_frontier").split()[0], 1)[1].split("\n\n")[0].split())
+    assert frontier.endswith(": 2, 3, 1"), frontier  # the frontier's line wraps too, labels whole
+    assert t("play.chart_x_axis_log").split()[-1] in shown.split()  # the x-axis caption, whole words
