@@ -128,6 +128,12 @@ class ClassSession(AppService):
         self.remote_write_str = websocket.send_str
         self.remote_close = websocket.close
         self._attaching = False
+        if not self.alive:
+            # The game ended while it was being handed over: its end went to the spare's no-op close, so
+            # close the tab here (a second close is harmless) rather than leave it on a silent screen.
+            with contextlib.suppress(Exception):
+                await websocket.close()
+            return
         if (width, height) == self.size:  # Textual repaints on a change of size only
             await self.set_terminal_size(width, height + 1)
         await self.set_terminal_size(width, height)

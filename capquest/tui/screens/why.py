@@ -19,6 +19,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.css.query import NoMatches
 from textual.widgets import Button, Footer, OptionList, Static
 from textual.worker import Worker, WorkerState
 
@@ -271,6 +272,12 @@ class WhyScreen(CapQuestScreen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "why-check" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
             return
+        try:
+            self._check_finished(event)
+        except NoMatches:  # the player left (or quit) while the check ran: its widgets are gone
+            return
+
+    def _check_finished(self, event: Worker.StateChanged) -> None:
         self.query_one("#why-body").loading = False
         if event.state == WorkerState.ERROR:
             self.error = str(event.worker.error)
