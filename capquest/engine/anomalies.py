@@ -237,3 +237,30 @@ def count_anomalies(history: History) -> AnomalyCounts:
             elif write_of(key, value)[0] < newest:
                 mono += 1
     return AnomalyCounts(oversold, stale, ryw, mono)
+
+
+def oversold_curve(history: History) -> tuple[list[int], list[int]]:
+    """The run's oversold units as they grew: the completion times of the accepted orders that sold
+    beyond their key's stock, and the running total after each. Same rule and order as
+    `count_anomalies` (per key, units sold by completion beyond the initial stock), so the last total
+    is its `oversold_units`: the replay shows the results' figure, moment by moment."""
+    initial = history["initial"]
+    orders = sorted(
+        (op["complete"], op["id"], op["key"], op["qty"])
+        for op in cast("list[dict[str, Any]]", history["ops"])
+        if op["f"] == "order" and op["outcome"] == "ok"
+    )
+    sold: dict[str, int] = {}
+    times: list[int] = []
+    totals: list[int] = []
+    total = 0
+    for complete, _, key, qty in orders:
+        stock = initial.get(key, 0)
+        before = sold.get(key, 0)
+        sold[key] = before + qty
+        grew = max(0, sold[key] - stock) - max(0, before - stock)
+        if grew:
+            total += grew
+            times.append(complete)
+            totals.append(total)
+    return times, totals

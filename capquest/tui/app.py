@@ -499,6 +499,9 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         except ImportError:
             self.notify(t("shell.level_screen_missing"), severity="warning", markup=False)
             return
+        if self.tutorial_flow is not None and self.tutorial_flow.active:
+            # The narration belongs to the level it was started on: leaving for any level ends it.
+            self.tutorial_flow.quit()
         kwargs: dict[str, Any] = {"clock": self.clock}
         if self.runner is not None:
             kwargs["runner"] = self.runner

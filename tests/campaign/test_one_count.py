@@ -38,3 +38,22 @@ def test_why_totals_results_rows_and_json_agree(level, card: str) -> None:
     session = why["read_your_writes"] + why["monotonic_read"]
     assert session == metrics["ryw_violations"] + metrics["monotonic_violations"] == rows["session"]
     assert requests_in(result.outcome.history) * level.scenario.workload.scale == metrics["requests"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("level", "card"), CARDS, ids=[f"{lv.id}/{card}" for lv, card in CARDS])
+def test_the_replays_oversold_count_ends_at_the_results_figure(level, card: str) -> None:
+    """The replay's stock panel once showed only its 3 drawn counters below zero: "no oversells" on
+    atomic-decrement/get-then-decr (lost updates keep the counter up) where the results said 5."""
+    from capquest.engine.anomalies import oversold_curve
+    from capquest.tui.widgets.replay_view import ReplayView
+
+    result = run(level, card)
+    view = ReplayView(level.scenario, result.outcome.trace, oversold=oversold_curve(result.outcome.history))
+    last = len(result.outcome.trace) - 1
+    assert (
+        view.oversold_at(last)
+        == result.outcome.metrics.oversold_units
+        == result_json(result)["metrics"]["oversold_units"]
+    )
+    assert all(view.oversold_at(i) <= view.oversold_at(i + 1) for i in range(last))

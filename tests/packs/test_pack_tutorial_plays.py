@@ -76,3 +76,33 @@ async def _play(pack) -> None:
         app.open_level("rush-hour")
         await pilot.pause()
         assert app.tutorial_flow is None and type(app.screen).__name__ == "LevelScreen"
+
+
+@pytest.mark.slow
+def test_the_narration_ends_when_the_player_goes_to_another_level(tmp_path: Path, monkeypatch) -> None:
+    """Issue 13 §5.4: from the narrated level, the map (palette) and another level: that level plays
+    plain, no panel asking for a card it does not have."""
+    monkeypatch.setenv("CAPQUEST_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("TEXTUAL_ANIMATIONS", "none")
+    assert main(["pack", "new", str(tmp_path / "course")]) == 0
+    asyncio.run(_leave_for_another_level(load_pack(tmp_path / "course")))
+
+
+async def _leave_for_another_level(pack) -> None:
+    from capquest.tui.shell import OpenCampaign
+
+    store = MemoryProgressStore()
+    store.unlock(pack.id, "rush-hour")  # passed before: the map offers the next level
+    app = CapQuestApp(pack=pack, store=store, language="en", start="campaign")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: type(app.screen).__name__ == "CampaignMapScreen")
+        app.open_level("welcome")
+        await until(pilot, lambda: app.tutorial_flow is not None and panel_ready(app))
+        app.post_message(OpenCampaign())  # the palette's "map", over the narrated level
+        await until(pilot, lambda: type(app.screen).__name__ == "CampaignMapScreen")
+        app.open_level("rush-hour")
+        await until(pilot, lambda: type(app.screen).__name__ == "LevelScreen")
+        await pilot.pause()
+        assert app.tutorial_flow is None
+        assert not app.screen.query("#tutorial-panel")
+        assert app.screen.session.level.id == "rush-hour"

@@ -23,8 +23,17 @@ TWO_REGIONS = {
 
 
 async def settle(pilot) -> None:
+    """Until the screen's run is drawn. Textual's idle wait takes a process starved of CPU (a loaded
+    machine) for an idle one, and the sandbox starts its run's worker only after the next refresh, so
+    waiting on the workers alone can return before the run began: wait on the screen's own `busy`."""
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    for _ in range(3000):  # a bound, not a timing: a run that never ends fails here
+        await pilot.app.workers.wait_for_complete()
+        if not getattr(pilot.app.screen, "busy", False):
+            break
+        await pilot.pause(0.02)
+    else:
+        raise AssertionError("the sandbox's run never finished")
     await pilot.pause()
 
 

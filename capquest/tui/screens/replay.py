@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from capquest.engine.anomalies import oversold_curve
 from capquest.i18n import language, t
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession
@@ -86,6 +87,7 @@ class ReplayScreen(CapQuestScreen):
                 self.frames,
                 glyphs=s.glyphs,
                 ascii_borders=bool(s.ascii_borders),
+                oversold=self._oversold(),
                 id="replay",
             )
         yield Static("", id="replay-hint")
@@ -171,6 +173,10 @@ class ReplayScreen(CapQuestScreen):
             self._draw()
             return
         self.restart()
+
+    def _oversold(self) -> tuple[list[int], list[int]] | None:
+        history = getattr(self.result.outcome, "history", None)  # a run made by a test's fake may have none
+        return oversold_curve(history) if history else None
 
     def action_results(self) -> None:
         self.app.switch_screen(self.results_screen())

@@ -10,6 +10,7 @@ scrub). Trace keys it understands (the engine's, see `capquest.engine.results`; 
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from rich.cells import cell_len
@@ -67,11 +68,16 @@ class ReplayView(Vertical):
         *,
         glyphs: Glyphs = FANCY,
         ascii_borders: bool = False,
+        oversold: tuple[list[int], list[int]] | None = None,
         id: str | None = None,
     ) -> None:
+        """`oversold`: the run's `capquest.engine.anomalies.oversold_curve`, to show the results' count
+        of oversold units as it grows (the counters can stay above zero when updates are lost, and only
+        a few of them are drawn)."""
         super().__init__(id=id)
         self.scenario = scenario
         self.frames = tuple(frames)
+        self.oversold = oversold or ([], [])
         self.glyphs = glyphs
         self.keys = stock_keys(self.frames)
         w = scenario.workload
@@ -116,6 +122,17 @@ class ReplayView(Vertical):
                 elif f.kind == "crash":
                     crashed.add(f.node)
         return partitions, crashed
+
+    def oversold_at(self, index: int) -> int:
+        """Units sold beyond the stock by frame `index`'s moment; at the last frame, the run's total (the
+        results' oversold count, orders answered after the last sample included)."""
+        times, totals = self.oversold
+        if not totals:
+            return 0
+        if index >= len(self.frames) - 1:
+            return totals[-1]
+        done = bisect_right(times, self.frames[index].t_us)
+        return totals[done - 1] if done else 0
 
     def show_frame(self, index: int, *, phase: int, speed: float, paused: bool, flash: bool) -> None:
         """Draw frame `index`; `phase` moves the packets (0 under reduced motion), `flash` highlights an
@@ -209,6 +226,8 @@ class ReplayView(Vertical):
                 stock.append(f"  {t('play.replay_oversold_n', n=int(-value))}", style="bold red")
         if not self.keys:
             stock.append(t("play.replay_no_stock"), style="dim")
+        if sold_beyond := self.oversold_at(index):
+            stock.append("\n" + t("play.replay_oversold_total", n=f"{sold_beyond:,}"), style="bold red")
         panel = self.query_one("#replay-stock", Static)
         panel.update(stock)
         panel.set_class(flash, "-flash")
