@@ -262,7 +262,7 @@ def check_stock(
             value = r["value"] if field == "value" else r["seen"]
             assert value is not None  # checks are the orders that saw a stock level
             if value > expected and value > 0:
-                _stale_stock(
+                _stale_read(
                     out,
                     key,
                     r,
@@ -276,7 +276,7 @@ def check_stock(
     _session_sweep(key, reads, None, "monotonic_stock", out, sign=-1)
 
 
-def _stale_stock(
+def _stale_read(
     out: list[Anomaly], key: str, r: Op, value: int, expected: int, writer: Op | None, template: str
 ) -> None:
     start, end = _span(r, writer)
@@ -319,28 +319,7 @@ def check_counter(key: str, reads: list[Op], incrs: list[Op], initial: int, out:
         expected = initial + added[k]
         if r["value"] < expected:
             writer = incrs[k - 1] if k else None
-            start, end = _span(r, writer)
-            out.append(
-                Anomaly(
-                    "stale_read",
-                    key,
-                    (r["id"], writer["id"]) if writer else (r["id"],),
-                    r["invoke"],
-                    start,
-                    end,
-                    r["session"],
-                    r["node"],
-                    1,
-                    "stale_counter",
-                    {
-                        "value": r["value"],
-                        "expected": expected,
-                        "writer": writer["id"] if writer else "-",
-                        "t_since": writer["complete"] if writer else 0,
-                        "t_at": r["invoke"],
-                    },
-                )
-            )
+            _stale_read(out, key, r, r["value"], expected, writer, "stale_counter")
     _session_sweep(key, reads, None, "monotonic_counter", out)
 
 
