@@ -242,6 +242,16 @@ class Simulation(
         # op index -> lag (µs) of the replica that answered that read, when it answered: kept beside the
         # history (not in it) so every run's digest stays the same
         self.read_lag_us: dict[int, int] = {}
+        # op index -> what answered, when not a replica or a cache-aside copy: "quorum", "counter" (a cache
+        # stock counter), "partition" (the lag is writes accepted across a partition, not yet reconciled)
+        self.read_lag_source: dict[int, str] = {}
+        self.partition_writes = False  # a write was accepted across a partition (reads' lags count it)
+        self.unreconciled_since: dict[int, int] = {}  # heal time -> oldest acceptance among its writes
+        self.reconciled_at: list[int] = []  # log positions of reconciled writes acknowledged before then
+        self.reconciled_oldest: list[int] = []  # from each of those on, the oldest acknowledgement
+        self.quorum_committed_us: dict[int, int] = {}  # quorum write's op -> its W-th ack at the coordinator
+        self.counter_queued: dict[str, deque[int]] = {}  # key -> when each queued order took its counter
+        self.counter_missed: dict[str, int] = {}  # key -> oldest order its counter lacks since reloading
         self.committed: dict[str, int | str] = dict(self.arr.initial)
         self.cache_counters: dict[str, int] = {}
         self.counter_expiry: dict[str, int] = {}  # when each stock counter expires (counter_ttl_s only)

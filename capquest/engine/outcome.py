@@ -55,10 +55,24 @@ class Outcome:
     history: History
     trace: tuple[TraceFrame, ...]
     digest: str
-    # op id -> lag (µs) of the replica that answered that read, at the moment it answered (the read's time
-    # minus the commit time of the oldest committed write it had not applied; 0 when caught up). Recorded
-    # by the engine, outside the history: the digest does not cover it.
+    # op id -> lag (µs) of what answered a read (or an order's stock check) that could be stale, at the
+    # moment it answered: the read's time minus the commit time of the oldest write, committed before the
+    # read, that the answer does not reflect; 0 when it reflects every one. Recorded by the engine, outside
+    # the history: the digest does not cover it. Per source (`read_lag_source`):
+    # - absent: a replica (any key: the oldest write committed on the primary it had not applied) or a
+    #   cache-aside copy (the oldest committed after the copy was filled), read at the query's time;
+    # - "partition": the same node (the primary too) while writes accepted on the other side of a
+    #   partition wait for the heal: such a write counts from its acknowledgement to its client, and it
+    #   is the oldest missed write;
+    # - "quorum": the replies a quorum read merged, at the last chosen reply's read time: a write is
+    #   committed when its W-th acknowledgement reaches its coordinator; a register's answer reflects
+    #   every write up to the timestamp it returned (last write wins), a counter's the increments some
+    #   reply had applied. For the freshest reply this is the lag of that replica;
+    # - "counter": a cache stock counter with counter_ttl_s, for that key only: it lacks the orders still
+    #   in the worker's queue when it was last reloaded from the primary, each committed (acknowledged)
+    #   when it took the counter before.
     read_lag_us: dict[int, int] = field(default_factory=dict)
+    read_lag_source: dict[int, str] = field(default_factory=dict)
 
 
 def canonical_json(history: History | dict[str, Any]) -> bytes:

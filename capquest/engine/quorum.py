@@ -201,6 +201,52 @@ class QuorumStore:
                 best_ts, best = entry[1], entry[2]
         return best_ts, best
 
+    def oldest_missed(
+        self,
+        key: str,
+        chosen: list[tuple[int, int, int]],
+        counter: bool,
+        committed_us: dict[int, int],
+        t: int,
+    ) -> int | None:
+        """When the oldest write to key that the chosen replies' merged answer misses was committed (its
+        W-th acknowledgement reached its coordinator: `committed_us` by op id), among those committed
+        before t; None when the answer misses none. A register's answer reflects every write up to the
+        timestamp it returned (last write wins); a counter's, each increment some reply had applied."""
+        # A missed write is still unapplied on every chosen node at its read time: walking the shortest
+        # of those tails finds them all. Every write has an entry on every node (`write`).
+        entries = self.entries
+        tail, node, start = -1, 0, 0
+        for _, k, k_at in chosen:
+            lst = entries[k].get(key)
+            if not lst:
+                return None
+            j = bisect_right(lst, (k_at, (1 << 62, 0)))
+            if j == len(lst):
+                return None  # this reply had applied every write: the answer misses none
+            if tail < 0 or len(lst) - j < tail:
+                tail, node, start = len(lst) - j, k, j
+        lst = entries[node][key]
+        best = None if counter else self.newest(key, chosen, None)[0]
+        others = (
+            [(self.applied_at[k], k_at) for _, k, k_at in chosen if k != node]
+            if counter and len(chosen) > 1
+            else ()
+        )
+        oldest = t
+        for j in range(start, len(lst)):
+            ts = lst[j][1]
+            committed = committed_us.get(ts[1], t)
+            if committed >= oldest:
+                continue  # committed at or after the read, or not the oldest
+            if counter:
+                if others and any(applied[ts] <= k_at for applied, k_at in others):
+                    continue  # another reply had applied it: the merged count has it
+            elif best is not None and ts <= best:
+                continue  # older than the value returned: last write wins
+            oldest = committed
+        return oldest if oldest < t else None
+
     def repair(self, t: int, coord: int, key: str, replies, ts: tuple[int, int], value) -> None:
         """Read repair: every contacted node that answered older than (ts, value) gets it, one hop after
         the coordinator has both the answer (t) and that node's reply."""

@@ -96,6 +96,7 @@ class QuorumCoordination(SimulationState):
         else:
             acks = store.write(tc, coord, op["key"], (tc, i), value, reach, self._quorum_lag_spike, i)
         self.writes += 1
+        self.quorum_committed_us[i] = acks[need - 1]  # committed: a read's lag counts from here
         at = acks[need - 1] + hop
         if self._answer(op, at, store.names[coord]):
             self._note_write(op, at)
@@ -135,6 +136,9 @@ class QuorumCoordination(SimulationState):
         key = op["key"]
         initial = self.arr.initial[key]
         counter = kind == COUNTER_READ
+        missed = store.oldest_missed(key, chosen, counter, self.quorum_committed_us, t)
+        self.read_lag_us[i] = t - missed if missed is not None else 0
+        self.read_lag_source[i] = "quorum"
         if store.read_repair and not counter:
             ts, value = store.newest(key, chosen, initial)
             if ts is not None:

@@ -228,4 +228,5 @@ def outcome_of(sim: Simulation) -> Outcome:
         trace=trace,
         digest=history_digest(history),
         read_lag_us=sim.read_lag_us,
+        read_lag_source=sim.read_lag_source,
     )

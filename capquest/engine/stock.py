@@ -3,7 +3,8 @@ profile and counter writes, and what a read sees on the primary, a replica or th
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from collections import deque
 from typing import TYPE_CHECKING
 
 from capquest.engine.events import (
@@ -68,6 +69,8 @@ class StockAndCache(SimulationState):
                 self._note_write(op, back)
         elif step == STEP_CACHE_GET:
             seen = self._cache_stock(key, t)
+            if self.counter_ttl_us is not None:  # only an expiring counter can lack an order
+                self._counter_lag(i, key, t)
             op["seen"] = max(0, seen)
             if seen < op["qty"]:
                 self._fail(op, back, "out_of_stock")
@@ -88,6 +91,8 @@ class StockAndCache(SimulationState):
             self.cache_counters[key] = stock - op["qty"]
             if self._answer(op, back, srv.name):
                 self._enqueue(t, i)
+                if self.counter_ttl_us is not None:  # what a reload of this counter will lack (worker pops)
+                    self.counter_queued.setdefault(key, deque()).append(t)
         elif step == STEP_CACHE_WRITE:
             if self._answer(op, back, srv.name):
                 self._enqueue(t, i)
@@ -112,7 +117,35 @@ class StockAndCache(SimulationState):
             cur = self.committed[key]
             v = self.cache_counters[key] = cur if isinstance(cur, int) else 0
             self.counter_expiry[key] = t + self.counter_ttl_us  # type: ignore[operator]  # set whenever counters expire (this path)
+            queued = self.counter_queued.get(key)
+            if queued:  # the oldest order the reloaded counter lacks
+                self.counter_missed[key] = queued[0]
+            else:
+                self.counter_missed.pop(key, None)
         return v
+
+    def _counter_lag(self, i: int, key: str, t: int) -> None:
+        """Read i of key's expiring counter at t: its lag is t minus when the oldest order it lacks (queued
+        when it was last reloaded) took the counter before."""
+        missed = self.counter_missed.get(key)
+        self.read_lag_us[i] = t - missed if missed is not None and missed < t else 0
+        self.read_lag_source[i] = "counter"
+
+    def _partition_lag(self, i: int, t: int, n: int | None) -> None:
+        """Read i at t lacks every write accepted across a partition and not yet reconciled, and (a node
+        that has applied only the log's first n positions; None: the primary) every reconciled one at a
+        position from n on. Such a write counts from its acknowledgement to its client: when the oldest
+        of them was acknowledged before t and before the oldest write the node lacked otherwise, it sets
+        the read's lag."""
+        oldest = min(self.unreconciled_since.values()) if self.unreconciled_since else t
+        positions = self.reconciled_at
+        if n is not None and positions and n <= positions[-1]:  # some reconciled write not applied yet
+            k = bisect_left(positions, n)
+            if self.reconciled_oldest[k] < oldest:
+                oldest = self.reconciled_oldest[k]
+        if oldest < t and t - oldest > self.read_lag_us.get(i, 0):
+            self.read_lag_us[i] = t - oldest
+            self.read_lag_source[i] = "partition"
 
     def cur_initial(self, key: str) -> int:
         v = self.arr.initial[key]
@@ -140,6 +173,9 @@ class StockAndCache(SimulationState):
         idx = srv.idx
         if idx == PRIMARY:
             value = self.committed[key]
+            if self.unreconciled_since:  # it lacks the writes accepted across a partition
+                self.read_lag_us[i] = 0
+                self._partition_lag(i, t, None)
         elif idx == self.cache_idx:
             value = self._read_value(srv, key, t)
             if key not in self.cache_counters:
@@ -148,6 +184,10 @@ class StockAndCache(SimulationState):
                 commit_t = self.log.commit_t
                 n = bisect_right(commit_t, t - t % self.cache_ttl_us)
                 self.read_lag_us[i] = t - commit_t[n] if n < len(commit_t) and commit_t[n] < t else 0
+                if self.partition_writes:
+                    self._partition_lag(i, t, n)
+            elif self.counter_ttl_us is not None:
+                self._counter_lag(i, key, t)
         else:
             # ReplicaLog.replica_value, inlined: a bisect over the key's apply times on that replica
             log = self.log
@@ -161,6 +201,8 @@ class StockAndCache(SimulationState):
             n = bisect_right(log.apply_t[idx - 1], t)
             commit_t = log.commit_t
             self.read_lag_us[i] = t - commit_t[n] if n < len(commit_t) and commit_t[n] < t else 0
+            if self.partition_writes:
+                self._partition_lag(i, t, n)
         if key[0] == "s" and value < 0:
             value = 0  # stock is shown floored at 0
         if self.track_marks:

@@ -34,6 +34,8 @@ class OrderWorker(SimulationState):
         key = op["key"]
         f = op["f"]
         if f == "order":
+            if self.counter_ttl_us is not None:
+                self.counter_queued[key].popleft()  # no longer queued: a later reload reflects it
             cur = self.committed[key]
             if cur >= op["qty"]:  # UPDATE ... WHERE stock >= qty
                 self._commit(key, cur - op["qty"], t)
@@ -69,9 +71,14 @@ class OrderWorker(SimulationState):
 
     def _reconcile(self, t: int) -> None:
         """Writes accepted on the far side of a partition reach the primary when it heals."""
+        self.unreconciled_since.pop(t, None)
+        before = len(self.reconciled_oldest)
         for i in self.reconcile_q.pop(t, []):
             op = self.hist[i]
             key = op["key"]
+            if op["complete"] < t:  # a read's lag counts it from its acknowledgement, not from this commit
+                self.reconciled_at.append(len(self.log.commit_t))
+                self.reconciled_oldest.append(op["complete"])
             if op["f"] == "order":
                 cur = self.committed[key]
                 self._commit(key, cur - op["qty"], t)
@@ -80,6 +87,12 @@ class OrderWorker(SimulationState):
             else:
                 self._commit(key, self.committed[key] + 1, t)
             self.writes += 1
+        oldest = self.reconciled_oldest  # from each position on, the oldest acknowledgement
+        for k in range(len(oldest) - 2, -1, -1):
+            if oldest[k + 1] < oldest[k]:
+                oldest[k] = oldest[k + 1]
+            elif k < before:
+                break  # the entries before this one were already minima of what follows
 
     def _pending_reconcile(self, heal: int, i: int) -> None:
         now = self.now
@@ -88,3 +101,9 @@ class OrderWorker(SimulationState):
             self._reconcile(now)
             return
         self.reconcile_q.setdefault(heal, []).append(i)
+        self.partition_writes = True
+        # acknowledged to its client already: every node lacks it until the heal (a read's lag)
+        accepted = self.hist[i]["complete"]
+        first = self.unreconciled_since.get(heal)
+        if first is None or accepted < first:
+            self.unreconciled_since[heal] = accepted

@@ -131,11 +131,21 @@ class ReadLags:
         return next((i for i, (_, _, invoke) in enumerate(writes) if invoke > done), None)
 
 
+# What answered a read (`Outcome.read_lag_source`; a replica or cache-aside copy when absent) -> the line
+# quoting the engine's lag for (a read, an order's stock check).
+ENGINE_LAG_LINES: dict[str, tuple[str, str]] = {
+    "replica": ("why.lag_read_engine", "why.lag_check_engine"),
+    "quorum": ("why.lag_read_quorum", "why.lag_check_quorum"),
+    "counter": ("why.lag_read_counter", "why.lag_check_counter"),
+    "partition": ("why.lag_read_partition", "why.lag_check_partition"),
+}
+
+
 def quoted_read_lag(
     op: dict[str, Any], engine_lags: Mapping[int, int], history_lags: Callable[[], ReadLags]
 ) -> tuple[int, bool] | None:
     """The lag the Why? view quotes for a stale read, and whether the engine recorded it: the engine's
-    figure for the replica that answered when it has one, else the one worked out from the history
+    figure for what answered (a replica, a quorum's replies, a cache counter...) when it has one, else the one worked out from the history
     (a real database's history, a student's file), else None."""
     engine_lag = engine_lags.get(op["id"])
     if engine_lag is not None:
@@ -185,8 +195,10 @@ class WhyScreen(CapQuestScreen):
         self._whole: tuple[int, int] | None = None
         self._kind_cache: dict[str | None, tuple[Anomaly, ...]] = {}
         self._read_lags: ReadLags | None = None
-        # op id -> lag (µs) the engine recorded for each read a replica answered; absent on a real run
+        # op id -> lag (µs) the engine recorded for each read that could be stale, and what answered it
+        # when not a replica (`Outcome.read_lag_source`); absent on a real run
         self.engine_read_lags: Mapping[int, int] = getattr(result.outcome, "read_lag_us", None) or {}
+        self.engine_read_sources: Mapping[int, str] = getattr(result.outcome, "read_lag_source", None) or {}
 
     # ------------------------------------------------------------------------------------- settings
     @property
@@ -481,9 +493,14 @@ class WhyScreen(CapQuestScreen):
             if quoted is not None:
                 lag, from_engine = quoted
                 shown = format_lag(lag / 1000)
-                if op["f"] == "order":  # an order's check: the history does not say which node answered it
-                    return t("why.lag_check_engine" if from_engine else "why.lag_check", lag=shown)
-                key = "why.lag_read_engine" if from_engine else "why.lag_read"
+                check = (
+                    op["f"] == "order"
+                )  # an order's check: the history does not say which node answered it
+                if from_engine:
+                    source = self.engine_read_sources.get(op["id"], "replica")
+                    key = ENGINE_LAG_LINES.get(source, ENGINE_LAG_LINES["replica"])[check]
+                else:
+                    key = "why.lag_check" if check else "why.lag_read"
                 return t(key, node=a.node or op["node"], lag=shown)
         if a.node in self.lags:
             return t("why.lag_at", node=a.node, lag=format_lag(lag_at(self.lags[a.node], a.time)))
