@@ -61,9 +61,9 @@ class Outcome:
     # the history: the digest does not cover it. Per source (`read_lag_source`):
     # - absent: a replica (any key: the oldest write committed on the primary it had not applied) or a
     #   cache-aside copy (the oldest committed after the copy was filled), read at the query's time;
-    # - "partition": the same node (the primary too) while writes accepted on the other side of a
-    #   partition wait for the heal: such a write counts from its acknowledgement to its client, and it
-    #   is the oldest missed write;
+    # - "partition": any of those or the primary, when the oldest write it lacked was accepted on the
+    #   other side of a partition: such a write counts from its acknowledgement to its client until the
+    #   node has it (the primary at the heal, a replica once it applies the reconciled write);
     # - "quorum": the replies a quorum read merged, at the last chosen reply's read time: a write is
     #   committed when its W-th acknowledgement reaches its coordinator; a register's answer reflects
     #   every write up to the timestamp it returned (last write wins), a counter's the increments some
