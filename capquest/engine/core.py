@@ -242,8 +242,8 @@ class Simulation(
         # op index -> lag (µs) of the replica that answered that read, when it answered: kept beside the
         # history (not in it) so every run's digest stays the same
         self.read_lag_us: dict[int, int] = {}
-        # op index -> what answered, when not a replica or a cache-aside copy: "quorum", "counter" (a cache
-        # stock counter), "partition" (the lag is writes accepted across a partition, not yet reconciled)
+        # op index -> what answered a read with a lag, when not a replica or a cache-aside copy: "quorum",
+        # "counter" (a cache stock counter), "partition" (its oldest missed write was accepted across one)
         self.read_lag_source: dict[int, str] = {}
         self.partition_writes = False  # a write was accepted across a partition (reads' lags count it)
         self.unreconciled_since: dict[int, int] = {}  # heal time -> oldest acceptance among its writes

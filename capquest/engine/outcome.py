@@ -72,7 +72,7 @@ class Outcome:
     #   in the worker's queue when it was last reloaded from the primary, each committed (acknowledged)
     #   when it took the counter before.
     read_lag_us: dict[int, int] = field(default_factory=dict)
-    read_lag_source: dict[int, str] = field(default_factory=dict)
+    read_lag_source: dict[int, str] = field(default_factory=dict)  # for a positive lag only
 
 
 def canonical_json(history: History | dict[str, Any]) -> bytes:

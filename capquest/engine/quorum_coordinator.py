@@ -137,8 +137,11 @@ class QuorumCoordination(SimulationState):
         initial = self.arr.initial[key]
         counter = kind == COUNTER_READ
         missed = store.oldest_missed(key, chosen, counter, self.quorum_committed_us, t)
-        self.read_lag_us[i] = t - missed if missed is not None else 0
-        self.read_lag_source[i] = "quorum"
+        if missed is None:
+            self.read_lag_us[i] = 0
+        else:  # the source matters only to a lag the Why? view can quote
+            self.read_lag_us[i] = t - missed
+            self.read_lag_source[i] = "quorum"
         if store.read_repair and not counter:
             ts, value = store.newest(key, chosen, initial)
             if ts is not None:

@@ -128,8 +128,11 @@ class StockAndCache(SimulationState):
         """Read i of key's expiring counter at t: its lag is t minus when the oldest order it lacks (queued
         when it was last reloaded) took the counter before."""
         missed = self.counter_missed.get(key)
-        self.read_lag_us[i] = t - missed if missed is not None and missed < t else 0
-        self.read_lag_source[i] = "counter"
+        if missed is not None and missed < t:
+            self.read_lag_us[i] = t - missed
+            self.read_lag_source[i] = "counter"
+        else:
+            self.read_lag_us[i] = 0
 
     def _partition_lag(self, i: int, t: int, n: int | None) -> None:
         """Read i at t lacks every write accepted across a partition and not yet reconciled, and (a node
