@@ -430,3 +430,32 @@ def test_a_map_title_wraps_at_its_words_instead_of_being_cut():
             assert "…" not in shown
             words = " ".join(line[14:].strip() for line in shown.splitlines())
             assert words.split() == level.title.get(lang).split(), (lang, shown)
+
+
+def _progress_total(app) -> str:
+    return str(app.screen.query_one("#progress-text", Static).render()).splitlines()[0]
+
+
+async def test_the_glossary_and_the_progress_summary_count_the_same_cards_met(build_app, passed_two) -> None:
+    """Issue 13: the glossary opened over the map counted the highlighted level's cards as met (so they can
+    be read) while the progress summary did not: "3 of 5" in one, "2 of 5" in the other. Same save, same
+    count; a card on screen stays readable without being counted."""
+    for lang, (heading, total) in (
+        ("en", ("Glossary (2 of 5 cards met)", "2 of 5 concept cards met")),
+        ("ko", ("카드 5장 중 2장을 만남", "개념 카드 5장 중 2장을 만남")),
+    ):
+        app = build_app(lang=lang, records=passed_two, start="campaign")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _ready(pilot)
+            # The map highlights level 3, the next to play: its card is not met yet.
+            on_screen = [c.id for c in app.screen.help_concepts()]
+            assert on_screen and not set(on_screen) & {c.id for c in app.seen_concepts()}
+            await pilot.press("g")
+            await _ready(pilot)
+            assert heading in app.screen.query_one("#glossary-panel").border_title
+            entry = next(e for e in app.screen.entries if e.concept.id == on_screen[0])
+            assert entry.readable and not entry.met
+            await pilot.press("escape", "p")
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "ProgressScreen"
+            assert total in _progress_total(app), _progress_total(app)
