@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Footer, OptionList, Static
 
+from capquest.i18n import t
 from capquest.tui.progress import LevelRecord
 
 
@@ -459,3 +460,27 @@ async def test_the_glossary_and_the_progress_summary_count_the_same_cards_met(bu
             await _ready(pilot)
             assert type(app.screen).__name__ == "ProgressScreen"
             assert total in _progress_total(app), _progress_total(app)
+
+
+async def test_the_progress_summary_opens_from_the_title_and_the_command_palette(
+    build_app, passed_two
+) -> None:
+    """Issue 13: the summary was reachable only from the map's `p`. The title has it (a menu entry and `p`,
+    shown in the footer) and so does the command palette, in both languages, with help saying so."""
+    for lang, label, query in (("en", "Progress", "progress"), ("ko", "진행 상황", "진행")):
+        app = build_app(lang=lang, records=passed_two)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "TitleScreen"
+            assert label in _footer_text(app)
+            assert "p" in t("shell.help.title", lang) and "Ctrl+P" in t("shell.help.title", lang)
+            for keys in (("p",), ("7",), ("ctrl+p", *query, "enter")):
+                await pilot.press(*keys)
+                await _ready(pilot)
+                assert type(app.screen).__name__ == "ProgressScreen", (lang, keys)
+                assert "2 " in _progress_total(app) or "2개" in _progress_total(app)
+                await pilot.press("escape")
+                await _ready(pilot)
+                assert type(app.screen).__name__ == "TitleScreen", (lang, keys)
+            menu = app.screen.query_one("#menu", OptionList)
+            assert label in str(menu.get_option("progress").prompt)
