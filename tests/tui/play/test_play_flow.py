@@ -375,3 +375,28 @@ async def test_opening_the_chart_keeps_the_metric_names_whole(make_app, size):
         assert panel.size.width >= 38, panel.size
         table = app.screen.query_one(MetricTable)
         assert table.size.width >= 36, table.size
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_every_results_button_label_is_whole_at_80x24(make_app, lang):
+    """Issue 13: at 80x24 the English "Replay (a)" ran off the screen's edge. Each button shows its whole
+    label inside its row and the screen, with the chart open too; narrower still, the row stacks."""
+    from rich.cells import cell_len
+    from textual.widgets import Button
+
+    def start(session):
+        return ResultsScreen(session, session.runs[-1])
+
+    for size, keys in (((80, 24), ()), ((80, 24), ("t",)), ((64, 24), ())):
+        app = make_app(lang=lang, tried=("replica-read", "for-update", "conditional"), start=start)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press(*keys)
+            await pilot.pause()
+            buttons = list(app.screen.query(Button))
+            assert {b.id for b in buttons} >= {"compare", "why", "replay"}
+            for button in buttons:
+                box, row = button.region, button.parent.content_region
+                label = str(button.label)
+                assert box.width >= cell_len(label) + 2, (size, keys, label, box)  # label and padding
+                assert row.contains_region(box), (size, keys, label, box, row)
+                assert box.right <= size[0] and box.bottom <= size[1], (size, keys, label, box)
