@@ -223,11 +223,18 @@ class ReplayView(Vertical):
             if cached is not None:
                 stock.append(f"  {t('play.replay_cache')} {cached:.0f}", style="cyan")
             if value < 0:
-                stock.append(f"  {t('play.replay_oversold_n', n=int(-value))}", style="bold red")
+                # what the counter reads now, not the run's oversell (the line below): lost updates
+                # sell beyond the stock without moving a counter, so the two differ
+                stock.append(f"  {t('play.replay_counter_below_zero', n=int(-value))}", style="bold red")
         if not self.keys:
             stock.append(t("play.replay_no_stock"), style="dim")
         if sold_beyond := self.oversold_at(index):
             stock.append("\n" + t("play.replay_oversold_total", n=f"{sold_beyond:,}"), style="bold red")
+            below_zero = sum(
+                int(-frame.values.get(k, 0.0)) for k in self.keys if frame.values.get(k, 0.0) < 0
+            )
+            if sold_beyond > below_zero:  # the counters show less than the total: say why, once
+                stock.append("\n" + t("play.replay_oversold_hidden"), style="red")
         panel = self.query_one("#replay-stock", Static)
         panel.update(stock)
         panel.set_class(flash, "-flash")

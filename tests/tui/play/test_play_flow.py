@@ -400,3 +400,42 @@ async def test_every_results_button_label_is_whole_at_80x24(make_app, lang):
                 assert box.width >= cell_len(label) + 2, (size, keys, label, box)  # label and padding
                 assert row.contains_region(box), (size, keys, label, box, row)
                 assert box.right <= size[0] and box.bottom <= size[1], (size, keys, label, box)
+
+
+@pytest.mark.parametrize("lang", ["en", "ko"])
+async def test_the_replays_counter_and_total_say_which_is_which(make_app, lang):
+    """Issue 13: "OVERSOLD by 1" beside a counter and "so far: 4 units" under it read as a contradiction.
+    The counter's note says what the counter reads now; the total says it counts every item so far."""
+    for size in ((100, 30), (80, 24)):
+        await _check_replay_stock_words(make_app, lang, size)
+
+
+async def _check_replay_stock_words(make_app, lang, size):
+    from rich.cells import cell_len
+    from textual.widgets import Static
+
+    from capquest.i18n import t
+    from capquest.tui.widgets.replay_view import ReplayView
+
+    app = make_app(lang=lang, start=_replay_start)
+    async with app.run_test(size=size) as pilot:
+        replay = app.screen
+        await pilot.press("space", *["right"] * (len(replay.frames) - 1))  # paused, on the last frame
+        view, frame = replay.query_one(ReplayView), replay.frames[replay.shown]
+        below = {k: -frame.values[k] for k in view.keys if frame.values.get(k, 0.0) < 0}
+        total = view.oversold_at(replay.shown)
+        assert below and total  # the fake run ends with a counter below zero and units oversold
+        panel = replay.query_one("#replay-stock", Static)
+        text = str(panel.render())
+        for line in text.splitlines():  # nothing cut: every line fits the panel's width and height
+            assert cell_len(line) <= panel.content_region.width, (size, line)
+        assert len(text.splitlines()) <= panel.content_region.height, (size, text)
+        for n in below.values():
+            assert t("play.replay_counter_below_zero", lang, n=int(n)) in text, text
+        assert t("play.replay_oversold_total", lang, n=f"{total:,}") in text, text
+        counter_word, all_word = {"en": ("this counter", "All items"), "ko": ("이 카운터", "모든 품목")}[lang]
+        assert counter_word in t("play.replay_counter_below_zero", lang, n=1)
+        assert all_word in t("play.replay_oversold_total", lang, n=1)
+        assert "OVERSOLD" not in text  # one word, "oversold", for one figure: the run's total
+        if total > sum(below.values()):  # and why the counters show less than the total
+            assert t("play.replay_oversold_hidden", lang) in text, text
