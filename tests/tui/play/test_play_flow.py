@@ -443,3 +443,27 @@ async def _check_replay_stock_words(make_app, lang, size):
         assert total > sum(below.values()) and undrawn > 0
         assert t("play.replay_undrawn_items", lang, n=undrawn) in text, text
         assert t("play.replay_oversold_hidden", lang) not in text, text
+
+
+async def test_the_replay_blames_lost_updates_only_when_every_item_is_drawn():
+    """With every item drawn, the counters showing less than the total can only be lost updates."""
+    import dataclasses
+
+    from play_app import PlayTestApp
+    from play_fakes import FakeClock
+    from textual.widgets import Static
+
+    from capquest.i18n import t
+    from capquest.tui.session import PlaySession
+
+    level = fake_level()
+    workload = dataclasses.replace(level.scenario.workload, items=2)  # the two counters the fake draws
+    scenario = dataclasses.replace(level.scenario, workload=workload)
+    level = level.model_copy(update={"scenario": scenario})
+    app = PlayTestApp(PlaySession(level, runner=fake_run, clock=FakeClock()), start=_replay_start)
+    async with app.run_test(size=(80, 24)) as pilot:
+        replay = app.screen
+        await pilot.press("space", *["right"] * (len(replay.frames) - 1))
+        text = str(replay.query_one("#replay-stock", Static).render())
+        assert t("play.replay_oversold_hidden", "en") in text, text
+        assert "not drawn" not in text
