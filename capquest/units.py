@@ -11,3 +11,18 @@ def ms_text(ms: float) -> str:
     if ms >= 10:
         return f"{ms:.0f} ms"
     return f"{ms:.1f} ms"
+
+
+def count_text(n: float) -> str:
+    """A count of things (units, reads, orders): a whole number with thousands separators, "59,100"."""
+    return f"{n:,.0f}"
+
+
+def rate_text(fraction: float) -> str:
+    """A share given as 0-1, as a percentage with one decimal: "0.0%", "2.4%", "30.0%"."""
+    return f"{fraction * 100:.1f}%"
+
+
+def cost_text(units: float) -> str:
+    """Cost units: whole from 100 up, one decimal below ("122", "12.5")."""
+    return f"{units:,.0f}" if abs(units) >= 100 else f"{units:,.1f}"

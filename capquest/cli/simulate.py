@@ -15,6 +15,7 @@ from capquest.cli.parser import Subcommands, add_command
 from capquest.errors import StrategyError, UsageError
 from capquest.i18n import language, t
 from capquest.scoring import score_text
+from capquest.units import cost_text, count_text, ms_text, rate_text
 from capquest.untrusted import json_text
 
 
@@ -90,16 +91,17 @@ def _print_result(data: dict[str, Any], level: Any, lang: str) -> None:
     table.add_column(t("cli.m_metric"))
     table.add_column(t("cli.m_value"), justify="right")
     rows = [
-        ("m_requests", f"{m['requests']:,}"),
-        ("m_orders", f"{m['orders_accepted']:,}"),
-        ("m_oversold", f"{m['oversold_units']:,}"),
-        ("m_compensated", f"{m['compensated_orders']:,}"),
-        ("m_stale", f"{m['stale_reads']:,}"),
-        ("m_ryw", f"{m['ryw_violations']:,}"),
-        ("m_monotonic", f"{m['monotonic_violations']:,}"),
-        ("m_errors", f"{m['error_rate'] * 100:.1f} %"),
-        ("m_latency", f"{lat['p50']:.0f} / {lat['p95']:.0f} / {lat['p99']:.0f} ms"),
-        ("m_cost", f"{m['cost_units']:,.1f}"),
+        # written as the results screen writes them (capquest.units): one figure, one way
+        ("m_requests", count_text(m["requests"])),
+        ("m_orders", count_text(m["orders_accepted"])),
+        ("m_oversold", count_text(m["oversold_units"])),
+        ("m_compensated", count_text(m["compensated_orders"])),
+        ("m_stale", count_text(m["stale_reads"])),
+        ("m_ryw", count_text(m["ryw_violations"])),
+        ("m_monotonic", count_text(m["monotonic_violations"])),
+        ("m_errors", rate_text(m["error_rate"])),
+        ("m_latency", " / ".join(ms_text(lat[p]) for p in ("p50", "p95", "p99"))),
+        ("m_cost", cost_text(m["cost_units"])),
     ]
     for key, value in rows:
         table.add_row(t(f"cli.{key}"), value)

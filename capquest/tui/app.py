@@ -197,12 +197,13 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         saved = tuple(getattr(self.progress, "concepts_seen", ()) or ())
         return seen_concepts(self.pack, self.records, (*saved, *self.revealed_concepts, *extra))
 
-    def glossary_entries(self, extra: tuple[str, ...] = ()) -> list[GlossaryEntry]:
-        """Every glossary card of the pack, those of `seen_concepts(extra)` unlocked."""
+    def glossary_entries(self, on_screen: tuple[str, ...] = ()) -> list[GlossaryEntry]:
+        """Every glossary card of the pack: met as `seen_concepts()` says (saved and revealed cards, and
+        those of levels tried), the cards `on_screen` readable too but not counted as met."""
         if self.pack is None:
             return []
         saved = tuple(getattr(self.progress, "concepts_seen", ()) or ())
-        return glossary_entries(self.pack, self.records, (*saved, *self.revealed_concepts, *extra))
+        return glossary_entries(self.pack, self.records, (*saved, *self.revealed_concepts), on_screen)
 
     def reveal_concept(self, concept_id: str) -> None:
         """A tutorial step (or a level) showed this glossary card: it stays in the glossary, and saved."""
@@ -604,8 +605,8 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
 
         if isinstance(self.screen, GlossaryScreen):
             return
-        extra = tuple(c.id for c in self.concepts_on_screen(self.screen))
-        self.push_screen(GlossaryScreen(self.glossary_entries(extra)))
+        on_screen = tuple(c.id for c in self.concepts_on_screen(self.screen))
+        self.push_screen(GlossaryScreen(self.glossary_entries(on_screen)))
         self._tutorial_act("open_glossary")
 
     def concepts_on_screen(self, screen: Screen) -> list[Any]:
@@ -643,7 +644,8 @@ class CapQuestApp(TutorialKeys, App[int]):  # TutorialKeys: Enter and 1-6 in the
         state = self.campaign()
         if state is None or isinstance(self.screen, ProgressScreen):
             return
-        self.push_screen(ProgressScreen(chapter_progress(state, self.glossary_entries())))
+        entries = self.glossary_entries()
+        self.push_screen(ProgressScreen(chapter_progress(state, entries), entries))
 
     def on_switch_pack(self, event: SwitchPack) -> None:
         self.switch_pack(event.pack)

@@ -1,5 +1,5 @@
-"""The command palette's commands: open any unlocked level, the glossary, settings, help, and switch
-the language or theme. Titles follow the current language."""
+"""The command palette's commands: open any unlocked level, the glossary, the progress summary, settings,
+help, and switch the language or theme. Titles follow the current language."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import cast
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from capquest.i18n import LANGS, t
-from capquest.tui.shell import ChangeSetting, OpenCampaign, OpenLevel, OpenSettings, Shell
+from capquest.tui.shell import ChangeSetting, OpenCampaign, OpenLevel, OpenProgress, OpenSettings, Shell
 
 
 class CapQuestCommands(Provider):
@@ -20,6 +20,7 @@ class CapQuestCommands(Provider):
         commands: list[tuple[str, str, Callable[[], object]]] = [
             (t("shell.cmd.map"), t("shell.cmd.map_help"), lambda: app.post_message(OpenCampaign())),
             (t("shell.cmd.glossary"), t("shell.cmd.glossary_help"), partial(app.run_action, "glossary")),
+            (t("shell.cmd.progress"), t("shell.cmd.progress_help"), lambda: app.post_message(OpenProgress())),
             (t("shell.cmd.settings"), t("shell.cmd.settings_help"), lambda: app.post_message(OpenSettings())),
             (t("shell.cmd.help"), t("shell.cmd.help_help"), partial(app.run_action, "help")),
         ]

@@ -198,8 +198,9 @@ def campaign(pack: Pack, records: Mapping[str, LevelRecord], unlocked: Iterable[
 
 
 def seen_concepts(pack: Pack, records: Mapping[str, LevelRecord], extra: Iterable[str] = ()) -> list[Any]:
-    """Glossary cards met so far: those of levels the player has tried, plus `extra` ids (cards the save
-    file lists as seen, revealed by a tutorial step, or of the level on screen), in the pack's order."""
+    """Glossary cards met so far, the one definition of "met" every screen counts: those of levels the
+    player has tried, plus `extra` ids (cards the save file lists as seen, or revealed this session by a
+    tutorial step or a level's briefing), in the pack's order. A card merely on screen is not met."""
     ids: set[str] = set(extra)
     for level in pack.levels:
         record = records.get(level.id)
@@ -211,23 +212,39 @@ def seen_concepts(pack: Pack, records: Mapping[str, LevelRecord], extra: Iterabl
 # ------------------------------------------------------------------------------------- glossary & summary
 @dataclass(frozen=True)
 class GlossaryEntry:
-    """One glossary card as the glossary lists it: every card from the start, its body only once met."""
+    """One glossary card as the glossary lists it: every card from the start, its body once met, or while
+    the screen below shows it (readable then, but not counted as met)."""
 
     concept: Any  # capquest.packs.model.Concept
-    unlocked: bool
+    met: bool  # as `seen_concepts` says: what every count of cards met counts
     unlocked_by: LevelSlot | None  # the first level that lists the card (None: no level does)
+    on_screen: bool = False  # the screen the glossary was opened from shows this card
+
+    @property
+    def readable(self) -> bool:
+        return self.met or self.on_screen
 
 
 def glossary_entries(
-    pack: Pack, records: Mapping[str, LevelRecord], extra: Iterable[str] = ()
+    pack: Pack,
+    records: Mapping[str, LevelRecord],
+    extra: Iterable[str] = (),
+    on_screen: Iterable[str] = (),
 ) -> list[GlossaryEntry]:
-    """Every card of the pack in the pack's order; `unlocked` as `seen_concepts` says (same `extra`)."""
+    """Every card of the pack in the pack's order; `met` as `seen_concepts` says (same `extra`), and
+    `on_screen` for the cards of the screen the glossary opens over (readable, not counted)."""
     met = {c.id for c in seen_concepts(pack, records, extra)}
+    shown = set(on_screen)
     first: dict[str, LevelSlot] = {}
     for slot in campaign(pack, records).slots:
         for concept_id in slot.level.concepts:
             first.setdefault(concept_id, slot)
-    return [GlossaryEntry(c, c.id in met, first.get(c.id)) for c in pack.concepts]
+    return [GlossaryEntry(c, c.id in met, first.get(c.id), c.id in shown) for c in pack.concepts]
+
+
+def concepts_met(entries: Iterable[GlossaryEntry]) -> int:
+    """How many of `entries` are met: the glossary's heading and the progress summary both count this."""
+    return sum(1 for e in entries if e.met)
 
 
 @dataclass(frozen=True)
@@ -243,7 +260,7 @@ class ChapterProgress:
 
     @property
     def concepts_met(self) -> int:
-        return sum(1 for e in self.concepts if e.unlocked)
+        return concepts_met(self.concepts)
 
 
 def chapter_progress(campaign_state: Campaign, entries: Sequence[GlossaryEntry]) -> list[ChapterProgress]:

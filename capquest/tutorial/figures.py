@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from capquest.packs.tutorial import FIGURES as FIGURE_NAMES
 from capquest.packs.tutorial import PLACEHOLDER
-from capquest.units import ms_text
+from capquest.units import cost_text, count_text, ms_text, rate_text
 
 if TYPE_CHECKING:  # the play path imports the engine; figures only read a finished result
     from capquest.play import RunResult
@@ -29,13 +29,8 @@ def _score(value: float) -> str:
     return score_text(value)
 
 
-def _count(value: float) -> str:
-    return f"{round(value):,}"
-
-
-def _pct(fraction: float) -> str:
-    pct = fraction * 100.0
-    return f"{pct:.0f}%" if pct >= 10 or pct == 0 else f"{pct:.1f}%"
+# Counts, rates and durations are written by capquest.units, as the results screen writes them.
+_count, _pct = count_text, rate_text
 
 
 _FORMATS: dict[str, Callable[[RunResult], str]] = {
@@ -51,7 +46,7 @@ _FORMATS: dict[str, Callable[[RunResult], str]] = {
     "p50_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.p50),
     "p99_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.p99),
     "mean_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.mean),
-    "cost_units": lambda r: f"{r.outcome.metrics.cost_units:,.0f}",
+    "cost_units": lambda r: cost_text(r.outcome.metrics.cost_units),
     "score": lambda r: _score(r.score.score),
     "stars": lambda r: str(r.score.stars),
 }

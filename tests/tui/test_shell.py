@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Footer, OptionList, Static
 
+from capquest.i18n import t
 from capquest.tui.progress import LevelRecord
 
 
@@ -430,3 +431,56 @@ def test_a_map_title_wraps_at_its_words_instead_of_being_cut():
             assert "…" not in shown
             words = " ".join(line[14:].strip() for line in shown.splitlines())
             assert words.split() == level.title.get(lang).split(), (lang, shown)
+
+
+def _progress_total(app) -> str:
+    return str(app.screen.query_one("#progress-text", Static).render()).splitlines()[0]
+
+
+async def test_the_glossary_and_the_progress_summary_count_the_same_cards_met(build_app, passed_two) -> None:
+    """Issue 13: the glossary opened over the map counted the highlighted level's cards as met (so they can
+    be read) while the progress summary did not: "3 of 5" in one, "2 of 5" in the other. Same save, same
+    count; a card on screen stays readable without being counted."""
+    for lang, (heading, total) in (
+        ("en", ("Glossary (2 of 5 cards met)", "2 of 5 concept cards met")),
+        ("ko", ("카드 5장 중 2장을 만남", "개념 카드 5장 중 2장을 만남")),
+    ):
+        app = build_app(lang=lang, records=passed_two, start="campaign")
+        async with app.run_test(size=(100, 30)) as pilot:
+            await _ready(pilot)
+            # The map highlights level 3, the next to play: its card is not met yet.
+            on_screen = [c.id for c in app.screen.help_concepts()]
+            assert on_screen and not set(on_screen) & {c.id for c in app.seen_concepts()}
+            await pilot.press("g")
+            await _ready(pilot)
+            assert heading in app.screen.query_one("#glossary-panel").border_title
+            entry = next(e for e in app.screen.entries if e.concept.id == on_screen[0])
+            assert entry.readable and not entry.met
+            await pilot.press("escape", "p")
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "ProgressScreen"
+            assert total in _progress_total(app), _progress_total(app)
+
+
+async def test_the_progress_summary_opens_from_the_title_and_the_command_palette(
+    build_app, passed_two
+) -> None:
+    """Issue 13: the summary was reachable only from the map's `p`. The title has it (a menu entry and `p`,
+    shown in the footer) and so does the command palette, in both languages, with help saying so."""
+    for lang, label, query in (("en", "Progress", "progress"), ("ko", "진행 상황", "진행")):
+        app = build_app(lang=lang, records=passed_two)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await _ready(pilot)
+            assert type(app.screen).__name__ == "TitleScreen"
+            assert label in _footer_text(app)
+            assert "p" in t("shell.help.title", lang) and "Ctrl+P" in t("shell.help.title", lang)
+            for keys in (("p",), ("7",), ("ctrl+p", *query, "enter")):
+                await pilot.press(*keys)
+                await _ready(pilot)
+                assert type(app.screen).__name__ == "ProgressScreen", (lang, keys)
+                assert "2 " in _progress_total(app) or "2개" in _progress_total(app)
+                await pilot.press("escape")
+                await _ready(pilot)
+                assert type(app.screen).__name__ == "TitleScreen", (lang, keys)
+            menu = app.screen.query_one("#menu", OptionList)
+            assert label in str(menu.get_option("progress").prompt)

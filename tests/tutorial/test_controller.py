@@ -190,7 +190,7 @@ def test_the_recap_lists_each_lesson_with_the_players_runs(level: LevelFile) -> 
     assert [r.card_title for r in entry.runs] == ["안전", "빠름"]  # in the level's card order
     safe, fast = entry.runs
     assert (
-        safe.figures["error_rate"] == "30%" and safe.figures["p99_ms"] == "25.0 s"
+        safe.figures["error_rate"] == "30.0%" and safe.figures["p99_ms"] == "25.0 s"
     )  # as the results screen writes it
     assert fast.figures["oversold_units"] == "3" and fast.figures["error_rate"] == "1.2%"
 

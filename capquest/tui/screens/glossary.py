@@ -14,7 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from capquest.i18n import t
-from capquest.tui.progress import GlossaryEntry
+from capquest.tui.progress import GlossaryEntry, concepts_met
 from capquest.tui.screens.base import CapQuestModal
 
 
@@ -34,13 +34,13 @@ class GlossaryScreen(CapQuestModal):
 
     @property
     def concepts(self) -> list[Any]:
-        """The cards met so far (their explanation shown)."""
-        return [e.concept for e in self.entries if e.unlocked]
+        """The cards met so far (the heading counts them)."""
+        return [e.concept for e in self.entries if e.met]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="glossary-panel") as panel:
             panel.border_title = t(
-                "shell.glossary.heading_met", met=len(self.concepts), count=len(self.entries)
+                "shell.glossary.heading_met", met=concepts_met(self.entries), count=len(self.entries)
             )
             if not self.entries:
                 yield Static(t("shell.glossary.empty"), id="glossary-empty", markup=False)
@@ -56,9 +56,9 @@ class GlossaryScreen(CapQuestModal):
     def _term_row(self, entry: GlossaryEntry) -> Text:
         # English over Korean, whatever the language of the game (the card beside puts them on one line).
         concept = entry.concept
-        text = Text(concept.term.get("en"), style="bold" if entry.unlocked else "dim")
+        text = Text(concept.term.get("en"), style="bold" if entry.readable else "dim")
         if concept.term.ko and concept.term.ko != concept.term.en:
-            text.append("\n" + concept.term.ko, style="" if entry.unlocked else "dim")
+            text.append("\n" + concept.term.ko, style="" if entry.readable else "dim")
         return text
 
     def on_mount(self) -> None:
@@ -80,7 +80,7 @@ class GlossaryScreen(CapQuestModal):
         if concept.term.ko:
             text.append("  /  ")
             text.append(concept.term.ko, style="bold")
-        if not entry.unlocked:  # the term only: the explanation waits for the level that teaches it
+        if not entry.readable:  # the term only: the explanation waits for the level that teaches it
             text.append("\n\n")
             slot = entry.unlocked_by
             if slot is None:
@@ -91,6 +91,8 @@ class GlossaryScreen(CapQuestModal):
             self.query_one("#card-text", Static).update(text)
             return
         text.append("\n\n" + concept.body.get(lang) + "\n")
+        if not entry.met:  # readable because the screen below shows it; the heading does not count it yet
+            text.append("\n" + t("shell.glossary.on_screen"), style="italic dim")
         if concept.source:
             text.append("\n" + t("shell.glossary.source", source=concept.source), style="italic dim")
         self.query_one("#card-text", Static).update(text)

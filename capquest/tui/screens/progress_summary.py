@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Footer, Static
 
 from capquest.i18n import t
-from capquest.tui.progress import ChapterProgress
+from capquest.tui.progress import ChapterProgress, GlossaryEntry, concepts_met
 from capquest.tui.screens.base import CapQuestModal
 
 
@@ -27,9 +27,10 @@ class ProgressScreen(CapQuestModal):
         Binding("f1,question_mark", "app.help", "shell.bind.help", id="progress-help", key_display="F1"),
     ]
 
-    def __init__(self, chapters: list[ChapterProgress]) -> None:
+    def __init__(self, chapters: list[ChapterProgress], entries: list[GlossaryEntry]) -> None:
         super().__init__()
         self.chapters = chapters
+        self.entries = entries  # every card of the pack: the total counts as the glossary's heading does
 
     def compose(self) -> ComposeResult:
         with Vertical(id="progress-panel") as panel:
@@ -51,8 +52,8 @@ class ProgressScreen(CapQuestModal):
             total=sum(c.levels for c in self.chapters),
             stars=sum(c.stars for c in self.chapters),
             max_stars=sum(c.max_stars for c in self.chapters),
-            met=sum(c.concepts_met for c in self.chapters),
-            cards=sum(len(c.concepts) for c in self.chapters),
+            met=concepts_met(self.entries),
+            cards=len(self.entries),
         )
         out.append(total, style="bold")
         for chapter in self.chapters:
@@ -70,7 +71,7 @@ class ProgressScreen(CapQuestModal):
             for entry in chapter.concepts:
                 term = entry.concept.term.get(lang)
                 out.append("\n  ")
-                if entry.unlocked:
+                if entry.met:
                     out.append(term)
                 else:
                     out.append(t("shell.progress.card_locked", term=term), style="dim")

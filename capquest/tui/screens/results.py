@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -25,6 +27,20 @@ from capquest.tui.widgets.tradeoff_chart import ChartPoint, TradeoffChart
 from capquest.units import ms_text
 
 CUSTOM_LABEL = "+"  # a hybrid level's custom assignment, on the chart
+BUTTON_GAP = 1  # columns between two buttons of a row (results.tcss says the same)
+
+
+class ActionRow(Horizontal):
+    """The results' buttons, side by side while every label fits whole, else one per line (never cut:
+    at 80 columns the side panel is narrower than the English labels in a row)."""
+
+    def needed_width(self) -> int:
+        buttons = list(self.query(Button))
+        # a compact button is its label plus one column each side
+        return sum(cell_len(str(b.label)) + 2 for b in buttons) + BUTTON_GAP * max(0, len(buttons) - 1)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(self.needed_width() > event.size.width, "-stacked")
 
 
 def custom_explanation(level: Any, result: Any) -> str:
@@ -157,7 +173,7 @@ class ResultsScreen(CapQuestScreen):
                         id="chart",
                         plot_height=8 if self.app.size.height < 30 else 14,
                     )
-                with Horizontal(id="results-actions"):
+                with ActionRow(id="results-actions"):
                     yield Button(t("play.results_compare_button"), id="compare", compact=True)
                     yield Button(t("play.results_why_button"), id="why", variant="warning", compact=True)
                     yield Button(t("play.results_replay_button"), id="replay", compact=True)

@@ -15,6 +15,7 @@ from capquest.i18n import t
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.shell import (
     OpenCampaign,
+    OpenProgress,
     OpenSandbox,
     OpenSettings,
     OpenTutorial,
@@ -23,7 +24,7 @@ from capquest.tui.shell import (
 )
 from capquest.tui.widgets.banner import Banner
 
-MENU = ("new", "continue", "tutorial", "packs", "settings", "sandbox", "quit")
+MENU = ("new", "continue", "tutorial", "packs", "settings", "sandbox", "progress", "quit")
 
 
 class TitleScreen(CapQuestScreen):
@@ -34,6 +35,8 @@ class TitleScreen(CapQuestScreen):
             Binding(str(n), f"choose('{item}')", f"shell.menu.{item}", id=f"menu-{item}", show=False)
             for n, item in enumerate(MENU, start=1)
         ),
+        # The same key as on the map, so the summary is one key away wherever the player stands.
+        Binding("p", "choose('progress')", "shell.bind.progress", id="title-progress"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -51,11 +54,16 @@ class TitleScreen(CapQuestScreen):
         options = []
         for n, item in enumerate(MENU, start=1):
             options.append(
-                Option(
-                    f"{n}  {t(f'shell.menu.{item}')}", id=item, disabled=item == "continue" and not started
-                )
+                Option(f"{n}  {t(f'shell.menu.{item}')}", id=item, disabled=self._disabled(item, started))
             )
         return options
+
+    def _disabled(self, item: str, started: bool) -> bool:
+        if item == "continue":
+            return not started
+        if item == "progress":  # the summary needs the levels (still loading, or failed to load)
+            return self.shell.campaign() is None
+        return False
 
     def _started(self) -> bool:
         state = self.shell.campaign()
@@ -134,6 +142,8 @@ class TitleScreen(CapQuestScreen):
             self.post_message(OpenTutorial())
         elif item == "sandbox":
             self.post_message(OpenSandbox())
+        elif item == "progress":
+            self.post_message(OpenProgress())
         elif item == "packs":
             from capquest.tui.screens.pack_picker import PackPickerScreen, available_packs
 

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
+from capquest.units import rate_text
+
 
 @dataclass(frozen=True)
 class Glyphs:
@@ -104,7 +106,7 @@ def stars(n: int, g: Glyphs, total: int = 3) -> str:
 
 
 def fmt_pct(rate: float) -> str:
-    return f"{rate * 100:.1f}%"
+    return rate_text(rate)  # the one percentage format (capquest.units), as the narration writes it
 
 
 def fmt_num(x: float) -> str:

@@ -14,8 +14,8 @@ from textual.widgets import Static
 
 from capquest.i18n import t
 from capquest.scoring import score_text
-from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_num, fmt_pct, stars
-from capquest.units import ms_text
+from capquest.tui.widgets.glyphs import FANCY, Glyphs, stars
+from capquest.units import cost_text, count_text, ms_text, rate_text
 
 
 @dataclass(frozen=True)
@@ -28,18 +28,18 @@ class MetricRow:
 
 
 ROWS = (
-    MetricRow("oversold", lambda r: r.outcome.metrics.oversold_units, lambda v: f"{v:.0f}", axis="oversell"),
+    MetricRow("oversold", lambda r: r.outcome.metrics.oversold_units, count_text, axis="oversell"),
     MetricRow("p50", lambda r: r.outcome.metrics.latency_ms.p50, ms_text),
     MetricRow("p99", lambda r: r.outcome.metrics.latency_ms.p99, ms_text, axis="latency"),
-    MetricRow("errors", lambda r: r.outcome.metrics.error_rate, fmt_pct, axis="errors"),
-    MetricRow("cost", lambda r: r.outcome.metrics.cost_units, fmt_num, axis="cost"),
-    MetricRow("stale", lambda r: r.outcome.metrics.stale_reads, lambda v: f"{v:,.0f}"),
+    MetricRow("errors", lambda r: r.outcome.metrics.error_rate, rate_text, axis="errors"),
+    MetricRow("cost", lambda r: r.outcome.metrics.cost_units, cost_text, axis="cost"),
+    MetricRow("stale", lambda r: r.outcome.metrics.stale_reads, count_text),
     MetricRow(
         "session",
         lambda r: r.outcome.metrics.ryw_violations + r.outcome.metrics.monotonic_violations,
-        lambda v: f"{v:,.0f}",
+        count_text,
     ),
-    MetricRow("compensated", lambda r: r.outcome.metrics.compensated_orders, lambda v: f"{v:,.0f}"),
+    MetricRow("compensated", lambda r: r.outcome.metrics.compensated_orders, count_text),
     MetricRow("score", lambda r: r.score.score, score_text, lower_is_better=False),
 )
 

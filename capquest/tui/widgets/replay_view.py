@@ -24,7 +24,7 @@ from capquest.engine.outcome import TraceFrame
 from capquest.i18n import t
 from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_pct, pad
 from capquest.tui.widgets.topology import TopologyDiagram, cut_links
-from capquest.units import ms_text
+from capquest.units import count_text, ms_text
 
 _STOCK_KEY = re.compile(r"^stock/(\d+)$")
 MAX_STOCK_ROWS = 3
@@ -223,11 +223,25 @@ class ReplayView(Vertical):
             if cached is not None:
                 stock.append(f"  {t('play.replay_cache')} {cached:.0f}", style="cyan")
             if value < 0:
-                stock.append(f"  {t('play.replay_oversold_n', n=int(-value))}", style="bold red")
+                # what the counter reads now, not the run's oversell (the line below): lost updates
+                # sell beyond the stock without moving a counter, so the two differ
+                stock.append(f"  {t('play.replay_counter_below_zero', n=int(-value))}", style="bold red")
         if not self.keys:
             stock.append(t("play.replay_no_stock"), style="dim")
         if sold_beyond := self.oversold_at(index):
-            stock.append("\n" + t("play.replay_oversold_total", n=f"{sold_beyond:,}"), style="bold red")
+            stock.append("\n" + t("play.replay_oversold_total", n=count_text(sold_beyond)), style="bold red")
+            # the total counts every item; the trace draws only the first few (MAX_STOCK_ROWS)
+            below_zero = sum(
+                int(-frame.values.get(k, 0.0)) for k in self.keys if frame.values.get(k, 0.0) < 0
+            )
+            if sold_beyond > below_zero:  # the counters show less than the total: say why, once
+                undrawn = self.scenario.workload.items - len(self.keys)
+                why = (
+                    t("play.replay_undrawn_items", n=undrawn)
+                    if undrawn > 0
+                    else t("play.replay_oversold_hidden")
+                )
+                stock.append("\n" + why, style="red")
         panel = self.query_one("#replay-stock", Static)
         panel.update(stock)
         panel.set_class(flash, "-flash")
