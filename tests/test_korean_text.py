@@ -77,6 +77,7 @@ def test_no_particle_written_for_one_ending_after_a_placeholder(where: str, ko: 
 # The word the game uses, and the variants it replaced (the seed's chapter and the glossary decide).
 ONE_WORD_PER_CONCEPT = {
     "복제본": ("레플리카",),
+    "네트워크 분할": ("파티션", "분단"),
     "타임아웃": ("시간 초과",),
     "리전": ("지역",),
     "하이브리드": ("혼합",),
@@ -91,7 +92,7 @@ ONE_WORD_PER_CONCEPT = {
 }
 
 
-@pytest.mark.parametrize(("where", "ko"), PLAYER_TEXTS, ids=[where for where, _ in PLAYER_TEXTS])
+@pytest.mark.parametrize(("where", "ko"), ALL_TEXTS, ids=[where for where, _ in ALL_TEXTS])
 def test_one_korean_word_per_concept(where: str, ko: str) -> None:
     for word, variants in ONE_WORD_PER_CONCEPT.items():
         for variant in variants:
