@@ -23,6 +23,7 @@ SAME_IN_KOREAN = {
     "cli.col_id": "a column of identifiers, written ID in Korean too",
     "common.app_name": "the game's name",
     "packs.col_p99": "a unit, not a word",
+    "sandbox.ms": "a unit, written ms as on the results and the replay",
     "play.key_compare_side": "the footer names the two sides A/B, so it fits 80 columns",
     "shell.lang.en": "a language is named in its own language in the switcher",
     "why.position_kind": "'{n} of {total}' is written '{n} / {total}'",

@@ -445,7 +445,7 @@ def test_report_speaks_korean(
     out = capsys.readouterr().out
     assert "학급 보고서" in out and "재현되지 않음" in out
     assert "학생 3명, 읽은 파일 3개, 읽지 못한 파일 0개, 재현되지 않는 기록 1개." in out
-    assert "점수 999(이)라고 했지만" in out
+    assert "주장한 점수 999, 다시 실행하면" in out
 
 
 def test_a_run_that_fails_on_another_pack_version_accuses_no_one(

@@ -3,6 +3,7 @@ title and pitch, and — once played — the best score it earned."""
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive
@@ -89,7 +90,9 @@ class StrategyCard(Static):
         )
         if self.compact and not self.cursor:
             line = Text(f"{self.number} ", style="bold")
-            line.append(pad(label, 7), style=_CLASS_STYLE.get(self.card.class_, ""))
+            # The badge column fits the language's widest class label (Korean 하이브리드 was cut to '하이브~').
+            width = max(7, *(cell_len(t(f"play.class_{c}")) + 1 for c in ("cp", "ap", "hybrid")))
+            line.append(pad(label, width), style=_CLASS_STYLE.get(self.card.class_, ""))
             line.append(self.card.title.get(lang))
             if self.chosen:
                 line.append(f" {t('play.hand_chosen')}", style="green")
