@@ -162,7 +162,7 @@ class SandboxScreen(CapQuestScreen):
         return [(t("sandbox.start_blank"), BLANK)] + [(lv.title.get(lang), lv.id) for lv in levels]
 
     async def on_select_changed(self, event: Select.Changed) -> None:
-        if event.select.id != "start-from" or event.value is Select.BLANK:
+        if event.select.id != "start-from" or event.value is Select.NULL:
             return
         event.stop()
         chosen = str(event.value)
@@ -324,7 +324,7 @@ class SandboxScreen(CapQuestScreen):
             return Action("partition", at, regions=regions)
         if kind in ("crash", "lag_spike"):
             node = self.query_one("#fault-node", Select).value
-            node_name = "" if node is Select.BLANK else str(node)
+            node_name = "" if node is Select.NULL else str(node)
             if kind == "lag_spike" and not node_name:
                 lagging = lagging_nodes(self.sandbox.scenario)
                 node_name = lagging[0] if lagging else ""

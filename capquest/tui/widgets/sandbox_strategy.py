@@ -87,7 +87,7 @@ class StrategyPanel(Vertical):
         for name, _ in KNOBS:
             widget = self.query_one(f"#knob-{name}")
             value = widget.value if isinstance(widget, (Select, Input)) else ""
-            out[name] = "" if value is Select.BLANK else str(value)
+            out[name] = "" if value is Select.NULL else str(value)
         return out
 
     def show(self, problems: tuple[KnobProblem, ...]) -> None:
@@ -110,6 +110,6 @@ class StrategyPanel(Vertical):
             mix = {}
             for dc in DATA_CLASSES:
                 value = self.query_one(f"#mix-{dc}", Select).value
-                if value is not Select.BLANK:
+                if value is not Select.NULL:
                     mix[dc] = str(value)
             self.post_message(self.Chosen("mix", mix))
