@@ -1,4 +1,5 @@
-"""Engine results, one line per (level, card): level, card, history digest, metrics JSON, trace hash.
+"""Engine results, one line per (level, card) of the campaign, the example pack and the tutorial: level,
+card, history digest, metrics JSON, trace hash.
 
 Run before and after an engine change and `diff` the two outputs: an optimisation must not move a byte.
 
@@ -18,10 +19,11 @@ sys.path.insert(0, str(ROOT))
 
 from capquest.packs import builtin_pack, load_pack  # noqa: E402
 from capquest.play import run  # noqa: E402
+from capquest.tutorial.course import load_course  # noqa: E402
 
 
 def main() -> None:
-    packs = [builtin_pack(), load_pack(ROOT / "levels" / "example")]
+    packs = [builtin_pack(), load_pack(ROOT / "levels" / "example"), load_course()]
     for pack in packs:
         for level in pack.levels:
             for card in level.cards:

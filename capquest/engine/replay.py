@@ -33,8 +33,8 @@ class ReplayFrames(SimulationState):
                 primary.queued_at.pop(waitq.popleft(), None)
             values["primary.pool_waiting"] = len(waitq)
         values["lock_waiters"] = self.lock_waiters * scale
-        # the same quantity as Outcome.read_lag_us (t minus the commit time of the oldest write not yet
-        # applied), sampled at the frame's instant: 0 whenever the replica has caught up at that instant,
+        # the quantity Outcome.read_lag_us records for a replica's read (t minus the commit time of the
+        # oldest write not yet applied), sampled at the frame's instant: 0 whenever the replica has caught up at that instant,
         # even on a run whose reads between frames were stale
         for r in range(self.n_replicas):
             values[f"{self.servers[1 + r].name}.lag_ms"] = self.log.lag_us(r, t) / 1000.0
