@@ -11,12 +11,13 @@ from rich.table import Table
 from rich.text import Text
 
 from capquest.i18n import t
+from capquest.units import count_text, ms_text, rate_text
 
 
 def played_line(lab: dict[str, Any], lang: str | None = None) -> str:
     """How the night was played: operations, seconds, rate, compression, lag, servers."""
     delays = lab["apply_delay_ms"]
-    lag = ", ".join(f"{d:,.0f} ms" for d in delays) if delays else t("lab.no_lag", lang)
+    lag = ", ".join(ms_text(d) for d in delays) if delays else t("lab.no_lag", lang)
     return t(
         "lab.played",
         lang,
@@ -43,7 +44,7 @@ def result_renderables(
     table.add_column(t("lab.col_real", lang), justify="right")
 
     def count(name: str) -> tuple[str, str]:
-        return f"{engine[name]:,}", f"{real[name]:,}"
+        return count_text(engine[name]), count_text(real[name])
 
     rows = [
         ("m_ops", count("ops")),
@@ -52,9 +53,10 @@ def result_renderables(
         ("m_stale", count("stale_reads")),
         ("m_ryw", count("ryw_violations")),
         ("m_monotonic", count("monotonic_violations")),
-        ("m_errors", (f"{engine['error_rate'] * 100:.1f} %", f"{real['error_rate'] * 100:.1f} %")),
-        ("m_p50", (f"{engine['p50_ms']:,.1f} ms", f"{real['p50_ms']:,.1f} ms")),
-        ("m_p99", (f"{engine['p99_ms']:,.1f} ms", f"{real['p99_ms']:,.1f} ms")),
+        # written as the results screen writes them (capquest.units): one figure, one form
+        ("m_errors", (rate_text(engine["error_rate"]), rate_text(real["error_rate"]))),
+        ("m_p50", (ms_text(engine["p50_ms"]), ms_text(real["p50_ms"]))),
+        ("m_p99", (ms_text(engine["p99_ms"]), ms_text(real["p99_ms"]))),
     ]
     for key, (e, r) in rows:
         table.add_row(t(f"lab.{key}", lang), e, r)
