@@ -23,6 +23,7 @@ def rate_text(fraction: float) -> str:
     return f"{fraction * 100:.1f}%"
 
 
-def cost_text(units: float) -> str:
-    """Cost units: whole from 100 up, one decimal below ("122", "12.5")."""
-    return f"{units:,.0f}" if abs(units) >= 100 else f"{units:,.1f}"
+def amount_text(x: float) -> str:
+    """An amount that is not a count of things (cost units, requests per second, a par): whole from 100
+    up, one decimal below ("122", "12.5", "20,000")."""
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"

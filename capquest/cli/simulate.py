@@ -15,7 +15,7 @@ from capquest.cli.parser import Subcommands, add_command
 from capquest.errors import StrategyError, UsageError
 from capquest.i18n import language, t
 from capquest.scoring import score_text
-from capquest.units import cost_text, count_text, ms_text, rate_text
+from capquest.units import amount_text, count_text, ms_text, rate_text
 from capquest.untrusted import json_text
 
 
@@ -101,7 +101,7 @@ def _print_result(data: dict[str, Any], level: Any, lang: str) -> None:
         ("m_monotonic", count_text(m["monotonic_violations"])),
         ("m_errors", rate_text(m["error_rate"])),
         ("m_latency", " / ".join(ms_text(lat[p]) for p in ("p50", "p95", "p99"))),
-        ("m_cost", cost_text(m["cost_units"])),
+        ("m_cost", amount_text(m["cost_units"])),
     ]
     for key, value in rows:
         table.add_row(t(f"cli.{key}"), value)

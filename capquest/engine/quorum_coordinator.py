@@ -73,17 +73,26 @@ class QuorumCoordination(SimulationState):
                 best = k
         return best
 
-    def _quorum_write(self, t, i, op, client_region, policy, value) -> None:
+    def _quorum_contact(self, t: int, op: dict, client_region: int):
+        """The client's request reaches the nearest live coordinator: (coordinator, one-way hop, arrival
+        time, which nodes it can reach), or None when there is none (the client is told so)."""
         store = self.quorum
         assert store is not None
         coord = self._quorum_coordinator(client_region, t)
         if coord is None:
             self._fail(op, t + self.one_way[client_region][client_region] * 2, "unavailable")
-            return
+            return None
         creg = store.regions[coord]
         hop = self.one_way[client_region][creg]
-        tc = t + hop
-        reach = self._quorum_reach(creg, store.names[coord])
+        return coord, hop, t + hop, self._quorum_reach(creg, store.names[coord])
+
+    def _quorum_write(self, t, i, op, client_region, policy, value) -> None:
+        store = self.quorum
+        assert store is not None
+        contact = self._quorum_contact(t, op, client_region)
+        if contact is None:
+            return
+        coord, hop, tc, reach = contact
         alive = store.n if self.quorum_healthy else sum(1 for k in range(store.n) if reach(k, tc) is None)
         need = needed(policy.write_level, store.n)
         if alive < need:
@@ -91,10 +100,8 @@ class QuorumCoordination(SimulationState):
                 self._fail(op, tc + hop, "unavailable")
                 return
             need = alive
-        if op["f"] == "incr":
-            acks = store.write(tc, coord, op["key"], (tc, i), None, reach, self._quorum_lag_spike, i)
-        else:
-            acks = store.write(tc, coord, op["key"], (tc, i), value, reach, self._quorum_lag_spike, i)
+        written = None if op["f"] == "incr" else value  # an increment carries no value
+        acks = store.write(tc, coord, op["key"], (tc, i), written, reach, self._quorum_lag_spike, i)
         self.writes += 1
         self.quorum_committed_us[i] = acks[need - 1]  # committed: a read's lag counts from here
         at = acks[need - 1] + hop
@@ -104,14 +111,11 @@ class QuorumCoordination(SimulationState):
     def _quorum_read(self, t, i, op, client_region, policy, kind) -> None:
         store = self.quorum
         assert store is not None
-        coord = self._quorum_coordinator(client_region, t)
-        if coord is None:
-            self._fail(op, t + self.one_way[client_region][client_region] * 2, "unavailable")
+        contact = self._quorum_contact(t, op, client_region)
+        if contact is None:
             return
-        creg = store.regions[coord]
-        hop = self.one_way[client_region][creg]
-        tc = t + hop
-        replies = store.read_plan(tc, coord, self._quorum_reach(creg, store.names[coord]), i)
+        coord, hop, tc, reach = contact
+        replies = store.read_plan(tc, coord, reach, i)
         need = needed(policy.read_level, store.n)
         if len(replies) < need:
             if policy.refuse or not replies:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from capquest.packs.tutorial import FIGURES as FIGURE_NAMES
 from capquest.packs.tutorial import PLACEHOLDER
-from capquest.units import cost_text, count_text, ms_text, rate_text
+from capquest.units import amount_text, count_text, ms_text, rate_text
 
 if TYPE_CHECKING:  # the play path imports the engine; figures only read a finished result
     from capquest.play import RunResult
@@ -30,23 +30,22 @@ def _score(value: float) -> str:
 
 
 # Counts, rates and durations are written by capquest.units, as the results screen writes them.
-_count, _pct = count_text, rate_text
 
 
 _FORMATS: dict[str, Callable[[RunResult], str]] = {
-    "requests": lambda r: _count(r.outcome.metrics.requests),
-    "orders_accepted": lambda r: _count(r.outcome.metrics.orders_accepted),
-    "oversold_units": lambda r: _count(r.outcome.metrics.oversold_units),
-    "compensated_orders": lambda r: _count(r.outcome.metrics.compensated_orders),
-    "stale_reads": lambda r: _count(r.outcome.metrics.stale_reads),
-    "ryw_violations": lambda r: _count(r.outcome.metrics.ryw_violations),
-    "monotonic_violations": lambda r: _count(r.outcome.metrics.monotonic_violations),
-    "timeouts": lambda r: _count(r.outcome.metrics.timeouts),
-    "error_rate": lambda r: _pct(r.outcome.metrics.error_rate),
+    "requests": lambda r: count_text(r.outcome.metrics.requests),
+    "orders_accepted": lambda r: count_text(r.outcome.metrics.orders_accepted),
+    "oversold_units": lambda r: count_text(r.outcome.metrics.oversold_units),
+    "compensated_orders": lambda r: count_text(r.outcome.metrics.compensated_orders),
+    "stale_reads": lambda r: count_text(r.outcome.metrics.stale_reads),
+    "ryw_violations": lambda r: count_text(r.outcome.metrics.ryw_violations),
+    "monotonic_violations": lambda r: count_text(r.outcome.metrics.monotonic_violations),
+    "timeouts": lambda r: count_text(r.outcome.metrics.timeouts),
+    "error_rate": lambda r: rate_text(r.outcome.metrics.error_rate),
     "p50_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.p50),
     "p99_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.p99),
     "mean_ms": lambda r: ms_text(r.outcome.metrics.latency_ms.mean),
-    "cost_units": lambda r: cost_text(r.outcome.metrics.cost_units),
+    "cost_units": lambda r: amount_text(r.outcome.metrics.cost_units),
     "score": lambda r: _score(r.score.score),
     "stars": lambda r: str(r.score.stars),
 }

@@ -30,8 +30,9 @@ from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession, Runner, play_runner
 from capquest.tui.widgets.card_hand import CardHand
 from capquest.tui.widgets.class_assignment import ClassAssignment
-from capquest.tui.widgets.glyphs import Glyphs, fmt_num
+from capquest.tui.widgets.glyphs import Glyphs
 from capquest.tui.widgets.topology import TopologyDiagram, fault_lines
+from capquest.units import amount_text
 
 
 def hand_title(cards: int) -> str:
@@ -151,7 +152,7 @@ class LevelScreen(CapQuestScreen):
 
     def _traffic_text(self, g: Glyphs) -> str:
         w = self.session.level.scenario.workload
-        profile = f" {g.arrow} ".join(fmt_num(p.rps) for p in w.rate)
+        profile = f" {g.arrow} ".join(amount_text(p.rps) for p in w.rate)
         lines = [t("play.level_traffic", profile=profile, duration=f"{w.duration_s:g}")]
         if w.hot_item_stock is not None:
             lines.append(t("play.level_hot_stock", n=w.hot_item_stock))

@@ -21,10 +21,10 @@ from capquest.i18n import language, t
 from capquest.scoring import price_text, score_text
 from capquest.tui.screens.base import CapQuestScreen
 from capquest.tui.session import PlaySession
-from capquest.tui.widgets.glyphs import fmt_num, fmt_pct, stars
+from capquest.tui.widgets.glyphs import stars
 from capquest.tui.widgets.metric_table import MetricTable
 from capquest.tui.widgets.tradeoff_chart import ChartPoint, TradeoffChart
-from capquest.units import ms_text
+from capquest.units import amount_text, ms_text, rate_text
 
 CUSTOM_LABEL = "+"  # a hybrid level's custom assignment, on the chart
 BUTTON_GAP = 1  # columns between two buttons of a row (results.tcss says the same)
@@ -54,7 +54,7 @@ def custom_explanation(level: Any, result: Any) -> str:
         figures = []
         if c.oversold_units:
             figures.append(t("play.class_oversold", n=f"{c.oversold_units:,}"))
-        figures.append(t("play.class_failed", pct=fmt_pct(c.failed_rate)))
+        figures.append(t("play.class_failed", pct=rate_text(c.failed_rate)))
         figures.append(t("play.class_p99", ms=ms_text(c.p99_ms)))
         if c.stale_reads:
             figures.append(t("play.class_stale", n=f"{c.stale_reads:,}"))
@@ -152,7 +152,7 @@ class ResultsScreen(CapQuestScreen):
                 head.append(stars(r.score.stars, g), style="bold yellow")
                 head.append(f"\n{t('play.metric_score')} {score_text(r.score.score)}", style="bold")
                 head.append(
-                    f"  ({t('play.results_par', par=fmt_num(s.level.scoring.stars[0]))})", style="dim"
+                    f"  ({t('play.results_par', par=amount_text(s.level.scoring.stars[0]))})", style="dim"
                 )
                 yield Static(head, id="verdict")
                 if self._lab_offered():

@@ -37,6 +37,7 @@ from capquest.tui.widgets.anomaly_timeline import (
     lag_series,
 )
 from capquest.tui.widgets.glyphs import glyphs_for
+from capquest.units import count_text
 
 SEARCH_BUDGET = 1_000  # linearizability search states per key: a CP run's keys answer "unknown" quickly
 MIN_WINDOW_US = 200  # zooming in stops at 0.2 ms across the whole width
@@ -51,10 +52,6 @@ EMPTY_HISTORY: Any = {
     "faults": [],
     "ops": [],
 }
-
-
-def _count(n: int) -> str:
-    return f"{n:,}"
 
 
 # Kinds counted in units of stock or in keys, which a level's scale never multiplies.
@@ -145,8 +142,8 @@ def quoted_read_lag(
     op: dict[str, Any], engine_lags: Mapping[int, int], history_lags: Callable[[], ReadLags]
 ) -> tuple[int, bool] | None:
     """The lag the Why? view quotes for a stale read, and whether the engine recorded it: the engine's
-    figure for what answered (a replica, a quorum's replies, a cache counter...) when it has one, else the one worked out from the history
-    (a real database's history, a student's file), else None."""
+    figure for what answered (a replica, a quorum's replies, a cache counter...) when it has one, else
+    the one worked out from the history (a real database's history, a student's file), else None."""
     engine_lag = engine_lags.get(op["id"])
     if engine_lag is not None:
         return engine_lag, True
@@ -239,7 +236,7 @@ class WhyScreen(CapQuestScreen):
             yield AnomalyTimeline(glyphs=glyphs_for(language(), self.ascii_borders), id="why-timeline")
             yield Static(id="why-details")
             title = (
-                t("why.list_title_sample", scale=_count(self.scale))
+                t("why.list_title_sample", scale=count_text(self.scale))
                 if self.scale > 1
                 else t("why.list_title")
             )
@@ -266,7 +263,7 @@ class WhyScreen(CapQuestScreen):
         self._after_compose()
         if self.report is None:
             self.query_one("#why-summary", Static).update(
-                Text(t("why.checking", ops=_count(requests_in(self.history) * self.scale)))
+                Text(t("why.checking", ops=count_text(requests_in(self.history) * self.scale)))
             )
             self.query_one("#why-body").loading = True
             self._check_worker()
@@ -411,15 +408,15 @@ class WhyScreen(CapQuestScreen):
         assert self.report is not None
         r = self.report
         keys = len({op["key"] for op in self.history["ops"]})
-        requests = _count(requests_in(self.history) * self.scale)
+        requests = count_text(requests_in(self.history) * self.scale)
         text = Text()
         if self.error is not None:
             text.append(t("why.check_failed", reason=self.error), style="bold red")
         elif not r.anomalies:
             text.append(t("why.empty_title") + "\n", style="bold green")
-            text.append(t("why.empty_body", ops=requests, keys=_count(keys)))
+            text.append(t("why.empty_body", ops=requests, keys=count_text(keys)))
         else:
-            text.append(t("why.summary_head", ops=requests, keys=_count(keys)), style="bold")
+            text.append(t("why.summary_head", ops=requests, keys=count_text(keys)), style="bold")
             present = [k for k in ANOMALY_KINDS if r.counts.get(k, 0)]
             real = real_world_counts(r.counts, self.scale)
             cells = max(cell_len(t(f"checker.kind_{k}")) for k in present)
@@ -433,13 +430,13 @@ class WhyScreen(CapQuestScreen):
             name = t(f"checker.kind_{self.kind}") if self.kind else t("why.filter_all")
             text.append("\n" + t("why.summary_filter", kind=name), style="dim")
             if self.scale > 1:  # said once: what the operations listed below are
-                text.append("\n" + t("why.sample", scale=_count(self.scale)), style="italic")
+                text.append("\n" + t("why.sample", scale=count_text(self.scale)), style="italic")
         if r.keys:
             verdicts = {"ok": 0, "violation": 0, "unknown": 0}
             for k in r.keys:
                 verdicts[k.verdict] += 1
             key = "why.lin_summary" if verdicts["unknown"] else "why.lin_summary_short"
-            text.append("\n" + t(key, budget=_count(SEARCH_BUDGET), **verdicts), style="dim")
+            text.append("\n" + t(key, budget=count_text(SEARCH_BUDGET), **verdicts), style="dim")
         self.query_one("#why-summary", Static).update(text)
 
     def _window_text(self) -> str:
@@ -463,15 +460,15 @@ class WhyScreen(CapQuestScreen):
         total = len(self.report.anomalies)
         index = self.picked[self.cursor]
         text.append(f" {a.title()} ", style="bold white on dark_red")
-        text.append(" " + t("why.position", n=_count(index + 1), total=_count(total)), style="bold")
+        text.append(" " + t("why.position", n=count_text(index + 1), total=count_text(total)), style="bold")
         if self.kind is not None:
             text.append(
                 "  ("
                 + t(
                     "why.position_kind",
                     kind=a.title(),
-                    n=_count(self.cursor + 1),
-                    total=_count(len(self.picked)),
+                    n=count_text(self.cursor + 1),
+                    total=count_text(len(self.picked)),
                 )
                 + ")",
                 style="bold",
@@ -493,9 +490,8 @@ class WhyScreen(CapQuestScreen):
             if quoted is not None:
                 lag, from_engine = quoted
                 shown = format_lag(lag / 1000)
-                check = (
-                    op["f"] == "order"
-                )  # an order's check: the history does not say which node answered it
+                # an order's check: the history does not say which node answered it
+                check = op["f"] == "order"
                 if from_engine:
                     source = self.engine_read_sources.get(op["id"], "replica")
                     key = ENGINE_LAG_LINES.get(source, ENGINE_LAG_LINES["replica"])[check]

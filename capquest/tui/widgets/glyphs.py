@@ -13,8 +13,6 @@ from dataclasses import dataclass
 
 from rich.cells import cell_len
 
-from capquest.units import rate_text
-
 
 @dataclass(frozen=True)
 class Glyphs:
@@ -103,11 +101,3 @@ def pad(text: str, width: int) -> str:
 
 def stars(n: int, g: Glyphs, total: int = 3) -> str:
     return g.star_on * n + g.star_off * (total - n)
-
-
-def fmt_pct(rate: float) -> str:
-    return rate_text(rate)  # the one percentage format (capquest.units), as the narration writes it
-
-
-def fmt_num(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:,.1f}"

@@ -15,7 +15,7 @@ from textual.widgets import Static
 from capquest.i18n import t
 from capquest.scoring import score_text
 from capquest.tui.widgets.glyphs import FANCY, Glyphs, stars
-from capquest.units import cost_text, count_text, ms_text, rate_text
+from capquest.units import amount_text, count_text, ms_text, rate_text
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ ROWS = (
     MetricRow("p50", lambda r: r.outcome.metrics.latency_ms.p50, ms_text),
     MetricRow("p99", lambda r: r.outcome.metrics.latency_ms.p99, ms_text, axis="latency"),
     MetricRow("errors", lambda r: r.outcome.metrics.error_rate, rate_text, axis="errors"),
-    MetricRow("cost", lambda r: r.outcome.metrics.cost_units, cost_text, axis="cost"),
+    MetricRow("cost", lambda r: r.outcome.metrics.cost_units, amount_text, axis="cost"),
     MetricRow("stale", lambda r: r.outcome.metrics.stale_reads, count_text),
     MetricRow(
         "session",

@@ -22,9 +22,9 @@ from textual.widgets import Static
 from capquest.engine.model import Scenario
 from capquest.engine.outcome import TraceFrame
 from capquest.i18n import t
-from capquest.tui.widgets.glyphs import FANCY, Glyphs, fmt_pct, pad
+from capquest.tui.widgets.glyphs import FANCY, Glyphs, pad
 from capquest.tui.widgets.topology import TopologyDiagram, cut_links
-from capquest.units import count_text, ms_text
+from capquest.units import count_text, ms_text, rate_text
 
 _STOCK_KEY = re.compile(r"^stock/(\d+)$")
 MAX_STOCK_ROWS = 3
@@ -172,7 +172,7 @@ class ReplayView(Vertical):
         if errors is not None:
             rate = min(1.0, errors / rps[-1]) if rps[-1] else 0.0
             traffic.append(
-                f"  {t('play.replay_errors')} {fmt_pct(rate)}", style="bold red" if rate else "dim"
+                f"  {t('play.replay_errors')} {rate_text(rate)}", style="bold red" if rate else "dim"
             )
         if self.show_queue:
             traffic.append(
